@@ -1,0 +1,7 @@
+package dev.levee.app;
+
+public final class LeveeCli {
+    public static void main(String[] args) {
+        System.out.println("levee");
+    }
+}

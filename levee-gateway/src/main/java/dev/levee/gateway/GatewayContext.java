@@ -1,0 +1,29 @@
+package dev.levee.gateway;
+
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.gateway.upstream.UpstreamClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+
+/**
+ * What every {@link GatewayFeature} is built from: the config, the shared Vert.x, time, metrics and upstream
+ * client. {@link #features()} lists the features built before this one (the read path looks up fetch
+ * decorators there).
+ */
+public record GatewayContext(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
+                             PrometheusMeterRegistry registry, UpstreamClient upstream,
+                             List<GatewayFeature> features) {
+
+    /** Key under which handlers store the metrics label of the route a request took (bounded by config). */
+    public static final String ROUTE_LABEL = "levee.route";
+
+    /** Key under which authentication stores the request's priority class name. */
+    public static final String CLIENT_CLASS = "levee.class";
+
+    /** Key under which authentication stores the verified token's subject, or none. */
+    public static final String IDENTITY = "levee.identity";
+}

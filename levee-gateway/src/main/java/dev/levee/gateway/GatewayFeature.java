@@ -1,0 +1,55 @@
+package dev.levee.gateway;
+
+import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.ops.HealthReport;
+import dev.levee.gateway.upstream.UpstreamFetcher;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+
+/**
+ * A capability plugged into the gateway (admission, read path, hot-spot windows, events, ...). The server
+ * calls the mount methods in request-flow order, so a feature only says what it adds at each stage:
+ * <ol>
+ *   <li>{@link #mountOps}: operations endpoints that bypass authentication and admission;</li>
+ *   <li>{@link #mountGuards}: handlers every admitted request passes (authentication, classification,
+ *       admission); they call {@code ctx.next()} to let a request on;</li>
+ *   <li>{@link #mountRoutes}: handlers for admitted requests (event ingestion, the read path); what none of
+ *       them ends is proxied plainly to the upstream.</li>
+ * </ol>
+ * Metrics are bound in the constructor, on {@link GatewayContext#registry()}.
+ */
+public interface GatewayFeature extends AutoCloseable {
+
+    /** The section name in {@code GET /health}, e.g. {@code "admission"}. */
+    String name();
+
+    default void mountOps(Router router) {}
+
+    default void mountGuards(Router router) {}
+
+    default void mountRoutes(Router router) {}
+
+    /**
+     * Wraps the upstream fetch of a read-path route; the hot-spot window uses this to sit between the
+     * coalescer and the breaker. Default: no wrapping.
+     */
+    default UpstreamFetcher decorateFetch(RouteConfig route, UpstreamFetcher next) {
+        return next;
+    }
+
+    /** This feature's section of {@code GET /health}. */
+    HealthReport health();
+
+    /** False while this feature cannot take traffic; {@code /health/readiness} is not-ready then. */
+    default boolean ready() {
+        return true;
+    }
+
+    /** Runs during graceful shutdown, after the server stopped accepting (e.g. drain queues). */
+    default Future<Void> drain() {
+        return Future.succeededFuture();
+    }
+
+    @Override
+    default void close() {}
+}

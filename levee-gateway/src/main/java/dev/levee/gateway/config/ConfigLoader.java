@@ -1,0 +1,343 @@
+package dev.levee.gateway.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Loads {@link LeveeConfig}: the defaults, then the YAML file, then environment overrides, then binding and
+ * validation. Every failure is a {@link ConfigException} whose message starts with the key path.
+ *
+ * <p>Implementation notes: overrides are matched against the keys the merged tree actually has (defaults
+ * included), because an upper-snake name alone cannot tell {@code max-concurrent} from {@code max.concurrent}.
+ * List elements are addressed by index ({@code LEVEE_ROUTES_0_PATH}). Values are parsed as YAML scalars, so
+ * {@code LEVEE_ADMISSION_ENABLED=false} is a boolean and {@code LEVEE_SERVER_PORT=9090} a number.
+ */
+public final class ConfigLoader {
+
+    /** The original platform's environment names, kept working: name -> key path. */
+    static final Map<String, String> LEGACY_ENV = Map.of(
+            "ENABLE_BACKPRESSURE", "events.enabled",
+            "QUEUE_WARNING_THRESHOLD", "events.warning-threshold",
+            "QUEUE_CRITICAL_THRESHOLD", "events.critical-threshold",
+            "QUEUE_RECOVERY_THRESHOLD", "events.recovery-threshold",
+            "DEFAULT_EVENT_PRIORITY", "events.default-priority");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper BINDER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
+
+    private ConfigLoader() {}
+
+    /** The defaults alone, with environment overrides. */
+    public static LeveeConfig load(Map<String, String> env) {
+        return load((String) null, env);
+    }
+
+    public static LeveeConfig load(Path file, Map<String, String> env) {
+        requireNonNull(file, "file");
+        try {
+            return load(Files.readString(file), env);
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Loads {@code yaml} (null or blank for none) over the defaults, then applies {@code env}. */
+    public static LeveeConfig load(String yaml, Map<String, String> env) {
+        requireNonNull(env, "env");
+        ObjectNode tree = (ObjectNode) resource("levee-defaults.yaml");
+        if (yaml != null && !yaml.isBlank()) {
+            JsonNode user;
+            try {
+                user = YAML.readTree(yaml);
+            } catch (JsonProcessingException e) {
+                throw new ConfigException("config file: not valid YAML (" + e.getOriginalMessage() + " at line "
+                        + e.getLocation().getLineNr() + ")", e);
+            }
+            if (user != null && !user.isNull() && !user.isMissingNode()) {
+                if (!user.isObject()) {
+                    throw new ConfigException("config file: expected a mapping of sections (server, upstream, ...)");
+                }
+                merge(tree, (ObjectNode) user, "");
+            }
+        }
+        applyRouteDefaults(tree);
+        applyEnv(tree, env);
+        return bind(tree);
+    }
+
+    private static void applyRouteDefaults(ObjectNode tree) {
+        JsonNode routes = tree.get("routes");
+        if (routes == null || routes.isNull()) {
+            return;
+        }
+        if (!routes.isArray()) {
+            throw new ConfigException("routes: expected a list of routes");
+        }
+        ObjectNode defaults = (ObjectNode) resource("levee-route-defaults.yaml");
+        int i = 0;
+        for (JsonNode route : routes) {
+            if (!route.isObject()) {
+                throw new ConfigException("routes[" + i + "]: expected a mapping with at least 'path'");
+            }
+            ObjectNode r = (ObjectNode) route;
+            for (Iterator<String> it = defaults.fieldNames(); it.hasNext(); ) {
+                String block = it.next();
+                JsonNode given = r.get(block);
+                if (given == null || given.isNull()) {
+                    continue;
+                }
+                if (given.isBoolean() && given.booleanValue()) { // "cache: true" = the defaults
+                    r.set(block, defaults.get(block).deepCopy());
+                    continue;
+                }
+                if (!given.isObject()) {
+                    throw new ConfigException("routes[" + i + "]." + block + ": expected a mapping");
+                }
+                ObjectNode filled = defaults.get(block).deepCopy();
+                merge(filled, (ObjectNode) given, "routes[" + i + "]." + block + ".");
+                r.set(block, filled);
+            }
+            i++;
+        }
+    }
+
+    /** Deep-merges {@code over} into {@code base}: mappings merge, everything else replaces. */
+    private static void merge(ObjectNode base, ObjectNode over, String path) {
+        over.fields().forEachRemaining(e -> {
+            JsonNode existing = base.get(e.getKey());
+            if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode vo) {
+                merge(eo, vo, path + e.getKey() + ".");
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private static void applyEnv(ObjectNode tree, Map<String, String> env) {
+        Map<String, List<Object>> byEnvName = new LinkedHashMap<>();
+        collectLeaves(tree, new ArrayList<>(), byEnvName);
+        LEGACY_ENV.forEach((name, path) -> {
+            String value = env.get(name);
+            if (value != null) {
+                set(tree, List.of((Object[]) path.split("\\.")), value, name);
+            }
+        });
+        byEnvName.forEach((name, path) -> {
+            String value = env.get(name);
+            if (value != null) {
+                set(tree, path, value, name);
+            }
+        });
+    }
+
+    private static void collectLeaves(JsonNode node, List<Object> path, Map<String, List<Object>> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                List<Object> p = new ArrayList<>(path);
+                p.add(e.getKey());
+                collectLeaves(e.getValue(), p, out);
+            });
+        } else if (node.isArray() && node.size() > 0 && node.get(0).isContainerNode()) {
+            for (int i = 0; i < node.size(); i++) {
+                List<Object> p = new ArrayList<>(path);
+                p.add(i);
+                collectLeaves(node.get(i), p, out);
+            }
+        } else {
+            out.put(envName(path), path);
+        }
+    }
+
+    static String envName(List<Object> path) {
+        StringBuilder sb = new StringBuilder("LEVEE");
+        for (Object part : path) {
+            sb.append('_').append(part.toString().replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT));
+        }
+        return sb.toString();
+    }
+
+    private static void set(ObjectNode tree, List<Object> path, String raw, String envName) {
+        JsonNode value;
+        try {
+            value = raw.isEmpty() ? NullNode.instance : YAML.readTree(raw);
+            if (value == null || value.isMissingNode()) {
+                value = NullNode.instance;
+            }
+            if (value.isContainerNode()) { // a flow mapping or list in an env var is almost always a mistake
+                value = TextNode.valueOf(raw);
+            }
+        } catch (JsonProcessingException e) {
+            value = TextNode.valueOf(raw);
+        }
+        JsonNode parent = tree;
+        for (int i = 0; i < path.size() - 1; i++) {
+            Object part = path.get(i);
+            JsonNode next = part instanceof Integer idx ? parent.get(idx) : parent.get((String) part);
+            if (next == null || next.isNull()) {
+                next = JsonNodeFactory.instance.objectNode();
+                ((ObjectNode) parent).set((String) part, next);
+            }
+            parent = next;
+        }
+        Object last = path.get(path.size() - 1);
+        if (parent instanceof ArrayNode arr && last instanceof Integer idx) {
+            arr.set(idx, value);
+        } else if (parent instanceof ObjectNode obj) {
+            obj.set(last.toString(), value);
+        } else {
+            throw new ConfigException(envName + ": does not name a config key");
+        }
+    }
+
+    private static LeveeConfig bind(JsonNode tree) {
+        try {
+            return BINDER.treeToValue(tree, LeveeConfig.class);
+        } catch (JsonMappingException e) {
+            throw translate(e, tree);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static ConfigException translate(JsonMappingException e, JsonNode tree) {
+        String path = pathOf(e.getPath());
+        Throwable cause = e.getCause();
+        if (e instanceof ValueInstantiationException && cause instanceof ConfigException ce) {
+            return new ConfigException(prefix(path) + ce.getMessage(), e);
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new ConfigException(path + ": unknown key (known here: " + u.getKnownPropertyIds() + ")", e);
+        }
+        if (e instanceof InvalidFormatException f) {
+            return new ConfigException(path + ": '" + f.getValue() + "' is not a valid "
+                    + describe(f.getTargetType()), e);
+        }
+        if (cause instanceof IllegalArgumentException iae) {
+            return new ConfigException(path + ": " + iae.getMessage(), e);
+        }
+        if (e instanceof MismatchedInputException m) {
+            JsonNode bad = at(tree, e.getPath());
+            String shown = bad == null ? "missing" : bad.isNull() ? "empty" : "'" + bad.asText(bad.toString()) + "'";
+            return new ConfigException(path + ": " + shown + " is not a valid " + describe(m.getTargetType()), e);
+        }
+        return new ConfigException(path + ": " + e.getOriginalMessage(), e);
+    }
+
+    private static String prefix(String path) {
+        if (path.isEmpty()) {
+            return "";
+        }
+        return path + ".";
+    }
+
+    private static String pathOf(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static JsonNode at(JsonNode tree, List<JsonMappingException.Reference> refs) {
+        JsonNode n = tree;
+        for (JsonMappingException.Reference r : refs) {
+            if (n == null) {
+                return null;
+            }
+            n = r.getFieldName() != null ? n.get(r.getFieldName()) : n.get(r.getIndex());
+        }
+        return n;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "boolean (true or false)";
+        }
+        if (type == Duration.class) {
+            return "duration (such as 5s)";
+        }
+        if (type.isEnum()) {
+            return "choice (one of " + List.of(type.getEnumConstants()) + ")";
+        }
+        if (type == String.class) {
+            return "string";
+        }
+        return type.getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
+    }
+
+    private static JsonNode resource(String name) {
+        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return YAML.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken().isNumeric()) {
+                throw new IllegalArgumentException("'" + p.getText() + "' has no unit (expected: a duration such as "
+                        + p.getText() + "s)");
+            }
+            return Durations.parse(p.getValueAsString());
+        }
+    }
+}

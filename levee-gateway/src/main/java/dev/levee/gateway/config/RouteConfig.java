@@ -1,0 +1,87 @@
+package dev.levee.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One entry of {@code routes:}. {@code path} is a prefix; the first matching route wins and unmatched paths are
+ * proxied plainly. Each protection ({@code cache}, {@code coalesce}, {@code hot-spot}, {@code batch},
+ * {@code breaker}) is off for the route when its block is absent; a present block is filled with the defaults
+ * in {@code levee-route-defaults.yaml}.
+ *
+ * @param isPublic     {@code public: true}: responses may be shared across identities
+ * @param varyHeaders  request headers that become part of the cache and coalescing key
+ */
+public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonProperty("public") boolean isPublic,
+                          List<String> varyHeaders, Cache cache, Coalesce coalesce, HotSpot hotSpot, Batch batch,
+                          Breaker breaker) {
+    public RouteConfig {
+        Checks.required("path", path);
+        if (!path.startsWith("/")) {
+            throw new ConfigException("path: '" + path + "' (expected: a path prefix starting with /)");
+        }
+        varyHeaders = varyHeaders == null ? List.of() : List.copyOf(varyHeaders);
+    }
+
+    public boolean matches(String requestPath) {
+        return requestPath.startsWith(path);
+    }
+
+    /** {@code cache:} stale-while-revalidate; entries are fresh for {@code fresh}, then servable stale for {@code stale}. */
+    public record Cache(Duration fresh, Duration stale, Duration errorTtl, int maxEntries, ByteSize maxSize) {
+        public Cache {
+            Checks.positive("fresh", fresh);
+            Checks.nonNegative("stale", stale);
+            Checks.nonNegative("error-ttl", errorTtl);
+            Checks.positive("max-entries", maxEntries);
+            Checks.positive("max-size", Checks.required("max-size", maxSize).bytes());
+        }
+    }
+
+    /** {@code coalesce:} one upstream call per key; each waiter gives up after {@code max-wait}. */
+    public record Coalesce(Duration maxWait, int maxWaitersPerKey, int maxWaiters) {
+        public Coalesce {
+            Checks.positive("max-wait", maxWait);
+            Checks.positive("max-waiters-per-key", maxWaitersPerKey);
+            Checks.positive("max-waiters", maxWaiters);
+        }
+    }
+
+    /** {@code hot-spot:} at most {@code limit} upstream calls per key in any {@code window}. */
+    public record HotSpot(String key, int limit, Duration window, int queue, Duration maxWait) {
+        public HotSpot {
+            Checks.required("key", key);
+            if (!key.matches("(query|header):.+|path:\\d+")) {
+                throw new ConfigException("key: '" + key + "' (expected: query:NAME, path:N or header:NAME)");
+            }
+            Checks.positive("limit", limit);
+            Checks.positive("window", window);
+            Checks.nonNegative("queue", queue);
+            Checks.positive("max-wait", maxWait);
+        }
+    }
+
+    /** {@code batch:} requests for different keys within {@code window} share one upstream call. */
+    public record Batch(String param, int max, Duration window, String splitBy) {
+        public Batch {
+            Checks.required("param", param);
+            Checks.positive("max", max);
+            Checks.positive("window", window);
+            Checks.required("split-by", splitBy);
+        }
+    }
+
+    /** {@code breaker:} the upstream circuit breaker for this route. */
+    public record Breaker(int failureRateThreshold, int slowCallRateThreshold, Duration slowCallDuration,
+                          int minimumCalls, int windowSize, Duration openFor, int halfOpenProbes) {
+        public Breaker {
+            Checks.inRange("failure-rate-threshold", failureRateThreshold, 1, 100);
+            Checks.inRange("slow-call-rate-threshold", slowCallRateThreshold, 1, 100);
+            Checks.positive("slow-call-duration", slowCallDuration);
+            Checks.positive("minimum-calls", minimumCalls);
+            Checks.positive("window-size", windowSize);
+            Checks.positive("open-for", openFor);
+            Checks.positive("half-open-probes", halfOpenProbes);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.levee.gateway.ops;
+
+import dev.levee.core.time.Ticker;
+import dev.levee.gateway.GatewayContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@code levee_http_requests_seconds}: count and latency histogram by route and status class. The route label is
+ * a configured route prefix, an ops path, {@code proxy} or {@code other}, so its cardinality is bounded by config.
+ */
+public final class RequestMetrics {
+    private final MeterRegistry registry;
+    private final Ticker ticker;
+    private final Function<String, String> routeOf;
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    /**
+     * @param routeOf maps a request path to its label when no handler set {@link GatewayContext#ROUTE_LABEL}
+     */
+    public RequestMetrics(MeterRegistry registry, Ticker ticker, Function<String, String> routeOf) {
+        this.registry = registry;
+        this.ticker = ticker;
+        this.routeOf = routeOf;
+    }
+
+    /** The first handler of every request: starts the clock and records when the response ends. */
+    public void handle(RoutingContext ctx) {
+        long start = ticker.read();
+        ctx.request().pause(); // nothing of the body is read until a handler asks for it (admission may queue us)
+        ctx.addEndHandler(ar -> {
+            String route = ctx.get(GatewayContext.ROUTE_LABEL);
+            if (route == null) {
+                route = routeOf.apply(ctx.request().path());
+            }
+            int status = ar.succeeded() ? ctx.response().getStatusCode() : 499; // 499: client went away
+            timer(route, status / 100 + "xx").record(ticker.read() - start, TimeUnit.NANOSECONDS);
+        });
+        ctx.next();
+    }
+
+    private Timer timer(String route, String statusClass) {
+        return timers.computeIfAbsent(route + ' ' + statusClass, k -> Timer.builder("levee.http.requests")
+                .description("Requests served by the gateway, by route and status class")
+                .tag("route", route)
+                .tag("status", statusClass)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry));
+    }
+
+    /** Known labels so far; for tests. */
+    Set<String> labels() {
+        return timers.keySet();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.levee.gateway.testing;
+
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+import dev.levee.gateway.Features;
+import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.GatewayServer;
+import dev.levee.gateway.config.ConfigLoader;
+import dev.levee.gateway.config.LeveeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Starts a real gateway on a free port in front of a tiny local upstream (a Vert.x router the test defines).
+ * Registered as a static field it lives for the class; as an instance field, for each test.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final GatewayExtension gw = GatewayExtension.builder()
+ *         .upstream(r -> r.get("/hello").handler(ctx -> ctx.end("hi")))
+ *         .config("admission: { max-concurrent: 10 }")
+ *         .build();
+ * }</pre>
+ * The config is YAML over the defaults; the upstream URL, host 127.0.0.1 and port 0 are filled in.
+ */
+public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+
+    private final Consumer<Router> upstreamRoutes;
+    private final String yaml;
+    private final Map<String, String> env;
+    private final Ticker ticker;
+    private final Function<Vertx, Scheduler> scheduler;
+    private final List<Function<GatewayContext, GatewayFeature>> features;
+
+    private boolean perClass;
+    private Vertx vertx;
+    private HttpServer upstreamServer;
+    private GatewayServer gateway;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayExtension(Builder b) {
+        this.upstreamRoutes = b.upstreamRoutes;
+        this.yaml = b.yaml;
+        this.env = b.env;
+        this.ticker = b.ticker;
+        this.scheduler = b.scheduler;
+        this.features = b.features;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        perClass = true;
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            stop();
+        }
+    }
+
+    private void start() throws Exception {
+        vertx = Vertx.vertx();
+        Router upstreamRouter = Router.router(vertx);
+        upstreamRoutes.accept(upstreamRouter);
+        upstreamServer = vertx.createHttpServer().requestHandler(upstreamRouter).listen(0, "127.0.0.1")
+                .await(10, TimeUnit.SECONDS);
+        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), env);
+        gateway = GatewayServer.start(vertx, config, ticker,
+                        scheduler == null ? GatewayServer.scheduler(vertx) : scheduler.apply(vertx), features)
+                .await(10, TimeUnit.SECONDS);
+    }
+
+    private void stop() throws Exception {
+        if (gateway != null) {
+            gateway.shutdown().await(30, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        gateway = null;
+        vertx = null;
+    }
+
+    public GatewayServer gateway() {
+        return gateway;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public String upstreamUrl() {
+        return "http://127.0.0.1:" + upstreamServer.actualPort();
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    /** A JDK HTTP client for the test's requests. */
+    public HttpClient http() {
+        return http;
+    }
+
+    /** GET {@code pathAndQuery} with optional header pairs; the body as a string. */
+    public HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static final class Builder {
+        private Consumer<Router> upstreamRoutes = r -> r.route().handler(ctx -> ctx.end("ok"));
+        private String yaml = "";
+        private Map<String, String> env = Map.of();
+        private Ticker ticker = Ticker.system();
+        private Function<Vertx, Scheduler> scheduler;
+        private List<Function<GatewayContext, GatewayFeature>> features = Features.all();
+
+        /** Routes of the local upstream. */
+        public Builder upstream(Consumer<Router> routes) {
+            this.upstreamRoutes = routes;
+            return this;
+        }
+
+        /** Extra YAML; {@code ${upstream}} is replaced by the local upstream's URL. */
+        public Builder config(String yaml) {
+            this.yaml = yaml;
+            return this;
+        }
+
+        public Builder env(Map<String, String> env) {
+            this.env = env;
+            return this;
+        }
+
+        /** A manual ticker; pass the same object as scheduler to fire core timeouts from the test. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = ticker;
+            return this;
+        }
+
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = v -> scheduler;
+            return this;
+        }
+
+        /** Only these features (default: all of {@code Features.all()}). */
+        public Builder features(List<Function<GatewayContext, GatewayFeature>> features) {
+            this.features = features;
+            return this;
+        }
+
+        public GatewayExtension build() {
+            String base = "server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }\n"
+                    + "upstream: { url: \"${upstream}\" }\n";
+            this.yaml = merge(base, yaml);
+            return new GatewayExtension(this);
+        }
+
+        /** Test YAML may repeat server/upstream; later top-level keys win, so append the test's YAML last. */
+        private static String merge(String base, String extra) {
+            StringBuilder sb = new StringBuilder();
+            boolean overridesServer = extra.lines().anyMatch(l -> l.startsWith("server:"));
+            boolean overridesUpstream = extra.lines().anyMatch(l -> l.startsWith("upstream:"));
+            for (String line : base.split("\n")) {
+                if (line.startsWith("server:") && overridesServer || line.startsWith("upstream:") && overridesUpstream) {
+                    continue;
+                }
+                sb.append(line).append('\n');
+            }
+            return sb.append(extra).toString();
+        }
+    }
+}
