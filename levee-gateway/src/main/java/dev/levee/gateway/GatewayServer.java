@@ -64,7 +64,7 @@ public final class GatewayServer {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
-        this.upstream = new UpstreamClient(vertx, config.upstream());
+        this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes());
         List<GatewayFeature> built = new ArrayList<>();
         for (Function<GatewayContext, GatewayFeature> factory : factories) {
             built.add(factory.apply(new GatewayContext(vertx, config, ticker, scheduler, registry, upstream,

@@ -118,6 +118,9 @@ public final class ConfigLoader {
                 throw new ConfigException("routes[" + i + "]: expected a mapping with at least 'path'");
             }
             ObjectNode r = (ObjectNode) route;
+            if (!r.has("public")) {
+                r.put("public", false);
+            }
             for (Iterator<String> it = defaults.fieldNames(); it.hasNext(); ) {
                 String block = it.next();
                 JsonNode given = r.get(block);

@@ -42,9 +42,15 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private final HttpClientAgent client;
     private final String basePath;
 
-    public UpstreamClient(Vertx vertx, UpstreamConfig config) {
+    private final long maxRequestBytes;
+
+    /**
+     * @param maxRequestBytes request bodies larger than this are refused with 413 ({@code server.max-body-size})
+     */
+    public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes) {
         this.vertx = requireNonNull(vertx, "vertx");
         this.config = requireNonNull(config, "config");
+        this.maxRequestBytes = maxRequestBytes;
         this.basePath = config.basePath();
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(config.host())
@@ -75,6 +81,12 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         HttpServerResponse resp = ctx.response();
         req.pause();
         long timeoutMs = config.timeout().toMillis();
+        String declared = req.getHeader("Content-Length");
+        if (declared != null && parseLong(declared) > maxRequestBytes) {
+            resp.putHeader("Connection", "close");
+            JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes));
+            return;
+        }
         MultiMap headers = ProxyHeaders.forRequest(req);
         client.request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
@@ -90,9 +102,20 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             }
             // a client that goes away takes its upstream request with it
             resp.closeHandler(v -> upstream.reset());
-            Future<HttpClientResponse> sent = hasBody ? upstream.send(req) : upstream.send();
+            boolean[] tooLarge = {false}; // only touched on this request's event loop
+            Future<HttpClientResponse> sent = hasBody
+                    ? upstream.send(new BoundedBody(req, maxRequestBytes, () -> {
+                        tooLarge[0] = true;
+                        upstream.reset();
+                    }))
+                    : upstream.send();
             sent.onComplete(rar -> {
                 vertx.cancelTimer(timer);
+                if (tooLarge[0]) {
+                    resp.putHeader("Connection", "close");
+                    JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes));
+                    return;
+                }
                 if (rar.failed()) {
                     JsonResponses.sendError(ctx, translate(rar.cause()));
                     return;

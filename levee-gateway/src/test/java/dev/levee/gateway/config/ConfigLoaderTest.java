@@ -1,0 +1,183 @@
+package dev.levee.gateway.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsAloneAreValidAndMatchDesign() {
+        LeveeConfig c = ConfigLoader.load(Map.of());
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.upstream().url()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(c.upstream().timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.admission().enabled()).isTrue();
+        assertThat(c.admission().maxConcurrent()).isEqualTo(500);
+        assertThat(c.admission().queueCapacity()).isEqualTo(1000);
+        assertThat(c.admission().maxWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.events().warningThreshold()).isEqualTo(10_000);
+        assertThat(c.events().criticalThreshold()).isEqualTo(50_000);
+        assertThat(c.events().recoveryThreshold()).isEqualTo(5_000);
+        assertThat(c.events().priorities()).containsEntry("batch-operation", 10).containsEntry("scheduled", 1);
+        assertThat(c.store().type()).isEqualTo(StoreConfig.Type.memory);
+        assertThat(c.routes()).isEmpty();
+    }
+
+    @Test
+    void fileOverridesDefaultsAndKeepsTheRest() {
+        LeveeConfig c = ConfigLoader.load("""
+                server: { port: 9090 }
+                upstream: { url: "http://example.test:7000/base/", timeout: 250ms }
+                admission: { max-concurrent: 800 }
+                """, Map.of());
+        assertThat(c.server().port()).isEqualTo(9090);
+        assertThat(c.server().host()).isEqualTo("0.0.0.0");
+        assertThat(c.upstream().timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.upstream().basePath()).isEqualTo("/base");
+        assertThat(c.upstream().port()).isEqualTo(7000);
+        assertThat(c.admission().maxConcurrent()).isEqualTo(800);
+        assertThat(c.admission().queueCapacity()).isEqualTo(1000);
+    }
+
+    @Test
+    void routeBlocksAreFilledWithRouteDefaults() {
+        LeveeConfig c = ConfigLoader.load("""
+                routes:
+                  - path: /api/v3/fixtures/odds
+                    cache: { fresh: 2s }
+                    coalesce: true
+                  - path: /api/v3/fixtures
+                """, Map.of());
+        RouteConfig odds = c.routes().get(0);
+        assertThat(odds.cache().fresh()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(odds.cache().stale()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(odds.coalesce().maxWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(odds.batch()).isNull();
+        assertThat(c.routes().get(1).cache()).isNull();
+        assertThat(c.routeFor("/api/v3/fixtures/odds?x")).isSameAs(odds);
+        assertThat(c.routeFor("/api/v3/fixtures")).isSameAs(c.routes().get(1));
+        assertThat(c.routeFor("/other")).isNull();
+    }
+
+    @Test
+    void environmentOverridesEveryKnownKeyWithTypedValues() {
+        LeveeConfig c = ConfigLoader.load("""
+                routes:
+                  - path: /a
+                    cache: { fresh: 2s }
+                """, Map.of(
+                "LEVEE_ADMISSION_MAX_CONCURRENT", "800",
+                "LEVEE_ADMISSION_ENABLED", "false",
+                "LEVEE_UPSTREAM_TIMEOUT", "3s",
+                "LEVEE_AUTH_JWT_ISSUER", "https://issuer.test",
+                "LEVEE_EVENTS_PRIORITIES_TELEMETRY_DATA", "7",
+                "LEVEE_ROUTES_0_CACHE_FRESH", "9s",
+                "LEVEE_STORE_TYPE", "redis",
+                "UNRELATED", "x"));
+        assertThat(c.admission().maxConcurrent()).isEqualTo(800);
+        assertThat(c.admission().enabled()).isFalse();
+        assertThat(c.upstream().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.auth().jwt().issuer()).isEqualTo("https://issuer.test");
+        assertThat(c.events().priorities()).containsEntry("telemetry-data", 7);
+        assertThat(c.routes().get(0).cache().fresh()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(c.store().type()).isEqualTo(StoreConfig.Type.redis);
+    }
+
+    @Test
+    void legacyEventEnvironmentNamesStillWork() {
+        LeveeConfig c = ConfigLoader.load(Map.of(
+                "QUEUE_WARNING_THRESHOLD", "1000",
+                "QUEUE_CRITICAL_THRESHOLD", "5000",
+                "QUEUE_RECOVERY_THRESHOLD", "500",
+                "DEFAULT_EVENT_PRIORITY", "3",
+                "ENABLE_BACKPRESSURE", "false"));
+        assertThat(c.events().warningThreshold()).isEqualTo(1000);
+        assertThat(c.events().criticalThreshold()).isEqualTo(5000);
+        assertThat(c.events().recoveryThreshold()).isEqualTo(500);
+        assertThat(c.events().defaultPriority()).isEqualTo(3);
+        assertThat(c.events().enabled()).isFalse();
+    }
+
+    @Test
+    void leveePrefixedNameWinsOverLegacyName() {
+        LeveeConfig c = ConfigLoader.load(Map.of("QUEUE_WARNING_THRESHOLD", "1000",
+                "LEVEE_EVENTS_WARNING_THRESHOLD", "20000"));
+        assertThat(c.events().warningThreshold()).isEqualTo(20000);
+    }
+
+    @Test
+    void loadsFromAFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("levee.yaml");
+        Files.writeString(f, "server: { port: 7070 }\n");
+        assertThat(ConfigLoader.load(f, Map.of()).server().port()).isEqualTo(7070);
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("missing.yaml").hasMessageContaining("cannot be read");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "admission: { max-concurrent: 0 }                 | admission.max-concurrent: 0 (expected: > 0)",
+            "admission: { max-concurrent: -5 }                | admission.max-concurrent: -5 (expected: > 0)",
+            "admission: { max-concurrent: lots }              | admission.max-concurrent: 'lots' is not a valid whole number",
+            "admission: { queue-capacity: 0 }                 | admission.queue-capacity: 0 (expected: > 0)",
+            "admission: { max-wait: 0s }                      | admission.max-wait: 0s (expected: > 0)",
+            "admission: { max-wait: soon }                    | admission.max-wait: 'soon' is not a duration",
+            "admission: { max-wait: 30 }                      | admission.max-wait: '30' has no unit",
+            "admission: { enabled: maybe }                    | admission.enabled: 'maybe' is not a valid boolean",
+            "admission: { max-concurent: 5 }                  | admission.max-concurent: unknown key",
+            "server: { port: 70000 }                          | server.port: 70000 (expected: 0..65535)",
+            "server: { max-body-size: 10 parsecs }            | server.max-body-size: '10 parsecs' is not a size",
+            "upstream: { url: 'ftp://x' }                     | upstream.url: 'ftp://x' (expected: an http:// or https:// URL with a host)",
+            "upstream: { url: ~ }                             | upstream.url: missing",
+            "upstream: { timeout: -1s }                       | upstream.timeout: '-1s' is not a duration",
+            "auth: { jwt: { hmac-secret: short } }            | auth.jwt.hmac-secret: 5 characters (expected: at least 32 bytes",
+            "events: { warning-threshold: 100000 }            | events.thresholds: recovery 5000, warning 100000, critical 50000 (expected: recovery < warning < critical)",
+            "events: { priorities: { telemetry-data: 11 } }   | events.priorities.telemetry-data: 11 (expected: 1..10)",
+            "store: { type: postgres }                        | store.type: 'postgres' is not a valid choice (one of [memory, redis])",
+            "store: { redis: { url: 'http://x' } }            | store.redis.url: 'http://x' (expected: redis://host:port)",
+            "routes: [ { path: api } ]                        | routes[0].path: 'api' (expected: a path prefix starting with /)",
+            "routes: [ { path: /a, cache: { fresh: 0s } } ]   | routes[0].cache.fresh: 0s (expected: > 0)",
+            "routes: [ { path: /a, hot-spot: { key: 'cookie:x' } } ] | routes[0].hot-spot.key: 'cookie:x' (expected: query:NAME, path:N or header:NAME)",
+            "routes: [ { path: /a, cache: 5 } ]               | routes[0].cache: expected a mapping",
+            "routes: { path: /a }                             | routes: expected a list of routes",
+            "unknown-section: { a: 1 }                        | unknown-section: unknown key",
+            "'[not: closed'                                   | config file: expected a mapping",
+    })
+    void badValuesStopStartupWithAMessageNamingKeyAndValue(String yaml, String message) {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void invalidYamlSyntaxIsReportedWithItsLine() {
+        assertThatThrownBy(() -> ConfigLoader.load("server:\n  port: [1, 2\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config file: not valid YAML");
+    }
+
+    @Test
+    void badEnvironmentValueNamesTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("LEVEE_ADMISSION_MAX_CONCURRENT", "zero")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("admission.max-concurrent: 'zero' is not a valid whole number");
+    }
+
+    @Test
+    void envNamesFollowUpperSnakeCase() {
+        assertThat(ConfigLoader.envName(java.util.List.of("admission", "max-concurrent")))
+                .isEqualTo("LEVEE_ADMISSION_MAX_CONCURRENT");
+        assertThat(ConfigLoader.envName(java.util.List.of("routes", 0, "cache", "fresh")))
+                .isEqualTo("LEVEE_ROUTES_0_CACHE_FRESH");
+    }
+}
