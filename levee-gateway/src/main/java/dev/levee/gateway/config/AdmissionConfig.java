@@ -55,6 +55,9 @@ public record AdmissionConfig(boolean enabled, int maxConcurrent, int queueCapac
             }
             if (c.when() == null) {
                 fallbacks.add(c.name());
+            } else if (c.when().operators() != 1) {
+                throw new ConfigException("classes[" + i + "].when: " + c.when().operators() + " operators (expected: "
+                        + "exactly one of equals, greater-than, contains)");
             }
         }
         if (fallbacks.size() != 1) {
@@ -99,15 +102,14 @@ public record AdmissionConfig(boolean enabled, int maxConcurrent, int queueCapac
             if (claim.isBlank()) {
                 throw new ConfigException("claim: '' (expected: a claim name such as role)");
             }
-            int operators = (equals != null ? 1 : 0) + (greaterThan != null ? 1 : 0) + (contains != null ? 1 : 0);
-            if (operators != 1) {
-                throw new ConfigException("when: " + operators + " operators (expected: exactly one of equals, "
-                        + "greater-than, contains)");
-            }
             if (equals != null && !(equals instanceof String || equals instanceof Number
                     || equals instanceof Boolean)) {
                 throw new ConfigException("equals: " + equals + " (expected: a string, number or boolean)");
             }
+        }
+
+        int operators() {
+            return (equals != null ? 1 : 0) + (greaterThan != null ? 1 : 0) + (contains != null ? 1 : 0);
         }
     }
 }
