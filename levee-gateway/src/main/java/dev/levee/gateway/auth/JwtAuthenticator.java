@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -220,7 +221,17 @@ public final class JwtAuthenticator implements AutoCloseable {
             }
         }
         if (jwks != null) {
-            keys.addAll(new JWSVerificationKeySelector<>(alg, jwks).selectJWSKeys(header, ctx));
+            try {
+                keys.addAll(new JWSVerificationKeySelector<>(alg, jwks).selectJWSKeys(header, ctx));
+            } catch (RateLimitReachedException e) {
+                // an unknown kid asked for a refetch too soon after the last one: the keys we have do not match
+                return keys;
+            } catch (KeySourceException e) {
+                if (keys.isEmpty()) {
+                    throw e;
+                }
+                // the key set is unreachable but the key file may still verify this token
+            }
         }
         return keys;
     }
