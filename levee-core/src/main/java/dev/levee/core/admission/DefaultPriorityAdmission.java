@@ -3,6 +3,8 @@ package dev.levee.core.admission;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
@@ -43,7 +44,7 @@ import static java.util.Objects.requireNonNull;
  *       caller releases} or {C wins, G's complete returns false, G releases}; the forbidden outcomes
  *       (permit lost: both fail; permit doubled: both succeed) cannot happen because both sides race on the
  *       same future's single completion CAS.</li>
- *   <li><b>Release exactly once.</b> {@link PermitImpl#release} flips an AtomicBoolean before touching shared
+ *   <li><b>Release exactly once.</b> {@link PermitImpl#release} CASes a volatile flag before touching shared
  *       state, so any number of racing releases (response end, connection close, handler failure) decrement
  *       the in-flight count once.</li>
  *   <li><b>Queues</b> are intrusive doubly linked lists: O(1) append, poll-oldest, remove-newest (push-out)
@@ -51,6 +52,16 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  */
 final class DefaultPriorityAdmission implements PriorityAdmission {
+
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(PermitImpl.class, "released", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<String> names;
@@ -116,10 +127,10 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         AdmissionRejectedException victimError = null;
         lock.lock();
         try {
-            long now = ticker.read();
             if (inFlight < maxConcurrent) { // by I2 nobody is queued: granting here cannot jump the queue
-                return CompletableFuture.completedFuture(grantLocked(cs, now, now));
+                return CompletableFuture.completedFuture(grantLocked(cs, 0, 0)); // waited 0: no clock read needed
             }
+            long now = ticker.read();
             if (cs.size >= cs.capacity || queued >= totalCapacity) {
                 ClassState lower = lowestNonEmptyBelow(index);
                 if (lower == null) {
@@ -141,7 +152,9 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         }
         if (victim != null) {
             victim.cancelTimeout();
-            victim.future.completeExceptionally(victimError);
+            if (!victim.future.completeExceptionally(victimError)) {
+                recount(victim.cls, ShedReason.PUSHED_OUT);
+            }
         }
         Waiter w = waiter;
         w.timeout = scheduler.schedule(() -> onTimeout(w), maxWait.toNanos(), TimeUnit.NANOSECONDS);
@@ -202,7 +215,27 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         } finally {
             lock.unlock();
         }
-        w.future.completeExceptionally(error);
+        if (!w.future.completeExceptionally(error)) {
+            recount(w.cls, ShedReason.TIMEOUT);
+        }
+    }
+
+    /**
+     * The caller cancelled a waiter we had just taken out of the queue to shed: it left by itself, so count it as
+     * cancelled, keeping "shed" to requests that were actually told so.
+     */
+    private void recount(ClassState cs, ShedReason reason) {
+        lock.lock();
+        try {
+            switch (reason) {
+                case PUSHED_OUT -> cs.shedPushedOut--;
+                case TIMEOUT -> cs.shedTimeout--;
+                case QUEUE_FULL -> cs.shedQueueFull--;
+            }
+            cs.cancelled++;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void abandon(Waiter w) {
@@ -251,7 +284,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
                 if (!next.future.complete(granted)) {
                     // cancelled while we granted: the permit is ours to pass on (see class notes)
                     granted.unused = true;
-                    granted.released.set(true);
+                    granted.released = 1;
                     freed = granted;
                 }
             }
@@ -387,7 +420,8 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private final class PermitImpl implements Permit {
         final ClassState cls;
         final long waitedNanos;
-        final AtomicBoolean released = new AtomicBoolean();
+        @SuppressWarnings("unused") // accessed through RELEASED
+        volatile int released;
         boolean unused; // written before the permit is handed to release(); never seen by callers
 
         PermitImpl(ClassState cls, long waitedNanos) {
@@ -407,7 +441,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
 
         @Override
         public boolean release() {
-            if (!released.compareAndSet(false, true)) {
+            if (!RELEASED.compareAndSet(this, 0, 1)) {
                 return false;
             }
             DefaultPriorityAdmission.this.release(this);
@@ -416,7 +450,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
 
         @Override
         public String toString() {
-            return "Permit[" + cls.name + (released.get() ? ", released]" : "]");
+            return "Permit[" + cls.name + (released != 0 ? ", released]" : "]");
         }
     }
 }

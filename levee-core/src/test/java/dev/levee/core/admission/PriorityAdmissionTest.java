@@ -323,6 +323,41 @@ class PriorityAdmissionTest {
     }
 
     @Test
+    void waiterCancelledWhileTimingOutCountsAsCancelledNotShed() {
+        Runnable[] hook = new Runnable[1];
+        dev.levee.core.time.Ticker hooked = new dev.levee.core.time.Ticker() {
+            @Override
+            public long read() {
+                Runnable h = hook[0];
+                hook[0] = null;
+                if (h != null) {
+                    h.run();
+                }
+                return ticker.read();
+            }
+
+            @Override
+            public long epochMillis() {
+                return ticker.epochMillis();
+            }
+        };
+        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(10)
+                .maxWait(Duration.ofSeconds(5)).ticker(hooked).scheduler(ticker).build();
+        Permit holder = permit(a.acquire("browser"));
+        CompletableFuture<Permit> w = a.acquire("browser");
+        // the timeout reads the clock after taking the waiter out of the queue: the caller cancels right there
+        hook[0] = () -> assertThat(w.cancel(false)).isTrue();
+        ticker.advance(Duration.ofSeconds(5));
+        assertThat(w).isCancelled();
+        ClassStats s = a.stats().forClass("browser");
+        assertThat(s.shedTimeout()).isZero();
+        assertThat(s.cancelled()).isEqualTo(1);
+        assertThat(s.queueDepth()).isZero();
+        holder.release();
+        assertThat(a.stats().inFlight()).isZero();
+    }
+
+    @Test
     void retryAfterFollowsTheMeasuredDrainRate() {
         PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(100)
                 .retryAfterMax(Duration.ofSeconds(30)).ticker(ticker).scheduler(ticker).build();
