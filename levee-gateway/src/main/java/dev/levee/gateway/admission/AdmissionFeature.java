@@ -170,6 +170,9 @@ public final class AdmissionFeature implements GatewayFeature {
         } catch (CancellationException e) {
             return; // the client went away while queued
         } catch (CompletionException e) {
+            if (ctx.response().closed()) {
+                return; // shed, but nobody is listening any more
+            }
             if (e.getCause() instanceof AdmissionRejectedException r) {
                 JsonResponses.sendError(ctx, shedError(r));
             } else {
