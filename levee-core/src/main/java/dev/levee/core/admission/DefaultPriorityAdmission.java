@@ -158,11 +158,10 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         }
         Waiter w = waiter;
         w.timeout = scheduler.schedule(() -> onTimeout(w), maxWait.toNanos(), TimeUnit.NANOSECONDS);
-        // the waiter may have been granted before the timeout was set: then nobody else will cancel it
-        if (w.future.isDone()) {
-            w.cancelTimeout();
-        }
+        // however the future completes (even before this line: a grant may race the scheduling above), the
+        // timeout goes, so no timer outlives its waiter
         w.future.whenComplete((p, e) -> {
+            w.cancelTimeout();
             if (!w.settled) { // completed by the caller (cancel), not by us: give up the place in the queue
                 abandon(w);
             }
@@ -250,7 +249,6 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         } finally {
             lock.unlock();
         }
-        w.cancelTimeout();
     }
 
     /** Returns {@code permit}'s slot and hands it to the next waiter, repeating while hand-overs fail. */

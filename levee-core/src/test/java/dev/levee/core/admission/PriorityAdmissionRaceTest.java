@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Many threads acquire, cancel, time out and release (some twice) against a small limit, while another thread
  * moves time so max-wait timeouts race with grants, and a sampler reads stats throughout. Checks: holders never
  * exceed the limit, the snapshot never shows more in flight than the limit or more queued than the capacity,
- * every future completes, and at the end nothing is in flight or queued and every admitted permit was seen by
- * exactly one caller (no permit leaked to a cancelled waiter, none doubled).
+ * every future completes, and at the end nothing is in flight or queued, every admitted permit was seen by
+ * exactly one caller (no permit leaked to a cancelled waiter, none doubled), the counters add up to what callers
+ * saw, and no timeout timer is left behind.
  */
 class PriorityAdmissionRaceTest {
     private static final int THREADS = 8;
@@ -124,5 +125,6 @@ class PriorityAdmissionRaceTest {
         long cancelled = s.classes().stream().mapToLong(ClassStats::cancelled).sum();
         assertThat(admitted + shedCount + cancelled).isEqualTo((long) THREADS * ITERATIONS);
         assertThat(shedCount).as("timeouts and push-outs were exercised").isPositive();
+        assertThat(ticker.pendingTasks()).as("no max-wait timer outlives its waiter").isZero();
     }
 }
