@@ -149,6 +149,9 @@ public final class AdmissionFeature implements GatewayFeature {
     }
 
     private void admit(RoutingContext ctx, String cls) {
+        if (ctx.response().closed()) {
+            return; // left while its token was checked (JWKS on a worker): no end event will come to release
+        }
         CompletableFuture<Permit> waiter = admission.acquire(cls);
         ctx.addEndHandler(v -> {
             if (!waiter.cancel(false) && waiter.isDone() && !waiter.isCompletedExceptionally()) {
