@@ -199,7 +199,8 @@ class AdmissionGatewayTest {
         long pushedOutBefore = stats().forClass("browser").shedPushedOut();
         List<CompletableFuture<HttpResponse<String>>> agents = saturate();
         CompletableFuture<HttpResponse<String>> b1 = async("/hold", null);
-        CompletableFuture<HttpResponse<String>> b2 = async("/hold", null);
+        await().until(() -> stats().forClass("browser").queueDepth() == 1);
+        CompletableFuture<HttpResponse<String>> b2 = async("/hold", null); // the newest browser
         await().until(() -> stats().forClass("browser").queueDepth() == 2);
 
         HttpResponse<String> shed = get("/hold", null);
@@ -226,9 +227,11 @@ class AdmissionGatewayTest {
         all.addAll(List.of(t1, t2, t3, b1));
         for (int released = 0; released < 6; released++) {
             await().until(() -> !held.isEmpty());
-            if (released == 3) {
-                assertThat(stats().forClass("active_bettor").queueDepth()).isZero();
-                assertThat(stats().forClass("browser").queueDepth()).isEqualTo(1);
+            if (released == 3) { // two agents and one bettor done: all three bettors admitted, the browser waits
+                await().untilAsserted(() -> {
+                    assertThat(stats().forClass("active_bettor").queueDepth()).isZero();
+                    assertThat(stats().forClass("browser").queueDepth()).isEqualTo(1);
+                });
             }
             held.poll().end("released");
         }
