@@ -337,14 +337,20 @@ final class DefaultEventPipeline implements EventPipeline {
         CompletableFuture<Integer> f;
         synchronized (this) {
             if (drained == null) {
-                drained = new CompletableFuture<>();
-                scheduler.schedule(() -> {
+                CompletableFuture<Integer> d = new CompletableFuture<>();
+                drained = d;
+                Runnable giveUp = () -> {
                     int left = queue.depth();
-                    if (drained.complete(left) && left > 0) {
+                    if (d.complete(left) && left > 0) {
                         log.warn("event pipeline drain: {} events still undelivered after {} ms; an in-memory "
                                 + "queue loses them at exit", left, grace.toMillis());
                     }
-                }, grace.toNanos(), TimeUnit.NANOSECONDS);
+                };
+                if (grace.isZero()) {
+                    giveUp.run();
+                } else {
+                    scheduler.schedule(giveUp, grace.toNanos(), TimeUnit.NANOSECONDS);
+                }
             }
             f = drained;
         }
