@@ -210,18 +210,22 @@ final class DefaultEventPipeline implements EventPipeline {
     }
 
     private void start(Delivery d) {
-        AtomicBoolean ended = new AtomicBoolean();
-        Scheduler.Cancellable timeout = scheduler.schedule(() -> {
-            if (ended.compareAndSet(false, true)) {
-                finish(d, "timeout after " + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos) + " ms");
-            }
-        }, deliveryTimeoutNanos, TimeUnit.NANOSECONDS);
         CompletionStage<?> stage;
         try {
             stage = requireNonNull(sink.deliver(d), "sink returned null");
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
+        if (stage instanceof CompletableFuture<?> f && f.isDone()) { // finished at once: no timeout to arm
+            finish(d, f.isCompletedExceptionally() ? describe(f.handle((v, err) -> err).join()) : null);
+            return;
+        }
+        AtomicBoolean ended = new AtomicBoolean();
+        Scheduler.Cancellable timeout = scheduler.schedule(() -> {
+            if (ended.compareAndSet(false, true)) {
+                finish(d, "timeout after " + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos) + " ms");
+            }
+        }, deliveryTimeoutNanos, TimeUnit.NANOSECONDS);
         stage.whenComplete((v, err) -> {
             if (ended.compareAndSet(false, true)) {
                 timeout.cancel();
