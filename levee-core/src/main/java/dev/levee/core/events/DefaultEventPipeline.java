@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,7 +101,7 @@ final class DefaultEventPipeline implements EventPipeline {
         this.rejectedRate = new RateMeter(ticker, 10);
         this.drainRate = new RateMeter(ticker, 10);
         this.circuit = new QueueCircuit(thresholds, ticker, scheduler, queue::depth);
-        this.idPrefix = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36,
+        this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36,
                 36L * 36 * 36 * 36 * 36 * 36), 36) + "-";
         this.baseline = new Baseline(0, new long[REASONS.length], 0, 0, 0, 0, 0, ticker.epochMillis());
         queue.onReady(this::pump);

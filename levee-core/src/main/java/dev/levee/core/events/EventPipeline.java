@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -86,7 +88,7 @@ public interface EventPipeline extends AutoCloseable {
         Duration retryAfterMax = Duration.ofSeconds(60);
         Ticker ticker = Ticker.system();
         Scheduler scheduler;
-        DoubleSupplier jitter = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+        DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         EventQueue queue;
 
         Builder(EventSink sink) {
@@ -165,7 +167,7 @@ public interface EventPipeline extends AutoCloseable {
             return this;
         }
 
-        /** Runs backoffs, delivery timeouts and circuit checks. Default: one daemon thread. */
+        /** Runs backoffs, delivery timeouts and circuit checks. Default: one daemon thread of its own. */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = requireNonNull(scheduler, "scheduler");
             return this;
@@ -184,10 +186,28 @@ public interface EventPipeline extends AutoCloseable {
         }
 
         public EventPipeline build() {
-            Scheduler s = scheduler != null ? scheduler : Scheduler.system("levee-events");
+            Scheduler s = scheduler != null ? scheduler : defaultScheduler();
             EventQueue q = queue != null ? queue
                     : EventQueue.inMemory(thresholds.capacity(), agingStep, deadLetterCapacity, ticker, s);
             return new DefaultEventPipeline(this, q, s);
+        }
+
+        /**
+         * One daemon thread that drops cancelled tasks at once: every delivery arms a timeout that is cancelled
+         * when the sink answers, and those must not pile up until their deadline.
+         */
+        private static Scheduler defaultScheduler() {
+            ScheduledThreadPoolExecutor executor =
+                    new ScheduledThreadPoolExecutor(1, r -> {
+                        Thread t = new Thread(r, "levee-events");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            executor.setRemoveOnCancelPolicy(true);
+            return (task, delay, unit) -> {
+                var future = executor.schedule(task, delay, unit);
+                return () -> future.cancel(false);
+            };
         }
 
         private static int positive(String name, int value) {

@@ -2,6 +2,8 @@ package dev.levee.core.events;
 
 import dev.levee.core.time.Ticker;
 
+import java.util.Arrays;
+
 /**
  * Events per second over a sliding window of one-second buckets (the current, partial bucket excluded once the
  * window is full, so a rate does not dip at every second boundary).
@@ -22,7 +24,7 @@ final class RateMeter {
         this.ticker = ticker;
         this.counts = new long[windowSeconds + 1];
         this.stamps = new long[windowSeconds + 1];
-        java.util.Arrays.fill(stamps, Long.MIN_VALUE);
+        Arrays.fill(stamps, Long.MIN_VALUE);
         this.origin = ticker.read();
     }
 

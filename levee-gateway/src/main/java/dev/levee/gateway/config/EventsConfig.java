@@ -14,13 +14,16 @@ import java.util.Map;
  * {@code preset}'s value, else the prod-10k numbers (10,000 / 50,000 / 5,000). {@code enabled: false}
  * ({@code ENABLE_BACKPRESSURE=false}) turns the feature off: {@code POST /api/v1/events} is then proxied to the
  * upstream like any other path, as the original platform ingested events without backpressure.
+ *
+ * <p>Memory: the queue holds at most {@code capacity} events of at most {@code max-event-size} payload bytes each,
+ * plus {@code dead-letter-capacity} dead letters.
  */
 public record EventsConfig(boolean enabled, String preset, String sink, Integer warningThreshold,
                            Integer criticalThreshold, Integer recoveryThreshold, int capacity, Duration stablePeriod,
                            int defaultPriority, Map<String, Integer> priorities, int workers, int maxAttempts,
                            Duration backoffBase, Duration backoffMax, Duration deliveryTimeout, Duration agingStep,
                            int deadLetterCapacity, Duration drainGrace, Duration retryAfterMax, ByteSize maxBodySize,
-                           int maxBatch) {
+                           int maxBatch, ByteSize maxEventSize) {
 
     /** The original platform's threshold presets (warning / critical / recovery). */
     public enum Preset {
@@ -126,6 +129,7 @@ public record EventsConfig(boolean enabled, String preset, String sink, Integer 
         }
         Checks.positive("max-body-size", Checks.required("max-body-size", maxBodySize).bytes());
         Checks.positive("max-batch", maxBatch);
+        Checks.positive("max-event-size", Checks.required("max-event-size", maxEventSize).bytes());
     }
 
     /** The hard capacity: {@code capacity}, or 2 x critical when unset. */

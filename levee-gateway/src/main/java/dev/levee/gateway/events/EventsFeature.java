@@ -185,7 +185,7 @@ public final class EventsFeature implements GatewayFeature {
         return out;
     }
 
-    private static Incoming parse(JsonNode node, int index) {
+    private Incoming parse(JsonNode node, int index) {
         if (!node.isObject()) {
             throw invalid(index, "expected a JSON object");
         }
@@ -198,7 +198,12 @@ public final class EventsFeature implements GatewayFeature {
             throw invalid(index, "\"type\" must be 1.." + MAX_TYPE_LENGTH + " characters");
         }
         JsonNode payload = node.get("payload");
-        return new Incoming(t, payload == null || payload.isNull() ? null : payload.toString());
+        String text = payload == null || payload.isNull() ? null : payload.toString();
+        if (text != null && text.length() > config.maxEventSize().bytes()) { // chars: a close, cheap bound
+            HttpError e = HttpError.of(413, "Event too large").with("limit_bytes", config.maxEventSize().bytes());
+            throw index >= 0 ? e.with("index", index) : e;
+        }
+        return new Incoming(t, text);
     }
 
     private static HttpError invalid(int index, String detail) {

@@ -62,6 +62,7 @@ class EventsApiTest {
                       backoff-max: 20ms
                       delivery-timeout: 30s
                       max-body-size: 2KB
+                      max-event-size: 200B
                       max-batch: 5
                       drain-grace: 0s
                     """)
@@ -142,6 +143,9 @@ class EventsApiTest {
                 + "{\"type\":\"a\"}]"), 413, "Too many events");
         assertError(post(p, "{\"type\":\"a\",\"payload\":\"" + "x".repeat(3000) + "\"}"), 413,
                 "Request body too large");
+        HttpResponse<String> big = post(p, "[{\"type\":\"a\"},{\"type\":\"a\",\"payload\":\"" + "x".repeat(300) + "\"}]");
+        assertError(big, 413, "Event too large");
+        assertThat(json(big).get("index").asInt()).isEqualTo(1);
         assertThat(queue().get("accepted").asInt()).isZero();
         assertThat(gw.get("/health").statusCode()).isEqualTo(200); // still serving
     }
