@@ -74,6 +74,8 @@ final class DefaultEventPipeline implements EventPipeline {
     private final RateMeter rejectedRate;
     private final RateMeter drainRate;
     private volatile Baseline baseline;
+    private final AtomicLong lastDeadLetterLog = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong unloggedDeadLetters = new AtomicLong();
 
     /** Totals at the last reset. */
     private record Baseline(long accepted, long[] rejected, long completed, long failed, long deadLettered,
@@ -251,8 +253,7 @@ final class DefaultEventPipeline implements EventPipeline {
             } else if (d.attempt() >= maxAttempts) {
                 queue.deadLetter(d, failure);
                 drainRate.record(1);
-                log.warn("event {} ({}) dead-lettered after {} attempts: {}", d.event().id(), d.event().type(),
-                        d.attempt(), failure);
+                logDeadLetter(d, failure);
             } else {
                 queue.retryLater(d, Duration.ofNanos(backoffNanos(d.attempt())), failure);
             }
@@ -262,6 +263,19 @@ final class DefaultEventPipeline implements EventPipeline {
         circuit.evaluate(queue.depth());
         pump();
         checkDrained();
+    }
+
+    /** At most one line per second: a sink outage dead-letters thousands of events at once. */
+    private void logDeadLetter(Delivery d, String failure) {
+        long now = ticker.read();
+        long last = lastDeadLetterLog.get();
+        if (now - last >= 1_000_000_000L && lastDeadLetterLog.compareAndSet(last, now)) {
+            long more = unloggedDeadLetters.getAndSet(0);
+            log.warn("event {} ({}) dead-lettered after {} attempts: {}{}", d.event().id(), d.event().type(),
+                    d.attempt(), failure, more > 0 ? " (and " + more + " more since the last report)" : "");
+        } else {
+            unloggedDeadLetters.incrementAndGet();
+        }
     }
 
     /** Backoff before attempt {@code failedAttempt + 1}: equal jitter over min(max, base x 2^(n-1)). */

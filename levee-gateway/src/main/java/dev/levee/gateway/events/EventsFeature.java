@@ -1,7 +1,9 @@
 package dev.levee.gateway.events;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.levee.core.events.Admission;
 import dev.levee.core.events.CircuitState;
@@ -59,6 +61,9 @@ public final class EventsFeature implements GatewayFeature {
     static final int MAX_TYPE_LENGTH = 200;
     static final int MAX_LIST = 1_000;
     private static final long ADMIN_BODY_LIMIT = 256 * 1024;
+    /** Strict: {@code {"type":"a"} trailing} is malformed, not one event. */
+    private static final ObjectReader READER = JsonResponses.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final EventsConfig config;
     private final String adminToken;
@@ -141,7 +146,7 @@ public final class EventsFeature implements GatewayFeature {
             }
             JsonNode root;
             try {
-                root = JsonResponses.MAPPER.readTree(ar.result().getBytes());
+                root = READER.readTree(ar.result().getBytes());
             } catch (JacksonException e) {
                 JsonResponses.sendError(ctx, HttpError.badRequest("Malformed JSON")
                         .with("detail", e.getOriginalMessage()));
@@ -464,7 +469,7 @@ public final class EventsFeature implements GatewayFeature {
         }
         JsonNode root;
         try {
-            root = JsonResponses.MAPPER.readTree(body.getBytes());
+            root = READER.readTree(body.getBytes());
         } catch (java.io.IOException e) {
             throw HttpError.badRequest("Malformed JSON");
         }

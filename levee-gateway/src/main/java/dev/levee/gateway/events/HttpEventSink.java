@@ -60,7 +60,8 @@ final class HttpEventSink implements EventSink, AutoCloseable {
                 .putHeader("X-Levee-Attempt", Integer.toString(delivery.attempt()));
         Future<Integer> status = client.request(options)
                 .compose(req -> req.send(body))
-                .compose(resp -> resp.body().map(ignored -> resp.statusCode()));
+                // the answer's body is not needed and not buffered (a misbehaving sink could send any amount)
+                .compose(resp -> resp.end().map(ignored -> resp.statusCode()));
         return status.compose(code -> code >= 200 && code < 300 ? Future.succeededFuture(code)
                         : Future.failedFuture(new SinkRefused(code)))
                 .toCompletionStage();

@@ -131,6 +131,7 @@ class EventsApiTest {
         String p = EventsFeature.EVENTS_PATH;
         assertError(post(p, "{\"type\": \"x\""), 400, "Malformed JSON");
         assertError(post(p, ""), 400, "Empty body");
+        assertError(post(p, "{\"type\":\"a\"} {\"type\":\"b\"}"), 400, "Malformed JSON");
         assertError(post(p, "{\"payload\":{}}"), 400, "Invalid event");
         assertError(post(p, "{\"type\":42}"), 400, "Invalid event");
         assertError(post(p, "{\"type\":\"\"}"), 400, "Invalid event");
