@@ -192,6 +192,33 @@ class RetryAndDeadLetterTest {
     }
 
     @Test
+    void anInProcessBlockingHandlerIsASink() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.Set<String> handled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            EventPipeline p = EventPipeline.builder(EventSink.blocking(e -> {
+                        if (e.type().equals("poison")) {
+                            throw new IllegalArgumentException("cannot handle " + e.payload());
+                        }
+                        handled.add(e.id());
+                    }, pool))
+                    .maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2))
+                    .scheduler(dev.levee.core.time.Scheduler.system("blocking-sink-test"))
+                    .build();
+            String ok = p.submit("fine", "{}").id();
+            String bad = p.submit("poison", "{\"x\":1}").id();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> p.stats().depth() == 0);
+            assertThat(handled).containsExactly(ok);
+            DeadLetter dl = p.deadLetters(10).get(0);
+            assertThat(dl.event().id()).isEqualTo(bad);
+            assertThat(dl.reason()).isEqualTo("cannot handle {\"x\":1}");
+            assertThat(dl.attempts()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void priorityMappingComesFromConfig() {
         EventPipeline p = builder(new HeldSink()).priorities(Map.of("scheduled", 1)).defaultPriority(7).build();
         assertThat(p.submit("scheduled", null).priority()).isEqualTo(1);
