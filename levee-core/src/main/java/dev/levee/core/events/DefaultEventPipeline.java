@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +40,9 @@ import static java.util.Objects.requireNonNull;
  *       delivery timeout): ack, retry later, or dead-letter.</li>
  *   <li>The circuit is re-evaluated whenever depth falls (after every outcome), so OPEN -> HALF_OPEN does not wait
  *       for the next submit.</li>
+ *   <li>A {@link EventQueue#blocking() blocking} queue's operations (claims in the pump, ack/retry/dead-letter in
+ *       {@link #finish}) are handed to the queue executor, so a sink's completion on an event loop never waits
+ *       for queue I/O.</li>
  * </ul>
  */
 final class DefaultEventPipeline implements EventPipeline {
@@ -60,6 +64,8 @@ final class DefaultEventPipeline implements EventPipeline {
     private final Scheduler scheduler;
     private final DoubleSupplier jitter;
     private final QueueCircuit circuit;
+    /** Null for a non-blocking queue: queue operations then run on the calling thread. */
+    private final Executor queueExecutor;
 
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
@@ -96,6 +102,7 @@ final class DefaultEventPipeline implements EventPipeline {
         this.ticker = b.ticker;
         this.scheduler = scheduler;
         this.jitter = b.jitter;
+        this.queueExecutor = queue.blocking() ? b.queueExecutor : null;
         for (int i = 0; i < rejected.length; i++) {
             rejected[i] = new LongAdder();
         }
@@ -107,6 +114,11 @@ final class DefaultEventPipeline implements EventPipeline {
                 36L * 36 * 36 * 36 * 36 * 36), 36) + "-";
         this.baseline = new Baseline(0, new long[REASONS.length], 0, 0, 0, 0, 0, ticker.epochMillis());
         queue.onReady(this::pump);
+    }
+
+    @Override
+    public boolean blocking() {
+        return queueExecutor != null;
     }
 
     @Override
@@ -195,6 +207,15 @@ final class DefaultEventPipeline implements EventPipeline {
         if (wip.getAndIncrement() != 0) {
             return;
         }
+        if (queueExecutor != null) {
+            queueExecutor.execute(this::pumpLoop);
+        } else {
+            pumpLoop();
+        }
+    }
+
+    /** Runs by one thread at a time: the one whose increment of {@code wip} found it at zero. */
+    private void pumpLoop() {
         int missed = 1;
         while (true) {
             while (inFlight.get() < workers) {
@@ -246,6 +267,14 @@ final class DefaultEventPipeline implements EventPipeline {
 
     /** Ends one attempt: {@code failure} null = delivered. */
     private void finish(Delivery d, String failure) {
+        if (queueExecutor != null) {
+            queueExecutor.execute(() -> finishNow(d, failure));
+        } else {
+            finishNow(d, failure);
+        }
+    }
+
+    private void finishNow(Delivery d, String failure) {
         try {
             if (failure == null) {
                 queue.ack(d);

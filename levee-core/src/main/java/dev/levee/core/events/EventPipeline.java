@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -38,6 +39,9 @@ public interface EventPipeline extends AutoCloseable {
 
     /** Submits an event with an explicit priority (1..10). */
     Admission submit(String type, int priority, String payload);
+
+    /** True when {@link #submit} may block (the queue is {@link EventQueue#blocking()}): call it off event loops. */
+    boolean blocking();
 
     /** The priority configured for {@code type}, or the default. */
     int priorityOf(String type);
@@ -90,6 +94,7 @@ public interface EventPipeline extends AutoCloseable {
         Scheduler scheduler;
         DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         EventQueue queue;
+        Executor queueExecutor;
 
         Builder(EventSink sink) {
             this.sink = requireNonNull(sink, "sink");
@@ -185,10 +190,19 @@ public interface EventPipeline extends AutoCloseable {
             return this;
         }
 
+        /** Where queue operations run when the queue is {@link EventQueue#blocking()} (required then). */
+        public Builder queueExecutor(Executor executor) {
+            this.queueExecutor = requireNonNull(executor, "executor");
+            return this;
+        }
+
         public EventPipeline build() {
             Scheduler s = scheduler != null ? scheduler : defaultScheduler();
             EventQueue q = queue != null ? queue
                     : EventQueue.inMemory(thresholds.capacity(), agingStep, deadLetterCapacity, ticker, s);
+            if (q.blocking() && queueExecutor == null) {
+                throw new IllegalArgumentException("queueExecutor: missing (expected: an executor for a blocking queue)");
+            }
             return new DefaultEventPipeline(this, q, s);
         }
 

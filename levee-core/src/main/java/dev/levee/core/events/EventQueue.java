@@ -61,6 +61,17 @@ public interface EventQueue {
     void onReady(Runnable listener);
 
     /**
+     * True when operations may block (a networked, durable implementation using a synchronous client). The
+     * pipeline then runs claim/ack/retry/dead-letter on its {@code queueExecutor} instead of the thread that
+     * completed a delivery, and callers of {@link EventPipeline#submit} must call it off event-loop threads
+     * ({@link EventPipeline#blocking()} tells them). {@link #depth()} must stay cheap either way (a cached value),
+     * because the accept/reject decision reads it.
+     */
+    default boolean blocking() {
+        return false;
+    }
+
+    /**
      * The in-memory queue.
      *
      * <p>Ordering rule (aging): an event's effective priority is {@code max(1, priority - waited / agingStep)},

@@ -49,6 +49,10 @@ import java.util.Map;
  * <p>Shutdown: {@link #drain()} stops accepting and lets the workers deliver what is queued within
  * {@code events.drain-grace}; events still queued after that are lost with the process (the queue is in memory;
  * the Redis Streams queue makes them durable). Their number is logged.
+ *
+ * <p>The queue is the in-memory one. A durable queue whose calls block ({@code EventQueue.blocking()}) plugs in
+ * through {@code EventPipeline.Builder.queue(..).queueExecutor(..)}; ingestion must then call
+ * {@code submit} off the event loop ({@code vertx.executeBlocking}), which {@code pipeline.blocking()} signals.
  */
 public final class EventsFeature implements GatewayFeature {
     public static final String EVENTS_PATH = "/api/v1/events";
