@@ -19,9 +19,9 @@ import java.util.function.IntSupplier;
  * {@link Phase} behind one {@link AtomicReference}. {@link #evaluate} computes the next phase from the depth and
  * the time and installs it with a CAS, so concurrent callers agree on one history and each transition is recorded
  * exactly once (by the thread whose CAS won). Phases only change on a depth observation; the HALF_OPEN -> CLOSED
- * rule depends on time passing, so whenever a stable stretch starts a check is scheduled for its end (a stale
- * check is harmless: it just re-evaluates). The common path (no transition) is two volatile reads and no
- * allocation.
+ * rule depends on time passing, so when a stable stretch starts a check is scheduled for its end (one pending at
+ * most; a check that finds the stretch restarted re-arms for the remainder). The common path (no transition) is
+ * two volatile reads and no allocation.
  */
 final class QueueCircuit {
     private static final Logger log = LoggerFactory.getLogger(QueueCircuit.class);
@@ -64,6 +64,7 @@ final class QueueCircuit {
     private final IntSupplier depth;
     private final AtomicReference<Phase> phase;
     private final AtomicBoolean aboveWarning = new AtomicBoolean();
+    private final AtomicBoolean checkPending = new AtomicBoolean();
     private final ArrayDeque<CircuitTransition> history = new ArrayDeque<>();
 
     QueueCircuit(Thresholds thresholds, Ticker ticker, Scheduler scheduler, IntSupplier depth) {
@@ -103,12 +104,31 @@ final class QueueCircuit {
                 }
                 if (next instanceof HalfOpen h && h.stableSinceNanos != NOT_STABLE
                         && !(cur instanceof HalfOpen c && c.stableSinceNanos == h.stableSinceNanos)) {
-                    scheduler.schedule(() -> evaluate(this.depth.getAsInt()), stableNanos, TimeUnit.NANOSECONDS);
+                    scheduleStableCheck(stableNanos);
                 }
                 cur = next;
             } else {
                 cur = phase.get();
             }
+        }
+    }
+
+    /**
+     * At most one check is pending: a depth flapping around recovery would otherwise arm a timer per flap. A check
+     * that fires before the current stable stretch has lasted long enough re-arms itself for the remainder.
+     */
+    private void scheduleStableCheck(long delayNanos) {
+        if (checkPending.compareAndSet(false, true)) {
+            scheduler.schedule(this::stableCheck, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void stableCheck() {
+        checkPending.set(false);
+        evaluate(depth.getAsInt());
+        long remaining = stableRemainingNanos();
+        if (remaining > 0) {
+            scheduleStableCheck(remaining);
         }
     }
 

@@ -134,6 +134,20 @@ class QueueCircuitTest {
     }
 
     @Test
+    void flappingAroundRecoveryKeepsAtMostOneStableCheckPending() {
+        fill(10, 5);
+        drainTo(4);
+        for (int i = 0; i < 100; i++) { // 5 -> 4 -> 5 ...: every flap restarts the stable stretch
+            fill(5, 5);
+            drainTo(4);
+        }
+        // one delivery timeout per held delivery, plus one stable check (not one per flap)
+        assertThat(time.pendingTasks()).isEqualTo(events.stats().active() + 1);
+        time.advance(Duration.ofSeconds(30));
+        assertThat(events.state()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
     void lowPriorityIsDroppedFromEightyPercentOfCritical() {
         fill(7, 5);
         assertThat(events.submit("batch-operation", null).accepted()).isTrue(); // depth 7 -> 8
