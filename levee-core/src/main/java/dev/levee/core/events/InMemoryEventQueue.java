@@ -55,7 +55,7 @@ final class InMemoryEventQueue implements EventQueue {
     private final Scheduler scheduler;
 
     private final ReentrantLock lock = new ReentrantLock();
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final ArrayDeque<Entry>[] levels = new ArrayDeque[Event.LOWEST_PRIORITY + 1];
     private final Map<String, Entry> active = new HashMap<>();
     private final Map<String, Entry> delayed = new HashMap<>();

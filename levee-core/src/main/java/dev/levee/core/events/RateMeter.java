@@ -30,7 +30,7 @@ final class RateMeter {
 
     synchronized void record(long n) {
         long sec = Math.floorDiv(ticker.read() - origin, SECOND);
-        int slot = (int) Math.floorMod(sec, counts.length);
+        int slot = Math.floorMod(sec, counts.length);
         if (stamps[slot] != sec) {
             stamps[slot] = sec;
             counts[slot] = 0;
@@ -52,7 +52,7 @@ final class RateMeter {
         }
         long fullSeconds = Math.min(window, sec);
         if (fullSeconds == 0) { // the first second: use what we have so far
-            int slot = (int) Math.floorMod(sec, counts.length);
+            int slot = Math.floorMod(sec, counts.length);
             long partial = stamps[slot] == sec ? counts[slot] : 0;
             return elapsedNanos <= 0 ? 0 : partial * (double) SECOND / elapsedNanos;
         }
