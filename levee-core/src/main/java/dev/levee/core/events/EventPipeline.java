@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -197,31 +196,13 @@ public interface EventPipeline extends AutoCloseable {
         }
 
         public EventPipeline build() {
-            Scheduler s = scheduler != null ? scheduler : defaultScheduler();
+            Scheduler s = scheduler != null ? scheduler : Scheduler.system("levee-events");
             EventQueue q = queue != null ? queue
                     : EventQueue.inMemory(thresholds.capacity(), agingStep, deadLetterCapacity, ticker, s);
             if (q.blocking() && queueExecutor == null) {
                 throw new IllegalArgumentException("queueExecutor: missing (expected: an executor for a blocking queue)");
             }
             return new DefaultEventPipeline(this, q, s);
-        }
-
-        /**
-         * One daemon thread that drops cancelled tasks at once: every delivery arms a timeout that is cancelled
-         * when the sink answers, and those must not pile up until their deadline.
-         */
-        private static Scheduler defaultScheduler() {
-            ScheduledThreadPoolExecutor executor =
-                    new ScheduledThreadPoolExecutor(1, r -> {
-                        Thread t = new Thread(r, "levee-events");
-                        t.setDaemon(true);
-                        return t;
-                    });
-            executor.setRemoveOnCancelPolicy(true);
-            return (task, delay, unit) -> {
-                var future = executor.schedule(task, delay, unit);
-                return () -> future.cancel(false);
-            };
         }
 
         private static int positive(String name, int value) {
