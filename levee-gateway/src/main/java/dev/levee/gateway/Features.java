@@ -12,7 +12,8 @@ public final class Features {
 
     public static List<Function<GatewayContext, GatewayFeature>> all() {
         return List.of(
-                dev.levee.gateway.admission.AdmissionFeature::new
+                dev.levee.gateway.admission.AdmissionFeature::new, // first: it guards everything below it
+                dev.levee.gateway.events.EventsFeature::new
         );
     }
 }

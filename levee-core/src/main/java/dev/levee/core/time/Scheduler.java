@@ -1,7 +1,6 @@
 package dev.levee.core.time;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,14 +21,17 @@ public interface Scheduler {
 
     /**
      * A scheduler on one daemon thread of its own. Tasks must be short: they only complete futures or hand
-     * work to an executor.
+     * work to an executor. Cancelled tasks are dropped at once (most timeouts are cancelled because the
+     * waiter was served, and they must not pile up until their deadline).
      */
     static Scheduler system(String threadName) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
+        // timeouts are mostly cancelled (the waiter was served): drop them at once instead of at their deadline
+        executor.setRemoveOnCancelPolicy(true);
         return (task, delay, unit) -> {
             var future = executor.schedule(task, delay, unit);
             return () -> future.cancel(false);

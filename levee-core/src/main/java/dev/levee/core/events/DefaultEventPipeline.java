@@ -1,0 +1,420 @@
+package dev.levee.core.events;
+
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The {@link EventPipeline}: decision, queue and workers.
+ *
+ * <p>Implementation notes:
+ * <ul>
+ *   <li>The decision ({@link #submit}) reads the queue depth without a lock, asks the {@link QueueCircuit}
+ *       (a CAS only on a transition), then enqueues (the queue's lock enforces the hard capacity). After an
+ *       enqueue the circuit is evaluated again, so CLOSED -> OPEN happens at exactly the critical depth.</li>
+ *   <li>Workers are not threads: at most {@code workers} deliveries are in flight, started by {@link #pump()},
+ *       a work-in-progress loop (as in reactive drain loops) that any thread may enter; only one runs at a time,
+ *       and a call that finds it running makes it loop once more, so a freed slot or a newly ready event is never
+ *       missed and a sink completing synchronously cannot recurse.</li>
+ *   <li>Each attempt ends exactly once (an AtomicBoolean guards the race between the sink's completion and the
+ *       delivery timeout): ack, retry later, or dead-letter.</li>
+ *   <li>The circuit is re-evaluated whenever depth falls (after every outcome), so OPEN -> HALF_OPEN does not wait
+ *       for the next submit.</li>
+ *   <li>A {@link EventQueue#blocking() blocking} queue's operations (claims in the pump, ack/retry/dead-letter in
+ *       {@link #finish}) are handed to the queue executor, so a sink's completion on an event loop never waits
+ *       for queue I/O.</li>
+ * </ul>
+ */
+final class DefaultEventPipeline implements EventPipeline {
+    private static final Logger log = LoggerFactory.getLogger(DefaultEventPipeline.class);
+    private static final RejectReason[] REASONS = RejectReason.values();
+
+    private final EventQueue queue;
+    private final EventSink sink;
+    private final Thresholds thresholds;
+    private final Map<String, Integer> priorities;
+    private final int defaultPriority;
+    private final int workers;
+    private final int maxAttempts;
+    private final long backoffBaseNanos;
+    private final long backoffMaxNanos;
+    private final long deliveryTimeoutNanos;
+    private final long retryAfterMaxSeconds;
+    private final Ticker ticker;
+    private final Scheduler scheduler;
+    private final DoubleSupplier jitter;
+    private final QueueCircuit circuit;
+    /** Null for a non-blocking queue: queue operations then run on the calling thread. */
+    private final Executor queueExecutor;
+
+    private final String idPrefix;
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile boolean accepting = true;
+    private volatile CompletableFuture<Integer> drained;
+
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder[] rejected = new LongAdder[REASONS.length];
+    private final RateMeter acceptedRate;
+    private final RateMeter rejectedRate;
+    private final RateMeter drainRate;
+    private volatile Baseline baseline;
+    private final AtomicLong lastDeadLetterLog = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong unloggedDeadLetters = new AtomicLong();
+
+    /** Totals at the last reset. */
+    private record Baseline(long accepted, long[] rejected, long completed, long failed, long deadLettered,
+                            long evicted, long replayed, long atEpochMillis) {}
+
+    DefaultEventPipeline(EventPipeline.Builder b, EventQueue queue, Scheduler scheduler) {
+        this.queue = queue;
+        this.sink = b.sink;
+        this.thresholds = b.thresholds;
+        this.priorities = b.priorities;
+        this.defaultPriority = b.defaultPriority;
+        this.workers = b.workers;
+        this.maxAttempts = b.maxAttempts;
+        this.backoffBaseNanos = b.backoffBase.toNanos();
+        this.backoffMaxNanos = b.backoffMax.toNanos();
+        this.deliveryTimeoutNanos = b.deliveryTimeout.toNanos();
+        this.retryAfterMaxSeconds = Math.max(1, b.retryAfterMax.toSeconds());
+        this.ticker = b.ticker;
+        this.scheduler = scheduler;
+        this.jitter = b.jitter;
+        this.queueExecutor = queue.blocking() ? b.queueExecutor : null;
+        for (int i = 0; i < rejected.length; i++) {
+            rejected[i] = new LongAdder();
+        }
+        this.acceptedRate = new RateMeter(ticker, 10);
+        this.rejectedRate = new RateMeter(ticker, 10);
+        this.drainRate = new RateMeter(ticker, 10);
+        this.circuit = new QueueCircuit(thresholds, ticker, scheduler, queue::depth);
+        this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36,
+                36L * 36 * 36 * 36 * 36 * 36), 36) + "-";
+        this.baseline = new Baseline(0, new long[REASONS.length], 0, 0, 0, 0, 0, ticker.epochMillis());
+        queue.onReady(this::pump);
+    }
+
+    @Override
+    public boolean blocking() {
+        return queueExecutor != null;
+    }
+
+    @Override
+    public int priorityOf(String type) {
+        Integer p = priorities.get(type);
+        return p != null ? p : defaultPriority;
+    }
+
+    @Override
+    public Admission submit(String type, String payload) {
+        requireNonNull(type, "type");
+        return submit(type, priorityOf(type), payload);
+    }
+
+    @Override
+    public Admission submit(String type, int priority, String payload) {
+        requireNonNull(type, "type");
+        Event.checkPriority("priority", priority);
+        if (!accepting) {
+            return reject(RejectReason.SHUTTING_DOWN, priority);
+        }
+        RejectReason reason = queue.depth() >= queue.capacity() ? RejectReason.CAPACITY_FULL
+                : circuit.decide(priority, queue.depth());
+        if (reason != null) {
+            return reject(reason, priority);
+        }
+        Event event = new Event(idPrefix + Long.toString(ids.incrementAndGet(), 36), type, priority, payload,
+                ticker.epochMillis());
+        if (!queue.enqueue(event)) {
+            return reject(RejectReason.CAPACITY_FULL, priority);
+        }
+        accepted.increment();
+        acceptedRate.record(1);
+        CircuitState state = circuit.evaluate(queue.depth()).state();
+        pump();
+        return new Admission(event.id(), priority, null, 0, state);
+    }
+
+    private Admission reject(RejectReason reason, int priority) {
+        rejected[reason.ordinal()].increment();
+        rejectedRate.record(1);
+        return new Admission(null, priority, reason, retryAfterSeconds(reason, priority),
+                circuit.phase().state());
+    }
+
+    /**
+     * Seconds until {@code priority} would likely be accepted: the excess depth over the level where it is
+     * accepted again, divided by the measured drain rate; capped, and the cap when nothing drains.
+     */
+    long retryAfterSeconds(RejectReason reason, int priority) {
+        int depth = queue.depth();
+        long extraNanos = 0;
+        int target = switch (reason) {
+            case CAPACITY_FULL -> queue.capacity() - 1;
+            case LOW_PRIORITY_SHED -> thresholds.lowPriorityDropAt() - 1;
+            case CIRCUIT_OPEN -> {
+                if (priority >= Event.LOW_PRIORITY) { // needs CLOSED: drain to recovery, then a stable period
+                    extraNanos = thresholds.stablePeriod().toNanos();
+                }
+                yield thresholds.recovery();
+            }
+            case CIRCUIT_HALF_OPEN -> {
+                long remaining = circuit.stableRemainingNanos();
+                extraNanos = remaining >= 0 ? remaining : thresholds.stablePeriod().toNanos();
+                yield thresholds.recovery();
+            }
+            case SHUTTING_DOWN -> -1;
+        };
+        if (target < 0) {
+            return retryAfterMaxSeconds;
+        }
+        double seconds = extraNanos / 1e9;
+        int excess = depth - target;
+        if (excess > 0) {
+            double rate = drainRate.perSecond();
+            if (rate <= 0) {
+                return retryAfterMaxSeconds;
+            }
+            seconds += excess / rate;
+        }
+        return Math.max(1, Math.min(retryAfterMaxSeconds, (long) Math.ceil(seconds)));
+    }
+
+    /** Starts deliveries while a worker slot is free and an event is waiting. */
+    private void pump() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        if (queueExecutor != null) {
+            queueExecutor.execute(this::pumpLoop);
+        } else {
+            pumpLoop();
+        }
+    }
+
+    /** Runs by one thread at a time: the one whose increment of {@code wip} found it at zero. */
+    private void pumpLoop() {
+        int missed = 1;
+        while (true) {
+            while (inFlight.get() < workers) {
+                Delivery d = queue.claim();
+                if (d == null) {
+                    break;
+                }
+                inFlight.incrementAndGet();
+                start(d);
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    private void start(Delivery d) {
+        CompletionStage<?> stage;
+        try {
+            stage = requireNonNull(sink.deliver(d), "sink returned null");
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        if (stage instanceof CompletableFuture<?> f && f.isDone()) { // finished at once: no timeout to arm
+            finish(d, f.isCompletedExceptionally() ? describe(f.handle((v, err) -> err).join()) : null);
+            return;
+        }
+        AtomicBoolean ended = new AtomicBoolean();
+        Scheduler.Cancellable timeout = scheduler.schedule(() -> {
+            if (ended.compareAndSet(false, true)) {
+                finish(d, "timeout after " + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos) + " ms");
+            }
+        }, deliveryTimeoutNanos, TimeUnit.NANOSECONDS);
+        stage.whenComplete((v, err) -> {
+            if (ended.compareAndSet(false, true)) {
+                timeout.cancel();
+                finish(d, err == null ? null : describe(err));
+            }
+        });
+    }
+
+    private static String describe(Throwable err) {
+        Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        String m = t.getMessage();
+        String s = m == null ? t.getClass().getSimpleName() : m;
+        return s.length() > 500 ? s.substring(0, 500) : s;
+    }
+
+    /** Ends one attempt: {@code failure} null = delivered. */
+    private void finish(Delivery d, String failure) {
+        if (queueExecutor != null) {
+            queueExecutor.execute(() -> finishNow(d, failure));
+        } else {
+            finishNow(d, failure);
+        }
+    }
+
+    private void finishNow(Delivery d, String failure) {
+        try {
+            if (failure == null) {
+                queue.ack(d);
+                drainRate.record(1);
+            } else if (d.attempt() >= maxAttempts) {
+                queue.deadLetter(d, failure);
+                drainRate.record(1);
+                logDeadLetter(d, failure);
+            } else {
+                queue.retryLater(d, Duration.ofNanos(backoffNanos(d.attempt())), failure);
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        circuit.evaluate(queue.depth());
+        pump();
+        checkDrained();
+    }
+
+    /** At most one line per second: a sink outage dead-letters thousands of events at once. */
+    private void logDeadLetter(Delivery d, String failure) {
+        long now = ticker.read();
+        long last = lastDeadLetterLog.get();
+        if (now - last >= 1_000_000_000L && lastDeadLetterLog.compareAndSet(last, now)) {
+            long more = unloggedDeadLetters.getAndSet(0);
+            log.warn("event {} ({}) dead-lettered after {} attempts: {}{}", d.event().id(), d.event().type(),
+                    d.attempt(), failure, more > 0 ? " (and " + more + " more since the last report)" : "");
+        } else {
+            unloggedDeadLetters.incrementAndGet();
+        }
+    }
+
+    /** Backoff before attempt {@code failedAttempt + 1}: equal jitter over min(max, base x 2^(n-1)). */
+    long backoffNanos(int failedAttempt) {
+        int shift = Math.min(failedAttempt - 1, 40);
+        long b = backoffBaseNanos > (backoffMaxNanos >> shift) ? backoffMaxNanos : backoffBaseNanos << shift;
+        b = Math.min(b, backoffMaxNanos);
+        double j = Math.min(Math.max(jitter.getAsDouble(), 0), 1);
+        return b / 2 + (long) (b / 2 * j);
+    }
+
+    @Override
+    public EventStats stats() {
+        return snapshot(baseline);
+    }
+
+    @Override
+    public EventStats totals() {
+        return snapshot(null);
+    }
+
+    private EventStats snapshot(Baseline base) {
+        QueueCounts c = queue.counts();
+        Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
+        long rejectedTotal = 0;
+        for (RejectReason r : REASONS) {
+            long n = rejected[r.ordinal()].sum() - (base == null ? 0 : base.rejected[r.ordinal()]);
+            byReason.put(r, n);
+            rejectedTotal += n;
+        }
+        QueueCircuit.Phase phase = circuit.phase();
+        return new EventStats(phase.state(), phase.sinceEpochMillis(), c.waiting(), c.active(), c.delayed(),
+                accepted.sum() - (base == null ? 0 : base.accepted), rejectedTotal, byReason,
+                c.completed() - (base == null ? 0 : base.completed),
+                c.failed() - (base == null ? 0 : base.failed),
+                c.deadLettered() - (base == null ? 0 : base.deadLettered), c.deadLetters(),
+                c.evicted() - (base == null ? 0 : base.evicted),
+                c.replayed() - (base == null ? 0 : base.replayed),
+                workers, inFlight.get(), queue.capacity(), thresholds,
+                acceptedRate.perSecond(), rejectedRate.perSecond(), drainRate.perSecond(),
+                circuit.aboveWarning(), accepting, circuit.transitions(),
+                base == null ? 0 : base.atEpochMillis);
+    }
+
+    @Override
+    public CircuitState state() {
+        return circuit.phase().state();
+    }
+
+    @Override
+    public void resetStats() {
+        QueueCounts c = queue.counts();
+        long[] rej = new long[REASONS.length];
+        for (int i = 0; i < rej.length; i++) {
+            rej[i] = rejected[i].sum();
+        }
+        baseline = new Baseline(accepted.sum(), rej, c.completed(), c.failed(), c.deadLettered(), c.evicted(),
+                c.replayed(), ticker.epochMillis());
+        circuit.reset();
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int limit) {
+        return queue.deadLetters(limit);
+    }
+
+    @Override
+    public List<String> replay(Collection<String> ids, int limit) {
+        List<String> done = queue.replay(ids, limit);
+        circuit.evaluate(queue.depth());
+        return done;
+    }
+
+    @Override
+    public CompletionStage<Integer> drain(Duration grace) {
+        requireNonNull(grace, "grace");
+        accepting = false;
+        CompletableFuture<Integer> f;
+        synchronized (this) {
+            if (drained == null) {
+                CompletableFuture<Integer> d = new CompletableFuture<>();
+                drained = d;
+                Runnable giveUp = () -> {
+                    int left = queue.depth();
+                    if (d.complete(left) && left > 0) {
+                        log.warn("event pipeline drain: {} events still undelivered after {} ms; an in-memory "
+                                + "queue loses them at exit", left, grace.toMillis());
+                    }
+                };
+                if (grace.isZero()) {
+                    giveUp.run();
+                } else {
+                    scheduler.schedule(giveUp, grace.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            }
+            f = drained;
+        }
+        checkDrained();
+        return f;
+    }
+
+    private void checkDrained() {
+        CompletableFuture<Integer> f = drained;
+        if (f != null && !f.isDone() && queue.depth() == 0) {
+            f.complete(0);
+        }
+    }
+
+    @Override
+    public void close() {
+        accepting = false;
+    }
+}

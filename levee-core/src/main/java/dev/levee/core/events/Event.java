@@ -1,0 +1,36 @@
+package dev.levee.core.events;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One accepted event. {@code payload} is opaque text (the gateway stores the JSON it received), so a durable
+ * queue can store it as is.
+ *
+ * @param id               unique within the pipeline that accepted it
+ * @param type             the event type, which decided the priority
+ * @param priority         1 (most urgent) .. {@link #LOWEST_PRIORITY}
+ * @param payload          opaque text, or null for none
+ * @param createdEpochMillis when it was accepted ({@code Ticker.epochMillis()})
+ */
+public record Event(String id, String type, int priority, String payload, long createdEpochMillis) {
+    /** Priority 1: accepted even while the queue circuit is OPEN. */
+    public static final int CRITICAL_PRIORITY = 1;
+    /** Priorities at or past this are "low": dropped first (at 80 % of critical) and refused while HALF_OPEN. */
+    public static final int LOW_PRIORITY = 10;
+    /** The largest priority value (the least urgent). */
+    public static final int LOWEST_PRIORITY = 10;
+
+    public Event {
+        requireNonNull(id, "id");
+        requireNonNull(type, "type");
+        checkPriority("priority", priority);
+    }
+
+    static int checkPriority(String name, int priority) {
+        if (priority < CRITICAL_PRIORITY || priority > LOWEST_PRIORITY) {
+            throw new IllegalArgumentException(name + ": " + priority + " (expected: " + CRITICAL_PRIORITY + ".."
+                    + LOWEST_PRIORITY + ")");
+        }
+        return priority;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.levee.core.events;
+
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Event ingestion with queue-depth backpressure: {@link #submit} decides on the event's priority and the queue
+ * circuit ({@link Thresholds}), workers deliver accepted events to an {@link EventSink} with retries (exponential
+ * backoff with jitter), and events that fail every attempt go to a dead-letter queue that can be listed and
+ * replayed.
+ *
+ * <pre>{@code
+ * EventPipeline events = EventPipeline.builder(EventSink.blocking(this::handle, executor))
+ *         .thresholds(Thresholds.of(1_000, 5_000, 500))
+ *         .priorities(Map.of("scheduled", 1, "batch-operation", 10))
+ *         .build();
+ * Admission a = events.submit("telemetry-data", "{\"v\":1}");
+ * }</pre>
+ *
+ * <p>Memory: everything accepted and not yet delivered lives in the {@link EventQueue}; with the in-memory queue
+ * it is lost if the process exits before delivery (see {@link #drain}).
+ */
+public interface EventPipeline extends AutoCloseable {
+
+    /** Submits an event whose priority comes from its type (unknown types get the default priority). */
+    Admission submit(String type, String payload);
+
+    /** Submits an event with an explicit priority (1..10). */
+    Admission submit(String type, int priority, String payload);
+
+    /** True when {@link #submit} may block (the queue is {@link EventQueue#blocking()}): call it off event loops. */
+    boolean blocking();
+
+    /** The priority configured for {@code type}, or the default. */
+    int priorityOf(String type);
+
+    EventStats stats();
+
+    /** Like {@link #stats()} but with totals since creation (monotonic, for Prometheus counters). */
+    EventStats totals();
+
+    CircuitState state();
+
+    /** Resets the since-reset totals and the rates, and forces the circuit CLOSED (then re-evaluated). */
+    void resetStats();
+
+    List<DeadLetter> deadLetters(int limit);
+
+    /** Replays dead letters ({@code ids} null = any), oldest first, at most {@code limit}; returns their ids. */
+    List<String> replay(Collection<String> ids, int limit);
+
+    /**
+     * Stops accepting (further submits are rejected with {@link RejectReason#SHUTTING_DOWN}) and completes when
+     * every accepted event is delivered or dead-lettered, or when {@code grace} has passed: with the number of
+     * events still undelivered then (0 when all made it).
+     */
+    CompletionStage<Integer> drain(Duration grace);
+
+    /** Stops accepting; in-flight deliveries may still complete. */
+    @Override
+    void close();
+
+    static Builder builder(EventSink sink) {
+        return new Builder(sink);
+    }
+
+    /** Builds an {@link EventPipeline}. Every setter rejects bad values with the value in the message. */
+    final class Builder {
+        final EventSink sink;
+        Thresholds thresholds = Thresholds.DEFAULT;
+        Map<String, Integer> priorities = Map.of();
+        int defaultPriority = 5;
+        int workers = 8;
+        int maxAttempts = 5;
+        Duration backoffBase = Duration.ofMillis(500);
+        Duration backoffMax = Duration.ofSeconds(30);
+        Duration deliveryTimeout = Duration.ofSeconds(10);
+        Duration agingStep = Duration.ofSeconds(10);
+        int deadLetterCapacity = 10_000;
+        Duration retryAfterMax = Duration.ofSeconds(60);
+        Ticker ticker = Ticker.system();
+        Scheduler scheduler;
+        DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+        EventQueue queue;
+        Executor queueExecutor;
+
+        Builder(EventSink sink) {
+            this.sink = requireNonNull(sink, "sink");
+        }
+
+        public Builder thresholds(Thresholds thresholds) {
+            this.thresholds = requireNonNull(thresholds, "thresholds");
+            return this;
+        }
+
+        /** Priority per event type (1..10). */
+        public Builder priorities(Map<String, Integer> priorities) {
+            requireNonNull(priorities, "priorities");
+            priorities.forEach((type, p) -> Event.checkPriority("priorities." + type, requireNonNull(p, type)));
+            this.priorities = Map.copyOf(priorities);
+            return this;
+        }
+
+        public Builder defaultPriority(int priority) {
+            this.defaultPriority = Event.checkPriority("defaultPriority", priority);
+            return this;
+        }
+
+        /** Concurrent deliveries. */
+        public Builder workers(int workers) {
+            this.workers = positive("workers", workers);
+            return this;
+        }
+
+        /** Attempts per event before it is dead-lettered (1 = no retry). */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = positive("maxAttempts", maxAttempts);
+            return this;
+        }
+
+        /**
+         * Retry backoff: attempt n waits {@code b = min(max, base x 2^(n-1))} scaled by jitter into [b/2, b)
+         * ("equal jitter": spread out, never less than half).
+         */
+        public Builder backoff(Duration base, Duration max) {
+            this.backoffBase = positive("backoffBase", base);
+            this.backoffMax = positive("backoffMax", max);
+            if (max.compareTo(base) < 0) {
+                throw new IllegalArgumentException("backoffMax: " + max + " (expected: >= backoffBase " + base + ")");
+            }
+            return this;
+        }
+
+        /** A delivery not completed within this is a failed attempt. */
+        public Builder deliveryTimeout(Duration timeout) {
+            this.deliveryTimeout = positive("deliveryTimeout", timeout);
+            return this;
+        }
+
+        /** Waiting time that improves an event's effective priority by one level (in-memory queue). */
+        public Builder agingStep(Duration step) {
+            this.agingStep = positive("agingStep", step);
+            return this;
+        }
+
+        public Builder deadLetterCapacity(int capacity) {
+            this.deadLetterCapacity = positive("deadLetterCapacity", capacity);
+            return this;
+        }
+
+        /** The cap of the Retry-After estimate. */
+        public Builder retryAfterMax(Duration max) {
+            this.retryAfterMax = positive("retryAfterMax", max);
+            return this;
+        }
+
+        /** Time source; pass a {@code ManualTicker} as both ticker and scheduler in tests. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Runs backoffs, delivery timeouts and circuit checks. Default: one daemon thread of its own. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Source of jitter in [0, 1). */
+        public Builder jitter(DoubleSupplier jitter) {
+            this.jitter = requireNonNull(jitter, "jitter");
+            return this;
+        }
+
+        /** Another queue implementation (e.g. durable); default in-memory with capacity from the thresholds. */
+        public Builder queue(EventQueue queue) {
+            this.queue = requireNonNull(queue, "queue");
+            return this;
+        }
+
+        /** Where queue operations run when the queue is {@link EventQueue#blocking()} (required then). */
+        public Builder queueExecutor(Executor executor) {
+            this.queueExecutor = requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public EventPipeline build() {
+            Scheduler s = scheduler != null ? scheduler : Scheduler.system("levee-events");
+            EventQueue q = queue != null ? queue
+                    : EventQueue.inMemory(thresholds.capacity(), agingStep, deadLetterCapacity, ticker, s);
+            if (q.blocking() && queueExecutor == null) {
+                throw new IllegalArgumentException("queueExecutor: missing (expected: an executor for a blocking queue)");
+            }
+            return new DefaultEventPipeline(this, q, s);
+        }
+
+        private static int positive(String name, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            }
+            return value;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.levee.core.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot of an {@link EventPipeline}. Current figures (waiting, active, delayed, dead letters held, circuit)
+ * are live; totals are since the last {@link EventPipeline#resetStats()} in {@link EventPipeline#stats()} and
+ * since creation in {@link EventPipeline#totals()}.
+ *
+ * @param rejectedByReason every {@link RejectReason}, in declaration order
+ * @param drainPerSecond   events leaving the queue (delivered or dead-lettered) per second, recent window
+ * @param stateSinceEpochMillis when the circuit entered its current state
+ * @param transitions      the last transitions, oldest first (bounded)
+ */
+public record EventStats(CircuitState state, long stateSinceEpochMillis, int waiting, int active, int delayed,
+                         long accepted, long rejected, Map<RejectReason, Long> rejectedByReason,
+                         long completed, long failed, long deadLettered, int deadLetters, long deadLettersEvicted,
+                         long replayed, int workers, int busyWorkers, int capacity, Thresholds thresholds,
+                         double acceptedPerSecond, double rejectedPerSecond, double drainPerSecond,
+                         boolean aboveWarning, boolean accepting, List<CircuitTransition> transitions,
+                         long sinceEpochMillis) {
+
+    /** Waiting + active + delayed: the depth the thresholds act on. */
+    public int depth() {
+        return waiting + active + delayed;
+    }
+}

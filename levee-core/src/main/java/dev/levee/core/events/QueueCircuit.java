@@ -1,0 +1,221 @@
+package dev.levee.core.events;
+
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+
+/**
+ * The queue circuit and the priority rules of {@link Thresholds}.
+ *
+ * <p>Implementation notes (in the style of Resilience4j's CircuitBreakerStateMachine): the state is an immutable
+ * {@link Phase} behind one {@link AtomicReference}. {@link #evaluate} computes the next phase from the depth and
+ * the time and installs it with a CAS, so concurrent callers agree on one history and each transition is recorded
+ * exactly once (by the thread whose CAS won). Phases only change on a depth observation; the HALF_OPEN -> CLOSED
+ * rule depends on time passing, so when a stable stretch starts a check is scheduled for its end (one pending at
+ * most; a check that finds the stretch restarted re-arms for the remainder). The common path (no transition) is
+ * two volatile reads and no allocation.
+ */
+final class QueueCircuit {
+    private static final Logger log = LoggerFactory.getLogger(QueueCircuit.class);
+    private static final long NOT_STABLE = Long.MIN_VALUE;
+    static final int HISTORY = 50;
+
+    sealed interface Phase permits Closed, Open, HalfOpen {
+        CircuitState state();
+
+        long sinceNanos();
+
+        long sinceEpochMillis();
+    }
+
+    record Closed(long sinceNanos, long sinceEpochMillis) implements Phase {
+        public CircuitState state() {
+            return CircuitState.CLOSED;
+        }
+    }
+
+    record Open(long sinceNanos, long sinceEpochMillis) implements Phase {
+        public CircuitState state() {
+            return CircuitState.OPEN;
+        }
+    }
+
+    /** {@code stableSinceNanos}: when depth last went <= recovery, or NOT_STABLE while above it. */
+    record HalfOpen(long sinceNanos, long sinceEpochMillis, long stableSinceNanos) implements Phase {
+        public CircuitState state() {
+            return CircuitState.HALF_OPEN;
+        }
+    }
+
+    private final Thresholds t;
+    private final int lowDropAt;
+    private final int reopenAbove;
+    private final long stableNanos;
+    private final Ticker ticker;
+    private final Scheduler scheduler;
+    private final IntSupplier depth;
+    private final AtomicReference<Phase> phase;
+    private final AtomicBoolean aboveWarning = new AtomicBoolean();
+    private final AtomicBoolean checkPending = new AtomicBoolean();
+    private final ArrayDeque<CircuitTransition> history = new ArrayDeque<>();
+
+    QueueCircuit(Thresholds thresholds, Ticker ticker, Scheduler scheduler, IntSupplier depth) {
+        this.t = thresholds;
+        this.lowDropAt = thresholds.lowPriorityDropAt();
+        this.reopenAbove = thresholds.reopenAbove();
+        this.stableNanos = thresholds.stablePeriod().toNanos();
+        this.ticker = ticker;
+        this.scheduler = scheduler;
+        this.depth = depth;
+        this.phase = new AtomicReference<>(new Closed(ticker.read(), ticker.epochMillis()));
+    }
+
+    /** The reason {@code priority} is refused at {@code depth}, or null to accept. Evaluates transitions first. */
+    RejectReason decide(int priority, int depth) {
+        Phase p = evaluate(depth);
+        return switch (p.state()) {
+            case CLOSED -> priority >= Event.LOW_PRIORITY && depth >= lowDropAt ? RejectReason.LOW_PRIORITY_SHED : null;
+            case HALF_OPEN -> priority >= Event.LOW_PRIORITY ? RejectReason.CIRCUIT_HALF_OPEN : null;
+            case OPEN -> priority <= Event.CRITICAL_PRIORITY ? null : RejectReason.CIRCUIT_OPEN;
+        };
+    }
+
+    /** Applies every transition {@code depth} (observed now) calls for; returns the resulting phase. */
+    Phase evaluate(int depth) {
+        checkWarning(depth);
+        long now = ticker.read();
+        Phase cur = phase.get();
+        while (true) {
+            Phase next = next(cur, depth, now);
+            if (next == cur) {
+                return cur;
+            }
+            if (phase.compareAndSet(cur, next)) {
+                if (next.state() != cur.state()) {
+                    record(cur.state(), next.state(), depth, reason(cur, next));
+                }
+                if (next instanceof HalfOpen h && h.stableSinceNanos != NOT_STABLE
+                        && !(cur instanceof HalfOpen c && c.stableSinceNanos == h.stableSinceNanos)) {
+                    scheduleStableCheck(stableNanos);
+                }
+                cur = next;
+            } else {
+                cur = phase.get();
+            }
+        }
+    }
+
+    /**
+     * At most one check is pending: a depth flapping around recovery would otherwise arm a timer per flap. A check
+     * that fires before the current stable stretch has lasted long enough re-arms itself for the remainder.
+     */
+    private void scheduleStableCheck(long delayNanos) {
+        if (checkPending.compareAndSet(false, true)) {
+            scheduler.schedule(this::stableCheck, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void stableCheck() {
+        checkPending.set(false);
+        evaluate(depth.getAsInt());
+        long remaining = stableRemainingNanos();
+        if (remaining > 0) {
+            scheduleStableCheck(remaining);
+        }
+    }
+
+    private Phase next(Phase cur, int depth, long now) {
+        return switch (cur) {
+            case Closed c -> depth >= t.critical() ? new Open(now, ticker.epochMillis()) : c;
+            case Open o -> depth <= t.recovery() ? new HalfOpen(now, ticker.epochMillis(), now) : o;
+            case HalfOpen h -> {
+                if (depth > reopenAbove) {
+                    yield new Open(now, ticker.epochMillis());
+                }
+                if (depth > t.recovery()) {
+                    yield h.stableSinceNanos == NOT_STABLE ? h : new HalfOpen(h.sinceNanos, h.sinceEpochMillis, NOT_STABLE);
+                }
+                if (h.stableSinceNanos == NOT_STABLE) {
+                    yield new HalfOpen(h.sinceNanos, h.sinceEpochMillis, now);
+                }
+                yield now - h.stableSinceNanos >= stableNanos ? new Closed(now, ticker.epochMillis()) : h;
+            }
+        };
+    }
+
+    private String reason(Phase from, Phase to) {
+        return switch (to.state()) {
+            case OPEN -> from.state() == CircuitState.CLOSED
+                    ? "depth reached critical " + t.critical()
+                    : "depth passed 0.6 x critical " + reopenAbove;
+            case HALF_OPEN -> "depth fell to recovery " + t.recovery();
+            case CLOSED -> "depth stayed <= recovery " + t.recovery() + " for " + t.stablePeriod().toMillis() + " ms";
+        };
+    }
+
+    private void record(CircuitState from, CircuitState to, int depth, String reason) {
+        CircuitTransition tr = new CircuitTransition(from, to, ticker.epochMillis(), depth, reason);
+        synchronized (history) {
+            if (history.size() >= HISTORY) {
+                history.pollFirst();
+            }
+            history.addLast(tr);
+        }
+        switch (to) {
+            case OPEN -> log.error("event queue circuit {} -> OPEN at depth {}: {}; only priority 1 accepted",
+                    from, depth, reason);
+            case HALF_OPEN -> log.warn("event queue circuit {} -> HALF_OPEN at depth {}: {}", from, depth, reason);
+            case CLOSED -> log.info("event queue circuit {} -> CLOSED at depth {}: {}", from, depth, reason);
+        }
+    }
+
+    private void checkWarning(int depth) {
+        if (depth >= t.warning()) {
+            if (!aboveWarning.get() && aboveWarning.compareAndSet(false, true)) {
+                log.warn("event queue depth {} reached the warning threshold {}", depth, t.warning());
+            }
+        } else if (aboveWarning.get() && aboveWarning.compareAndSet(true, false)) {
+            log.info("event queue depth {} back below the warning threshold {}", depth, t.warning());
+        }
+    }
+
+    /** Forces CLOSED (an operator's reset), recorded as a transition, then re-evaluates the current depth. */
+    void reset() {
+        Phase cur = phase.getAndSet(new Closed(ticker.read(), ticker.epochMillis()));
+        int d = depth.getAsInt();
+        if (cur.state() != CircuitState.CLOSED) {
+            record(cur.state(), CircuitState.CLOSED, d, "manual reset");
+        }
+        evaluate(d);
+    }
+
+    Phase phase() {
+        return phase.get();
+    }
+
+    boolean aboveWarning() {
+        return aboveWarning.get();
+    }
+
+    List<CircuitTransition> transitions() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    /** The time until a HALF_OPEN stable stretch ends, or -1 when none is running. */
+    long stableRemainingNanos() {
+        if (phase.get() instanceof HalfOpen h && h.stableSinceNanos != NOT_STABLE) {
+            return Math.max(0, h.stableSinceNanos + stableNanos - ticker.read());
+        }
+        return -1;
+    }
+}

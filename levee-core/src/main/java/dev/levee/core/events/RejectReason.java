@@ -1,0 +1,25 @@
+package dev.levee.core.events;
+
+/** Why an event was not accepted. {@link #code()} is the stable name used in responses and metric labels. */
+public enum RejectReason {
+    /** Circuit OPEN: only priority 1 is accepted. */
+    CIRCUIT_OPEN("circuit_open"),
+    /** Circuit HALF_OPEN: low priority is refused until the queue has been stable. */
+    CIRCUIT_HALF_OPEN("circuit_half_open"),
+    /** Depth at or past 80 % of critical: low priority is dropped first. */
+    LOW_PRIORITY_SHED("low_priority_shed"),
+    /** The hard capacity is reached: nothing, not even priority 1, fits. */
+    CAPACITY_FULL("capacity_full"),
+    /** The pipeline is draining for shutdown. */
+    SHUTTING_DOWN("shutting_down");
+
+    private final String code;
+
+    RejectReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

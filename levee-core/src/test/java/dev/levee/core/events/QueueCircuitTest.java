@@ -1,0 +1,201 @@
+package dev.levee.core.events;
+
+import dev.levee.core.time.ManualTicker;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every circuit transition at its exact threshold, the priorities accepted in each state and the low-priority
+ * drop at 80 % of critical. Depth is driven exactly: one worker whose deliveries stay in flight until the test
+ * completes them. Thresholds: warning 8, critical 10 (80 % = 8, 0.6 x = 6), recovery 4, capacity 20.
+ */
+class QueueCircuitTest {
+    private final ManualTicker time = new ManualTicker();
+    private final HeldSink sink = new HeldSink();
+    private EventPipeline events;
+
+    @BeforeEach
+    void setUp() {
+        events = EventPipeline.builder(sink)
+                .thresholds(new Thresholds(8, 10, 4, 20, Duration.ofSeconds(30)))
+                .priorities(Map.of("scheduled", 1, "telemetry-data", 5, "batch-operation", 10))
+                .workers(100) // every accepted event is in flight: depth == accepted - completed
+                .deliveryTimeout(Duration.ofHours(1))
+                .ticker(time).scheduler(time)
+                .build();
+    }
+
+    private void fill(int depth, int priority) {
+        while (events.stats().depth() < depth) {
+            assertThat(events.submit("t", priority, null).accepted()).isTrue();
+        }
+    }
+
+    private void drainTo(int depth) {
+        while (events.stats().depth() > depth) {
+            sink.succeedNext();
+        }
+    }
+
+    @Test
+    void closedOpensExactlyAtCritical() {
+        fill(9, 5);
+        assertThat(events.state()).isEqualTo(CircuitState.CLOSED);
+        time.advance(Duration.ofMillis(1234));
+        Admission tenth = events.submit("telemetry-data", null);
+        assertThat(tenth.accepted()).isTrue();
+        assertThat(tenth.state()).isEqualTo(CircuitState.OPEN);
+        assertThat(events.state()).isEqualTo(CircuitState.OPEN);
+        CircuitTransition t = events.stats().transitions().getLast();
+        assertThat(t.from()).isEqualTo(CircuitState.CLOSED);
+        assertThat(t.to()).isEqualTo(CircuitState.OPEN);
+        assertThat(t.depth()).isEqualTo(10);
+        assertThat(t.atEpochMillis()).isEqualTo(time.epochMillis());
+        assertThat(events.stats().stateSinceEpochMillis()).isEqualTo(time.epochMillis());
+    }
+
+    @Test
+    void openAcceptsOnlyPriorityOneUntilTheHardCapacity() {
+        fill(10, 5);
+        assertThat(events.submit("telemetry-data", null).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
+        assertThat(events.submit("batch-operation", null).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
+        assertThat(events.submit("t", 2, null).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
+        for (int i = 10; i < 20; i++) {
+            assertThat(events.submit("scheduled", null).accepted()).isTrue();
+        }
+        Admission full = events.submit("scheduled", null);
+        assertThat(full.reason()).isEqualTo(RejectReason.CAPACITY_FULL);
+        assertThat(full.retryAfterSeconds()).isGreaterThanOrEqualTo(1);
+        assertThat(events.stats().depth()).isEqualTo(20);
+    }
+
+    @Test
+    void openHalfOpensExactlyAtRecovery() {
+        fill(10, 5);
+        drainTo(5);
+        assertThat(events.state()).isEqualTo(CircuitState.OPEN);
+        sink.succeedNext(); // depth 4 == recovery
+        assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
+        CircuitTransition t = events.stats().transitions().getLast();
+        assertThat(t.from()).isEqualTo(CircuitState.OPEN);
+        assertThat(t.depth()).isEqualTo(4);
+    }
+
+    @Test
+    void halfOpenAcceptsPrioritiesOneAndFiveButNotLow() {
+        fill(10, 5);
+        drainTo(4);
+        assertThat(events.submit("batch-operation", null).reason()).isEqualTo(RejectReason.CIRCUIT_HALF_OPEN);
+        assertThat(events.submit("telemetry-data", null).accepted()).isTrue();
+        assertThat(events.submit("scheduled", null).accepted()).isTrue();
+        assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
+    }
+
+    @Test
+    void halfOpenReopensOnlyPastSixtyPercentOfCritical() {
+        fill(10, 5);
+        drainTo(4);
+        fill(6, 5); // 0.6 x 10 = 6: not past it
+        assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
+        assertThat(events.submit("telemetry-data", null).state()).isEqualTo(CircuitState.OPEN); // depth 7
+        assertThat(events.stats().transitions().getLast().reason()).contains("0.6");
+    }
+
+    @Test
+    void halfOpenClosesAfterTheStablePeriodExactly() {
+        fill(10, 5);
+        drainTo(4);
+        time.advance(Duration.ofSeconds(30).minusNanos(1));
+        assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
+        time.advance(Duration.ofNanos(1)); // the scheduled check fires: no submit needed
+        assertThat(events.state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(events.stats().transitions()).extracting(CircuitTransition::to)
+                .containsExactly(CircuitState.OPEN, CircuitState.HALF_OPEN, CircuitState.CLOSED);
+    }
+
+    @Test
+    void aDepthBumpAboveRecoveryRestartsTheStablePeriod() {
+        fill(10, 5);
+        drainTo(4);
+        time.advance(Duration.ofSeconds(20));
+        fill(5, 5); // above recovery: not stable any more
+        time.advance(Duration.ofSeconds(5));
+        drainTo(4); // stable again from here
+        time.advance(Duration.ofSeconds(29));
+        assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
+        time.advance(Duration.ofSeconds(1));
+        assertThat(events.state()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
+    void flappingAroundRecoveryKeepsAtMostOneStableCheckPending() {
+        fill(10, 5);
+        drainTo(4);
+        for (int i = 0; i < 100; i++) { // 5 -> 4 -> 5 ...: every flap restarts the stable stretch
+            fill(5, 5);
+            drainTo(4);
+        }
+        // one delivery timeout per held delivery, plus one stable check (not one per flap)
+        assertThat(time.pendingTasks()).isEqualTo(events.stats().active() + 1);
+        time.advance(Duration.ofSeconds(30));
+        assertThat(events.state()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
+    void lowPriorityIsDroppedFromEightyPercentOfCritical() {
+        fill(7, 5);
+        assertThat(events.submit("batch-operation", null).accepted()).isTrue(); // depth 7 -> 8
+        Admission low = events.submit("batch-operation", null); // depth 8 = 80 % of 10
+        assertThat(low.reason()).isEqualTo(RejectReason.LOW_PRIORITY_SHED);
+        assertThat(low.state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(events.submit("telemetry-data", null).accepted()).isTrue();
+        assertThat(events.stats().rejectedByReason()).containsEntry(RejectReason.LOW_PRIORITY_SHED, 1L);
+    }
+
+    @Test
+    void warningIsTrackedPerCrossing() {
+        fill(7, 5);
+        assertThat(events.stats().aboveWarning()).isFalse();
+        fill(8, 5);
+        assertThat(events.stats().aboveWarning()).isTrue();
+        drainTo(7);
+        assertThat(events.stats().aboveWarning()).isFalse();
+    }
+
+    @Test
+    void unknownTypesGetTheDefaultPriority() {
+        assertThat(events.priorityOf("no-such-type")).isEqualTo(5);
+        assertThat(events.priorityOf("scheduled")).isEqualTo(1);
+        assertThat(events.submit("no-such-type", null).priority()).isEqualTo(5);
+    }
+
+    @Test
+    void resetForcesClosedAndZeroesTheSinceResetTotals() {
+        fill(10, 5);
+        events.submit("telemetry-data", null);
+        drainTo(3);
+        assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
+        events.resetStats();
+        assertThat(events.state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(events.stats().rejected()).isZero();
+        assertThat(events.stats().completed()).isZero();
+        assertThat(events.totals().completed()).isEqualTo(7);
+        assertThat(events.stats().transitions().getLast().reason()).isEqualTo("manual reset");
+    }
+
+    @Test
+    void thresholdsRejectBadValuesWithTheValue() {
+        assertThatThrownBy(() -> Thresholds.of(10, 5, 1)).hasMessageContaining("recovery < warning < critical");
+        assertThatThrownBy(() -> Thresholds.of(900, 1000, 700)).hasMessageContaining("recovery: 700");
+        assertThatThrownBy(() -> Thresholds.of(8, 10, 4).withCapacity(9)).hasMessageContaining("capacity: 9");
+        assertThatThrownBy(() -> EventPipeline.builder(sink).workers(0)).hasMessage("workers: 0 (expected: > 0)");
+        assertThatThrownBy(() -> EventPipeline.builder(sink).priorities(Map.of("x", 11)))
+                .hasMessage("priorities.x: 11 (expected: 1..10)");
+    }
+}

@@ -1,0 +1,528 @@
+package dev.levee.gateway.events;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.levee.core.events.Admission;
+import dev.levee.core.events.CircuitState;
+import dev.levee.core.events.CircuitTransition;
+import dev.levee.core.events.DeadLetter;
+import dev.levee.core.events.EventPipeline;
+import dev.levee.core.events.EventStats;
+import dev.levee.core.events.Thresholds;
+import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.config.EventsConfig;
+import dev.levee.gateway.http.AdminAuth;
+import dev.levee.gateway.http.Bodies;
+import dev.levee.gateway.http.HttpError;
+import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.ops.HealthReport;
+import dev.levee.gateway.ops.HealthStatus;
+import dev.levee.gateway.ops.OpsEndpoints;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Event ingestion with queue-depth backpressure (capability 4): {@code POST /api/v1/events} behind admission,
+ * an {@link EventPipeline} whose workers POST to {@code events.sink}, and the queue's ops endpoints.
+ *
+ * <p>Endpoints (ops paths bypass admission; the admin ones need {@code Authorization: Bearer <admin.token>}):
+ * <ul>
+ *   <li>{@code POST /api/v1/events}: one event {@code {"type","payload"}} or a JSON array of up to
+ *       {@code events.max-batch}; 202 {@code {"accepted","ids"}}, or 503 "Queue overloaded" with Retry-After;</li>
+ *   <li>{@code GET /api/v1/metrics/queue}, {@code GET /api/v1/metrics/queue/summary}, {@code GET /health/events};</li>
+ *   <li>admin: {@code POST /api/v1/metrics/backpressure/reset}, {@code GET /api/v1/events/dead-letters},
+ *       {@code POST /api/v1/events/dead-letters/replay}.</li>
+ * </ul>
+ * Health: UP while the circuit is CLOSED, DEGRADED while HALF_OPEN, DOWN (and not ready) while OPEN.
+ *
+ * <p>Shutdown: {@link #drain()} stops accepting and lets the workers deliver what is queued within
+ * {@code events.drain-grace}; events still queued after that are lost with the process (the queue is in memory;
+ * the Redis Streams queue makes them durable). Their number is logged.
+ *
+ * <p>The queue is the in-memory one. A durable queue whose calls block ({@code EventQueue.blocking()}) plugs in
+ * through {@code EventPipeline.Builder.queue(..).queueExecutor(..)}; ingestion must then call
+ * {@code submit} off the event loop ({@code vertx.executeBlocking}), which {@code pipeline.blocking()} signals.
+ */
+public final class EventsFeature implements GatewayFeature {
+    public static final String EVENTS_PATH = "/api/v1/events";
+    static final String QUEUE_PATH = "/api/v1/metrics/queue";
+    static final String SUMMARY_PATH = "/api/v1/metrics/queue/summary";
+    static final String RESET_PATH = "/api/v1/metrics/backpressure/reset";
+    static final String DEAD_LETTERS_PATH = "/api/v1/events/dead-letters";
+    static final String REPLAY_PATH = "/api/v1/events/dead-letters/replay";
+    static final String HEALTH_PATH = "/health/events";
+    static final int MAX_TYPE_LENGTH = 200;
+    static final int MAX_LIST = 1_000;
+    private static final long ADMIN_BODY_LIMIT = 256 * 1024;
+    /** Strict: {@code {"type":"a"} trailing} is malformed, not one event. */
+    private static final ObjectReader READER = JsonResponses.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final EventsConfig config;
+    private final String adminToken;
+    private final EventPipeline pipeline;
+    private final HttpEventSink sink;
+    @SuppressWarnings({"unused", "FieldCanBeLocal"}) // Micrometer holds meter sources weakly
+    private final EventsMetrics metrics;
+
+    public EventsFeature(GatewayContext ctx) {
+        this.config = ctx.config().events();
+        this.adminToken = ctx.config().admin().token();
+        if (!config.enabled()) {
+            pipeline = null;
+            sink = null;
+            metrics = null;
+            return;
+        }
+        this.sink = new HttpEventSink(ctx.vertx(), config);
+        Thresholds thresholds = new Thresholds(config.warningThreshold(), config.criticalThreshold(),
+                config.recoveryThreshold(), config.effectiveCapacity(), config.stablePeriod());
+        this.pipeline = EventPipeline.builder(sink)
+                .thresholds(thresholds)
+                .priorities(config.priorities())
+                .defaultPriority(config.defaultPriority())
+                .workers(config.workers())
+                .maxAttempts(config.maxAttempts())
+                .backoff(config.backoffBase(), config.backoffMax())
+                .deliveryTimeout(config.deliveryTimeout())
+                .agingStep(config.agingStep())
+                .deadLetterCapacity(config.deadLetterCapacity())
+                .retryAfterMax(config.retryAfterMax())
+                .ticker(ctx.ticker())
+                .scheduler(ctx.scheduler())
+                .build();
+        this.metrics = EventsMetrics.bind(ctx.registry(), pipeline, ctx.ticker());
+    }
+
+    @Override
+    public String name() {
+        return "events";
+    }
+
+    /** The pipeline (null when {@code events.enabled} is false); for tests and the dashboard. */
+    public EventPipeline pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public void mountOps(Router router) {
+        if (pipeline == null) {
+            return;
+        }
+        AdminAuth admin = new AdminAuth(adminToken);
+        router.get(HEALTH_PATH).handler(ctx -> OpsEndpoints.sendSection(ctx, health()));
+        router.get(QUEUE_PATH).handler(ctx -> JsonResponses.send(ctx, 200, queueMetrics(pipeline.stats())));
+        router.get(SUMMARY_PATH).handler(ctx -> JsonResponses.send(ctx, 200, summary(pipeline.stats())));
+        router.post(RESET_PATH).handler(admin).handler(this::reset);
+        router.get(DEAD_LETTERS_PATH).handler(admin).handler(this::deadLetters);
+        router.post(REPLAY_PATH).handler(admin).handler(this::replay);
+    }
+
+    @Override
+    public void mountRoutes(Router router) {
+        if (pipeline != null) {
+            router.post(EVENTS_PATH).handler(this::ingest);
+        }
+    }
+
+    // ---- ingestion
+
+    /** One parsed event of a request. */
+    record Incoming(String type, String payload) {}
+
+    private void ingest(RoutingContext ctx) {
+        ctx.put(GatewayContext.ROUTE_LABEL, EVENTS_PATH);
+        Bodies.read(ctx.request(), config.maxBodySize().bytes()).onComplete(ar -> {
+            if (ar.failed()) {
+                JsonResponses.sendError(ctx, ar.cause());
+                return;
+            }
+            JsonNode root;
+            try {
+                root = READER.readTree(ar.result().getBytes());
+            } catch (JacksonException e) {
+                JsonResponses.sendError(ctx, HttpError.badRequest("Malformed JSON")
+                        .with("detail", e.getOriginalMessage()));
+                return;
+            } catch (java.io.IOException e) {
+                JsonResponses.sendError(ctx, HttpError.badRequest("Malformed JSON"));
+                return;
+            }
+            try {
+                if (root == null || root.isMissingNode()) {
+                    throw HttpError.badRequest("Empty body").with("expected", "an event object or a JSON array");
+                }
+                if (root.isArray()) {
+                    sendBatchResult(ctx, submitAll(parseBatch(root)));
+                } else {
+                    Incoming one = parse(root, -1);
+                    Admission a = pipeline.submit(one.type(), one.payload());
+                    if (a.accepted()) {
+                        JsonResponses.send(ctx, 202, Map.of("accepted", 1, "ids", List.of(a.id())));
+                    } else {
+                        JsonResponses.sendError(ctx, overloaded(a));
+                    }
+                }
+            } catch (HttpError e) {
+                JsonResponses.sendError(ctx, e);
+            }
+        });
+    }
+
+    private List<Incoming> parseBatch(JsonNode array) {
+        if (array.isEmpty()) {
+            throw HttpError.badRequest("Empty batch");
+        }
+        if (array.size() > config.maxBatch()) {
+            throw HttpError.of(413, "Too many events").with("limit", config.maxBatch()).with("count", array.size());
+        }
+        List<Incoming> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            out.add(parse(array.get(i), i)); // all validated before any is submitted: bad input accepts nothing
+        }
+        return out;
+    }
+
+    private Incoming parse(JsonNode node, int index) {
+        if (!node.isObject()) {
+            throw invalid(index, "expected a JSON object");
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            throw invalid(index, "\"type\" must be a string");
+        }
+        String t = type.textValue();
+        if (t.isBlank() || t.length() > MAX_TYPE_LENGTH) {
+            throw invalid(index, "\"type\" must be 1.." + MAX_TYPE_LENGTH + " characters");
+        }
+        JsonNode payload = node.get("payload");
+        String text = payload == null || payload.isNull() ? null : payload.toString();
+        if (text != null && text.length() > config.maxEventSize().bytes()) { // chars: a close, cheap bound
+            HttpError e = HttpError.of(413, "Event too large").with("limit_bytes", config.maxEventSize().bytes());
+            throw index >= 0 ? e.with("index", index) : e;
+        }
+        return new Incoming(t, text);
+    }
+
+    private static HttpError invalid(int index, String detail) {
+        HttpError e = HttpError.badRequest("Invalid event").with("detail", detail);
+        return index >= 0 ? e.with("index", index) : e;
+    }
+
+    private List<Admission> submitAll(List<Incoming> events) {
+        List<Admission> out = new ArrayList<>(events.size());
+        for (Incoming e : events) {
+            out.add(pipeline.submit(e.type(), e.payload()));
+        }
+        return out;
+    }
+
+    /**
+     * A batch: 202 when at least one event was accepted, with {@code accepted}, {@code rejected}, the accepted
+     * {@code ids} and one {@code results} entry per input (in order); 503 with Retry-After (the soonest of the
+     * rejected) when none was.
+     */
+    private static void sendBatchResult(RoutingContext ctx, List<Admission> admissions) {
+        List<String> ids = new ArrayList<>();
+        List<Map<String, Object>> results = new ArrayList<>(admissions.size());
+        Admission soonest = null;
+        for (int i = 0; i < admissions.size(); i++) {
+            Admission a = admissions.get(i);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("index", i);
+            r.put("priority", a.priority());
+            if (a.accepted()) {
+                ids.add(a.id());
+                r.put("status", "accepted");
+                r.put("id", a.id());
+            } else {
+                r.put("status", "rejected");
+                r.put("reason", a.reason().code());
+                r.put("retry_after", a.retryAfterSeconds());
+                if (soonest == null || a.retryAfterSeconds() < soonest.retryAfterSeconds()) {
+                    soonest = a;
+                }
+            }
+            results.add(r);
+        }
+        int rejected = admissions.size() - ids.size();
+        if (ids.isEmpty()) {
+            JsonResponses.sendError(ctx, overloaded(soonest).with("accepted", 0).with("rejected", rejected)
+                    .with("results", results));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", ids.size());
+        body.put("rejected", rejected);
+        body.put("ids", ids);
+        body.put("results", results);
+        JsonResponses.send(ctx, 202, body);
+    }
+
+    private static HttpError overloaded(Admission a) {
+        return HttpError.withRetryAfter(503, "Queue overloaded", a.retryAfterSeconds())
+                .with("reason", a.reason().code())
+                .with("priority", a.priority())
+                .with("circuit", a.state().name());
+    }
+
+    // ---- ops
+
+    @Override
+    public HealthReport health() {
+        if (pipeline == null) {
+            return HealthReport.up(Map.of("enabled", false));
+        }
+        EventStats s = pipeline.stats();
+        HealthStatus status = switch (s.state()) {
+            case CLOSED -> HealthStatus.UP;
+            case HALF_OPEN -> HealthStatus.DEGRADED;
+            case OPEN -> HealthStatus.DOWN;
+        };
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("circuit", s.state().name());
+        d.put("circuit_since", s.stateSinceEpochMillis());
+        d.put("depth", s.depth());
+        d.put("capacity", s.capacity());
+        d.put("above_warning", s.aboveWarning());
+        d.put("accepting_priorities", acceptingPriorities(s));
+        d.put("dead_letters", s.deadLetters());
+        d.put("accepting", s.accepting());
+        return new HealthReport(status, d);
+    }
+
+    @Override
+    public boolean ready() {
+        return pipeline == null || pipeline.state() != CircuitState.OPEN;
+    }
+
+    private static String acceptingPriorities(EventStats s) {
+        return switch (s.state()) {
+            case CLOSED -> s.depth() >= s.thresholds().lowPriorityDropAt() ? "1-9" : "1-10";
+            case HALF_OPEN -> "1-9";
+            case OPEN -> "1";
+        };
+    }
+
+    static Map<String, Object> queueMetrics(EventStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("waiting", s.waiting());
+        m.put("active", s.active());
+        m.put("completed", s.completed());
+        m.put("failed", s.failed());
+        m.put("delayed", s.delayed());
+        m.put("dead_lettered", s.deadLettered());
+        m.put("dead_letters", s.deadLetters());
+        m.put("dead_letters_evicted", s.deadLettersEvicted());
+        m.put("replayed", s.replayed());
+        m.put("depth", s.depth());
+        m.put("accepted", s.accepted());
+        Map<String, Object> rejected = new LinkedHashMap<>();
+        rejected.put("total", s.rejected());
+        s.rejectedByReason().forEach((r, n) -> rejected.put(r.code(), n));
+        m.put("rejected", rejected);
+        m.put("workers", Map.of("configured", s.workers(), "busy", s.busyWorkers()));
+        m.put("capacity", s.capacity());
+        m.put("utilization", round(s.depth() / (double) s.thresholds().critical()));
+        Map<String, Object> circuit = new LinkedHashMap<>();
+        circuit.put("state", s.state().name());
+        circuit.put("since", s.stateSinceEpochMillis());
+        circuit.put("accepting_priorities", acceptingPriorities(s));
+        List<Map<String, Object>> transitions = new ArrayList<>();
+        for (CircuitTransition t : s.transitions()) {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("from", t.from().name());
+            tm.put("to", t.to().name());
+            tm.put("at", t.atEpochMillis());
+            tm.put("depth", t.depth());
+            tm.put("reason", t.reason());
+            transitions.add(tm);
+        }
+        circuit.put("transitions", transitions);
+        m.put("circuit", circuit);
+        Thresholds t = s.thresholds();
+        Map<String, Object> th = new LinkedHashMap<>();
+        th.put("warning", t.warning());
+        th.put("critical", t.critical());
+        th.put("recovery", t.recovery());
+        th.put("low_priority_drop_at", t.lowPriorityDropAt());
+        th.put("half_open_reopen_above", t.reopenAbove());
+        th.put("stable_period_seconds", t.stablePeriod().toMillis() / 1000.0);
+        th.put("above_warning", s.aboveWarning());
+        m.put("thresholds", th);
+        Map<String, Object> rates = new LinkedHashMap<>();
+        rates.put("accepted_per_second", round(s.acceptedPerSecond()));
+        rates.put("rejected_per_second", round(s.rejectedPerSecond()));
+        rates.put("drain_per_second", round(s.drainPerSecond()));
+        m.put("rates", rates);
+        m.put("since", s.sinceEpochMillis());
+        return m;
+    }
+
+    static Map<String, Object> summary(EventStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("circuit", s.state().name());
+        m.put("depth", s.depth());
+        m.put("waiting", s.waiting());
+        m.put("active", s.active());
+        m.put("delayed", s.delayed());
+        m.put("dead_letters", s.deadLetters());
+        m.put("capacity", s.capacity());
+        m.put("utilization", round(s.depth() / (double) s.thresholds().critical()));
+        m.put("accepting_priorities", acceptingPriorities(s));
+        m.put("drain_per_second", round(s.drainPerSecond()));
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private void reset(RoutingContext ctx) {
+        Bodies.read(ctx.request(), ADMIN_BODY_LIMIT).onComplete(ar -> {
+            pipeline.resetStats();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("reset", true);
+            body.putAll(summary(pipeline.stats()));
+            JsonResponses.send(ctx, 200, body);
+        });
+    }
+
+    private void deadLetters(RoutingContext ctx) {
+        int limit;
+        try {
+            limit = limit(ctx.request().getParam("limit"), 100);
+        } catch (HttpError e) {
+            JsonResponses.sendError(ctx, e);
+            return;
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (DeadLetter d : pipeline.deadLetters(limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", d.event().id());
+            m.put("type", d.event().type());
+            m.put("priority", d.event().priority());
+            m.put("reason", d.reason());
+            m.put("attempts", d.attempts());
+            m.put("created_at", d.event().createdEpochMillis());
+            m.put("dead_lettered_at", d.deadLetteredEpochMillis());
+            m.put("payload", d.event().payload() == null ? null : new RawValue(d.event().payload()));
+            list.add(m);
+        }
+        EventStats s = pipeline.stats();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", s.deadLetters());
+        body.put("returned", list.size());
+        body.put("dead_lettered_total", pipeline.totals().deadLettered());
+        body.put("dead_letters", list);
+        JsonResponses.send(ctx, 200, body);
+    }
+
+    private static int limit(String raw, int dflt) {
+        if (raw == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(raw.trim());
+            if (n > 0 && n <= MAX_LIST) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw HttpError.badRequest("Invalid limit").with("expected", "1.." + MAX_LIST);
+    }
+
+    /** Body (optional): {@code {"ids": [...], "limit": n}}; no ids = the oldest dead letters. */
+    private void replay(RoutingContext ctx) {
+        Bodies.read(ctx.request(), ADMIN_BODY_LIMIT).onComplete(ar -> {
+            if (ar.failed()) {
+                JsonResponses.sendError(ctx, ar.cause());
+                return;
+            }
+            try {
+                ReplayRequest req = parseReplay(ar.result());
+                List<String> done = pipeline.replay(req.ids(), req.limit());
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("replayed", done.size());
+                body.put("ids", done);
+                body.put("dead_letters", pipeline.stats().deadLetters());
+                JsonResponses.send(ctx, 200, body);
+            } catch (HttpError e) {
+                JsonResponses.sendError(ctx, e);
+            }
+        });
+    }
+
+    private record ReplayRequest(List<String> ids, int limit) {}
+
+    private static ReplayRequest parseReplay(Buffer body) {
+        if (body.length() == 0) {
+            return new ReplayRequest(null, MAX_LIST);
+        }
+        JsonNode root;
+        try {
+            root = READER.readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            throw HttpError.badRequest("Malformed JSON");
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return new ReplayRequest(null, MAX_LIST);
+        }
+        if (!root.isObject()) {
+            throw HttpError.badRequest("Invalid replay request").with("expected", "{\"ids\": [...], \"limit\": n}");
+        }
+        int limit = MAX_LIST;
+        JsonNode l = root.get("limit");
+        if (l != null) {
+            if (!l.canConvertToInt() || !l.isIntegralNumber() || l.intValue() <= 0 || l.intValue() > MAX_LIST) {
+                throw HttpError.badRequest("Invalid limit").with("expected", "1.." + MAX_LIST);
+            }
+            limit = l.intValue();
+        }
+        List<String> ids = null;
+        JsonNode idsNode = root.get("ids");
+        if (idsNode != null && !idsNode.isNull()) {
+            if (!idsNode.isArray() || idsNode.size() > MAX_LIST) {
+                throw HttpError.badRequest("Invalid ids").with("expected", "an array of at most " + MAX_LIST + " ids");
+            }
+            ids = new ArrayList<>();
+            for (JsonNode id : idsNode) {
+                if (!id.isTextual()) {
+                    throw HttpError.badRequest("Invalid ids").with("expected", "strings");
+                }
+                ids.add(id.textValue());
+            }
+        }
+        return new ReplayRequest(ids, limit);
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public Future<Void> drain() {
+        if (pipeline == null) {
+            return Future.succeededFuture();
+        }
+        return Future.fromCompletionStage(pipeline.drain(config.drainGrace())).mapEmpty();
+    }
+
+    @Override
+    public void close() {
+        if (pipeline != null) {
+            pipeline.close();
+            sink.close();
+        }
+    }
+}
