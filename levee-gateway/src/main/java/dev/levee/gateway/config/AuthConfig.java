@@ -12,7 +12,7 @@ public record AuthConfig(Jwt jwt) {
      * {@code auth.jwt:} accepted token keys. Any of {@code hmac-secret} (HS256), {@code jwks-url} or
      * {@code public-key-file} (RS256/ES256); {@code issuer} and {@code audience} are checked when set.
      * {@code clock-skew} is the tolerance on {@code exp} and {@code nbf}; {@code jwks-cache} how long fetched
-     * keys are kept (refreshed ahead of expiry).
+     * keys are kept before they are fetched again (an unknown {@code kid} triggers an early, rate-limited refetch).
      */
     public record Jwt(String hmacSecret, String jwksUrl, String publicKeyFile, String issuer, String audience,
                       Duration clockSkew, Duration jwksCache) {
