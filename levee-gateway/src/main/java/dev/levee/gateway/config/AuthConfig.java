@@ -1,5 +1,7 @@
 package dev.levee.gateway.config;
 
+import java.time.Duration;
+
 /** {@code auth:} how clients prove who they are. */
 public record AuthConfig(Jwt jwt) {
     public AuthConfig {
@@ -9,13 +11,21 @@ public record AuthConfig(Jwt jwt) {
     /**
      * {@code auth.jwt:} accepted token keys. Any of {@code hmac-secret} (HS256), {@code jwks-url} or
      * {@code public-key-file} (RS256/ES256); {@code issuer} and {@code audience} are checked when set.
+     * {@code clock-skew} is the tolerance on {@code exp} and {@code nbf}; {@code jwks-cache} how long fetched
+     * keys are kept before they are fetched again (an unknown {@code kid} triggers an early, rate-limited refetch).
      */
-    public record Jwt(String hmacSecret, String jwksUrl, String publicKeyFile, String issuer, String audience) {
+    public record Jwt(String hmacSecret, String jwksUrl, String publicKeyFile, String issuer, String audience,
+                      Duration clockSkew, Duration jwksCache) {
         public Jwt {
             if (hmacSecret != null && hmacSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
                 throw new ConfigException("hmac-secret: " + hmacSecret.length()
                         + " characters (expected: at least 32 bytes, as HS256 requires)");
             }
+            if (jwksUrl != null && !(jwksUrl.startsWith("http://") || jwksUrl.startsWith("https://"))) {
+                throw new ConfigException("jwks-url: '" + jwksUrl + "' (expected: an http:// or https:// URL)");
+            }
+            Checks.nonNegative("clock-skew", clockSkew);
+            Checks.positive("jwks-cache", jwksCache);
         }
 
         public boolean enabled() {

@@ -1,0 +1,29 @@
+package dev.levee.core.admission;
+
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A consistent snapshot of a {@link PriorityAdmission}: every figure was read at the same instant, so
+ * {@code inFlight} equals the sum of the classes' in-flight counts and {@code queued} the sum of their depths.
+ *
+ * @param classes highest priority first
+ */
+public record AdmissionStats(int maxConcurrent, int inFlight, int queued, int queueCapacity,
+                             List<ClassStats> classes) {
+    public AdmissionStats {
+        classes = List.copyOf(requireNonNull(classes, "classes"));
+    }
+
+    public ClassStats forClass(String name) {
+        for (ClassStats c : classes) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        throw new NoSuchElementException("class: " + name + " (expected one of " + classes.stream()
+                .map(ClassStats::name).toList() + ")");
+    }
+}

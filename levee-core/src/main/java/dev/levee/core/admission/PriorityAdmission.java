@@ -1,0 +1,165 @@
+package dev.levee.core.admission;
+
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Priority admission: a global concurrency limit shared by ordered request classes, each waiting in its own
+ * bounded queue.
+ * <ul>
+ *   <li>A freed permit goes to the oldest waiter of the highest non-empty class (strict priority, FIFO within a
+ *       class). The limit is never exceeded.</li>
+ *   <li>When an arriving request's class queue is full (or all queues together are), the newest waiter of the
+ *       lowest lower class that has waiters is shed ({@link ShedReason#PUSHED_OUT}) and the arrival takes its
+ *       place, over its own class's capacity; with no such waiter the arrival is shed
+ *       ({@link ShedReason#QUEUE_FULL}). The total of waiters never exceeds the sum of the capacities.</li>
+ *   <li>A waiter that waits longer than its max wait is shed ({@link ShedReason#TIMEOUT}).</li>
+ *   <li>Waiters are futures, not threads: a queued request costs one small object.</li>
+ * </ul>
+ * The future of {@link #acquire} completes with a {@link Permit}, or exceptionally with an
+ * {@link AdmissionRejectedException}. Cancelling it gives up the place in the queue; if the permit was being
+ * granted at that moment, it is returned and passed on, so cancelling never leaks a permit. Futures may
+ * complete on the thread that released a permit or on the scheduler's thread: hop to your own executor before
+ * doing real work.
+ */
+public interface PriorityAdmission {
+
+    /** Waits with the default max wait. {@code admissionClass} must be one of {@link #classes()}. */
+    CompletableFuture<Permit> acquire(String admissionClass);
+
+    /** Waits at most {@code maxWait} (> 0) in the queue. */
+    CompletableFuture<Permit> acquire(String admissionClass, Duration maxWait);
+
+    /** The class names, highest priority first. */
+    List<String> classes();
+
+    int maxConcurrent();
+
+    /** A consistent snapshot of every figure. */
+    AdmissionStats stats();
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link PriorityAdmission}. Classes are added highest priority first; with none added, the
+     * defaults {@code agent}, {@code active_bettor}, {@code browser} are used.
+     */
+    final class Builder {
+        private final Map<String, Integer> classes = new LinkedHashMap<>();
+        private int maxConcurrent = 500;
+        private int defaultQueueCapacity = 1000;
+        private Duration maxWait = Duration.ofSeconds(30);
+        private Duration fixedRetryAfter;
+        private Duration retryAfterMax = Duration.ofSeconds(30);
+        private Ticker ticker = Ticker.system();
+        private Scheduler scheduler;
+
+        Builder() {}
+
+        /** Adds a class below those added before, with the default queue capacity. */
+        public Builder addClass(String name) {
+            return addClass(name, -1);
+        }
+
+        /** Adds a class below those added before, with its own queue capacity (> 0). */
+        public Builder addClass(String name, int queueCapacity) {
+            requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("class name: '" + name + "' (expected: not blank)");
+            }
+            if (queueCapacity == 0 || queueCapacity < -1) {
+                throw new IllegalArgumentException("queueCapacity of " + name + ": " + queueCapacity
+                        + " (expected: > 0)");
+            }
+            if (classes.putIfAbsent(name, queueCapacity) != null) {
+                throw new IllegalArgumentException("class name: " + name + " (expected: added once)");
+            }
+            return this;
+        }
+
+        public Builder maxConcurrent(int maxConcurrent) {
+            if (maxConcurrent <= 0) {
+                throw new IllegalArgumentException("maxConcurrent: " + maxConcurrent + " (expected: > 0)");
+            }
+            this.maxConcurrent = maxConcurrent;
+            return this;
+        }
+
+        /** Queue capacity of classes added without one. */
+        public Builder queueCapacity(int queueCapacity) {
+            if (queueCapacity <= 0) {
+                throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: > 0)");
+            }
+            this.defaultQueueCapacity = queueCapacity;
+            return this;
+        }
+
+        /** Default longest time a request may wait in its queue. */
+        public Builder maxWait(Duration maxWait) {
+            this.maxWait = positive("maxWait", maxWait);
+            return this;
+        }
+
+        /** A fixed Retry-After (rounded up to whole seconds) instead of one computed from the drain rate. */
+        public Builder fixedRetryAfter(Duration retryAfter) {
+            this.fixedRetryAfter = retryAfter == null ? null : positive("retryAfter", retryAfter);
+            return this;
+        }
+
+        /** Cap of the computed Retry-After (rounded up to whole seconds). */
+        public Builder retryAfterMax(Duration retryAfterMax) {
+            this.retryAfterMax = positive("retryAfterMax", retryAfterMax);
+            return this;
+        }
+
+        public Builder ticker(Ticker ticker) {
+            this.ticker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Fires max-wait timeouts; required. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        public PriorityAdmission build() {
+            if (scheduler == null) {
+                throw new IllegalStateException("scheduler: missing (expected: a Scheduler for max-wait timeouts)");
+            }
+            Map<String, Integer> effective = new LinkedHashMap<>(classes);
+            if (effective.isEmpty()) {
+                effective.put("agent", -1);
+                effective.put("active_bettor", -1);
+                effective.put("browser", -1);
+            }
+            List<String> names = new ArrayList<>(effective.keySet());
+            int[] capacities = new int[names.size()];
+            for (int i = 0; i < capacities.length; i++) {
+                int c = effective.get(names.get(i));
+                capacities[i] = c == -1 ? defaultQueueCapacity : c;
+            }
+            return new DefaultPriorityAdmission(names, capacities, maxConcurrent, maxWait, fixedRetryAfter,
+                    retryAfterMax, ticker, scheduler);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+            }
+            return d;
+        }
+    }
+}

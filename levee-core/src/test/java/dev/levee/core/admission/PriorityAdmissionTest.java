@@ -1,0 +1,421 @@
+package dev.levee.core.admission;
+
+import dev.levee.core.time.ManualTicker;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PriorityAdmissionTest {
+    private final ManualTicker ticker = new ManualTicker();
+
+    private PriorityAdmission admission(int maxConcurrent, int queueCapacity) {
+        return PriorityAdmission.builder()
+                .maxConcurrent(maxConcurrent)
+                .queueCapacity(queueCapacity)
+                .maxWait(Duration.ofSeconds(30))
+                .ticker(ticker)
+                .scheduler(ticker)
+                .build();
+    }
+
+    private static Permit permit(CompletableFuture<Permit> f) {
+        assertThat(f).isCompleted();
+        return f.join();
+    }
+
+    private static AdmissionRejectedException rejection(CompletableFuture<Permit> f) {
+        assertThat(f).isCompletedExceptionally();
+        Throwable t = f.handle((p, e) -> e).join();
+        if (t instanceof CompletionException ce) {
+            t = ce.getCause();
+        }
+        assertThat(t).isInstanceOf(AdmissionRejectedException.class);
+        return (AdmissionRejectedException) t;
+    }
+
+    @Test
+    void defaultsAreTheThreeClassesHighestFirst() {
+        PriorityAdmission a = PriorityAdmission.builder().scheduler(ticker).ticker(ticker).build();
+        assertThat(a.classes()).containsExactly("agent", "active_bettor", "browser");
+        assertThat(a.maxConcurrent()).isEqualTo(500);
+        assertThat(a.stats().queueCapacity()).isEqualTo(3000);
+    }
+
+    @Test
+    void builderRejectsBadValuesNamingThem() {
+        assertThatThrownBy(() -> PriorityAdmission.builder().maxConcurrent(0))
+                .hasMessage("maxConcurrent: 0 (expected: > 0)");
+        assertThatThrownBy(() -> PriorityAdmission.builder().queueCapacity(-3))
+                .hasMessage("queueCapacity: -3 (expected: > 0)");
+        assertThatThrownBy(() -> PriorityAdmission.builder().addClass("a").addClass("a"))
+                .hasMessage("class name: a (expected: added once)");
+        assertThatThrownBy(() -> PriorityAdmission.builder().maxWait(Duration.ZERO))
+                .hasMessage("maxWait: PT0S (expected: > 0)");
+        assertThatThrownBy(() -> PriorityAdmission.builder().build())
+                .hasMessageStartingWith("scheduler: missing");
+        assertThatThrownBy(() -> admission(1, 1).acquire("vip"))
+                .hasMessage("admissionClass: vip (expected one of [agent, active_bettor, browser])");
+    }
+
+    @Test
+    void grantsAtOnceBelowTheLimitAndQueuesAtIt() {
+        PriorityAdmission a = admission(2, 10);
+        Permit p1 = permit(a.acquire("browser"));
+        Permit p2 = permit(a.acquire("agent"));
+        CompletableFuture<Permit> third = a.acquire("agent");
+        assertThat(third).isNotDone();
+        assertThat(a.stats().inFlight()).isEqualTo(2);
+        assertThat(a.stats().forClass("agent").queueDepth()).isEqualTo(1);
+
+        assertThat(p1.release()).isTrue();
+        assertThat(permit(third).admissionClass()).isEqualTo("agent");
+        assertThat(a.stats().inFlight()).isEqualTo(2);
+        assertThat(a.stats().forClass("browser").inFlight()).isZero();
+        assertThat(a.stats().forClass("agent").inFlight()).isEqualTo(2);
+        p2.release();
+        third.join().release();
+        assertThat(a.stats().inFlight()).isZero();
+    }
+
+    @Test
+    void freedPermitGoesToHighestNonEmptyClass() {
+        PriorityAdmission a = admission(1, 10);
+        Permit holder = permit(a.acquire("browser"));
+        CompletableFuture<Permit> b1 = a.acquire("browser");
+        CompletableFuture<Permit> t1 = a.acquire("active_bettor");
+        CompletableFuture<Permit> b2 = a.acquire("browser");
+        CompletableFuture<Permit> a1 = a.acquire("agent");
+
+        List<String> order = new ArrayList<>();
+        Permit next = holder;
+        for (int i = 0; i < 4; i++) {
+            next.release();
+            for (CompletableFuture<Permit> f : List.of(a1, t1, b1, b2)) {
+                if (f.isDone() && !order.contains(name(f, a1, t1, b1, b2))) {
+                    order.add(name(f, a1, t1, b1, b2));
+                    next = f.join();
+                }
+            }
+        }
+        assertThat(order).containsExactly("a1", "t1", "b1", "b2");
+        next.release();
+        assertThat(a.stats().inFlight()).isZero();
+    }
+
+    private static String name(CompletableFuture<Permit> f, CompletableFuture<Permit> a1,
+                               CompletableFuture<Permit> t1, CompletableFuture<Permit> b1,
+                               CompletableFuture<Permit> b2) {
+        return f == a1 ? "a1" : f == t1 ? "t1" : f == b1 ? "b1" : "b2";
+    }
+
+    @Test
+    void fifoWithinAClass() {
+        PriorityAdmission a = admission(1, 100);
+        Permit holder = permit(a.acquire("active_bettor"));
+        List<CompletableFuture<Permit>> waiters = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            waiters.add(a.acquire("active_bettor"));
+        }
+        Permit current = holder;
+        for (int i = 0; i < 50; i++) {
+            current.release();
+            assertThat(waiters.get(i)).isCompleted();
+            if (i + 1 < 50) {
+                assertThat(waiters.get(i + 1)).isNotDone();
+            }
+            current = waiters.get(i).join();
+        }
+        current.release();
+    }
+
+    @Test
+    void fullQueueWithNothingLowerIsShedAsQueueFull() {
+        PriorityAdmission a = admission(1, 2);
+        permit(a.acquire("browser"));
+        a.acquire("browser");
+        a.acquire("browser");
+        AdmissionRejectedException e = rejection(a.acquire("browser"));
+        assertThat(e.reason()).isEqualTo(ShedReason.QUEUE_FULL);
+        assertThat(e.admissionClass()).isEqualTo("browser");
+        assertThat(e.retryAfterSeconds()).isBetween(1L, 30L);
+        ClassStats s = a.stats().forClass("browser");
+        assertThat(s.queueDepth()).isEqualTo(2);
+        assertThat(s.shedQueueFull()).isEqualTo(1);
+        assertThat(s.shed()).isEqualTo(1);
+    }
+
+    @Test
+    void higherClassPushesOutTheNewestWaiterOfTheLowestNonEmptyClass() {
+        PriorityAdmission a = admission(1, 2);
+        Permit holder = permit(a.acquire("agent"));
+        CompletableFuture<Permit> b1 = a.acquire("browser");
+        CompletableFuture<Permit> b2 = a.acquire("browser");
+        CompletableFuture<Permit> t1 = a.acquire("active_bettor");
+        CompletableFuture<Permit> t2 = a.acquire("active_bettor");
+        CompletableFuture<Permit> a1 = a.acquire("agent");
+        CompletableFuture<Permit> a2 = a.acquire("agent");
+
+        // agent queue full: the newest browser makes room, not a bettor
+        CompletableFuture<Permit> a3 = a.acquire("agent");
+        assertThat(a3).isNotDone();
+        AdmissionRejectedException pushed = rejection(b2);
+        assertThat(pushed.reason()).isEqualTo(ShedReason.PUSHED_OUT);
+        assertThat(pushed.admissionClass()).isEqualTo("browser");
+        assertThat(b1).isNotDone();
+
+        // a bettor arriving at a full bettor queue also pushes out a browser
+        CompletableFuture<Permit> t3 = a.acquire("active_bettor");
+        assertThat(rejection(b1).reason()).isEqualTo(ShedReason.PUSHED_OUT);
+        assertThat(t3).isNotDone();
+
+        // no browsers left: the next agent pushes out the newest bettor
+        CompletableFuture<Permit> a4 = a.acquire("agent");
+        assertThat(rejection(t3).reason()).isEqualTo(ShedReason.PUSHED_OUT);
+        assertThat(t1).isNotDone();
+        assertThat(t2).isNotDone();
+
+        AdmissionStats s = a.stats();
+        assertThat(s.forClass("agent").queueDepth()).isEqualTo(4); // over its own capacity
+        assertThat(s.queued()).isEqualTo(6).isLessThanOrEqualTo(s.queueCapacity());
+        assertThat(s.forClass("browser").shedPushedOut()).isEqualTo(2);
+        assertThat(s.forClass("active_bettor").shedPushedOut()).isEqualTo(1);
+
+        // a browser now finds its own queue empty but all queues together full: nothing lower, so it is shed
+        assertThat(rejection(a.acquire("browser")).reason()).isEqualTo(ShedReason.QUEUE_FULL);
+        // and a bettor with a full bettor queue and no lower waiter is shed too
+        assertThat(rejection(a.acquire("active_bettor")).reason()).isEqualTo(ShedReason.QUEUE_FULL);
+
+        Permit p = holder;
+        for (CompletableFuture<Permit> f : List.of(a1, a2, a3, a4, t1, t2)) {
+            p.release();
+            p = permit(f);
+        }
+        p.release();
+        assertThat(a.stats().inFlight()).isZero();
+        assertThat(a.stats().queued()).isZero();
+    }
+
+    @Test
+    void agentsAreShedOnlyWhenEveryQueuedRequestIsAnAgent() {
+        PriorityAdmission a = admission(1, 1);
+        permit(a.acquire("agent"));
+        a.acquire("browser");
+        a.acquire("active_bettor");
+        a.acquire("agent");
+        a.acquire("agent"); // pushes out the browser
+        a.acquire("agent"); // pushes out the bettor
+        assertThat(a.stats().forClass("agent").queueDepth()).isEqualTo(3);
+        assertThat(rejection(a.acquire("agent")).reason()).isEqualTo(ShedReason.QUEUE_FULL);
+    }
+
+    @Test
+    void waiterQueuedLongerThanMaxWaitTimesOut() {
+        PriorityAdmission a = admission(1, 10);
+        Permit holder = permit(a.acquire("browser"));
+        CompletableFuture<Permit> w = a.acquire("active_bettor", Duration.ofSeconds(5));
+        CompletableFuture<Permit> later = a.acquire("active_bettor", Duration.ofSeconds(20));
+        ticker.advance(Duration.ofMillis(4999));
+        assertThat(w).isNotDone();
+        ticker.advance(Duration.ofMillis(1));
+        AdmissionRejectedException e = rejection(w);
+        assertThat(e.reason()).isEqualTo(ShedReason.TIMEOUT);
+        assertThat(e.retryAfterSeconds()).isBetween(1L, 30L);
+        assertThat(a.stats().forClass("active_bettor").shedTimeout()).isEqualTo(1);
+        assertThat(a.stats().forClass("active_bettor").queueDepth()).isEqualTo(1);
+
+        holder.release(); // goes to the waiter still queued, not to the one that timed out
+        Permit p = permit(later);
+        ticker.advance(Duration.ofSeconds(60)); // its timeout was cancelled by the grant
+        assertThat(p.release()).isTrue();
+        assertThat(a.stats().inFlight()).isZero();
+        assertThat(a.stats().forClass("active_bettor").shedTimeout()).isEqualTo(1);
+        assertThat(ticker.pendingTasks()).isZero();
+    }
+
+    @Test
+    void releaseIsIdempotentAndHappensOnAFailedStage() {
+        PriorityAdmission a = admission(1, 10);
+        CompletableFuture<String> handled = a.acquire("browser").thenApply(p -> {
+            try {
+                throw new IllegalStateException("handler failed");
+            } finally {
+                p.release();
+            }
+        });
+        assertThat(handled).isCompletedExceptionally();
+        assertThat(a.stats().inFlight()).isZero();
+
+        Permit p = permit(a.acquire("browser"));
+        CompletableFuture<Permit> waiter = a.acquire("browser");
+        assertThat(p.release()).isTrue();
+        assertThat(p.release()).isFalse(); // second release must not free the waiter's permit
+        assertThat(p.release()).isFalse();
+        assertThat(a.stats().inFlight()).isEqualTo(1);
+        CompletableFuture<Permit> another = a.acquire("browser");
+        assertThat(another).isNotDone();
+        waiter.join().release();
+        another.join().release();
+        assertThat(a.stats().inFlight()).isZero();
+    }
+
+    @Test
+    void cancelledWaiterLeavesTheQueueAndItsTurnGoesToTheNext() {
+        PriorityAdmission a = admission(1, 10);
+        Permit holder = permit(a.acquire("browser"));
+        CompletableFuture<Permit> gone = a.acquire("agent");
+        CompletableFuture<Permit> next = a.acquire("browser");
+        assertThat(gone.cancel(false)).isTrue();
+        assertThat(a.stats().forClass("agent").queueDepth()).isZero();
+        assertThat(a.stats().forClass("agent").cancelled()).isEqualTo(1);
+        assertThat(ticker.pendingTasks()).isEqualTo(1); // the cancelled one's timeout is gone
+        holder.release();
+        permit(next).release();
+        assertThat(a.stats().inFlight()).isZero();
+        assertThat(a.stats().forClass("agent").admitted()).isZero();
+    }
+
+    @Test
+    void grantToAWaiterCancelledWhileBeingGrantedIsPassedOnNotLeaked() {
+        // the ticker is read under the lock right after the waiter was taken off its queue and before its future
+        // is completed: cancelling there reproduces the race window deterministically
+        Runnable[] hook = new Runnable[1];
+        dev.levee.core.time.Ticker hooked = new dev.levee.core.time.Ticker() {
+            @Override
+            public long read() {
+                Runnable h = hook[0];
+                hook[0] = null;
+                if (h != null) {
+                    h.run();
+                }
+                return ticker.read();
+            }
+
+            @Override
+            public long epochMillis() {
+                return ticker.epochMillis();
+            }
+        };
+        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(10)
+                .ticker(hooked).scheduler(ticker).build();
+        Permit holder = permit(a.acquire("browser"));
+        CompletableFuture<Permit> first = a.acquire("agent");
+        CompletableFuture<Permit> second = a.acquire("browser");
+        hook[0] = () -> assertThat(first.cancel(false)).isTrue();
+        holder.release();
+
+        assertThat(first).isCancelled();
+        Permit p = permit(second); // the permit meant for the cancelled waiter went on to the next one
+        AdmissionStats s = a.stats();
+        assertThat(s.inFlight()).isEqualTo(1);
+        assertThat(s.forClass("agent").admitted()).isZero();
+        assertThat(s.forClass("agent").cancelled()).isEqualTo(1);
+        assertThat(s.forClass("agent").inFlight()).isZero();
+        p.release();
+        assertThat(a.stats().inFlight()).isZero();
+        assertThat(a.stats().forClass("agent").waitAverage()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void waiterCancelledWhileTimingOutCountsAsCancelledNotShed() {
+        Runnable[] hook = new Runnable[1];
+        dev.levee.core.time.Ticker hooked = new dev.levee.core.time.Ticker() {
+            @Override
+            public long read() {
+                Runnable h = hook[0];
+                hook[0] = null;
+                if (h != null) {
+                    h.run();
+                }
+                return ticker.read();
+            }
+
+            @Override
+            public long epochMillis() {
+                return ticker.epochMillis();
+            }
+        };
+        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(10)
+                .maxWait(Duration.ofSeconds(5)).ticker(hooked).scheduler(ticker).build();
+        Permit holder = permit(a.acquire("browser"));
+        CompletableFuture<Permit> w = a.acquire("browser");
+        // the timeout reads the clock after taking the waiter out of the queue: the caller cancels right there
+        hook[0] = () -> assertThat(w.cancel(false)).isTrue();
+        ticker.advance(Duration.ofSeconds(5));
+        assertThat(w).isCancelled();
+        ClassStats s = a.stats().forClass("browser");
+        assertThat(s.shedTimeout()).isZero();
+        assertThat(s.cancelled()).isEqualTo(1);
+        assertThat(s.queueDepth()).isZero();
+        holder.release();
+        assertThat(a.stats().inFlight()).isZero();
+    }
+
+    @Test
+    void retryAfterFollowsTheMeasuredDrainRate() {
+        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(100)
+                .retryAfterMax(Duration.ofSeconds(30)).ticker(ticker).scheduler(ticker).build();
+        Permit p = permit(a.acquire("browser"));
+        // no drain measured yet: the cap
+        List<CompletableFuture<Permit>> queued = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            queued.add(a.acquire("browser"));
+        }
+        assertThat(rejection(a.acquire("browser")).retryAfterSeconds()).isEqualTo(30);
+        // drain 20 over two seconds: 10 per second (the instance is two seconds old)
+        for (int i = 0; i < 20; i++) {
+            ticker.advance(Duration.ofMillis(100));
+            p.release();
+            p = queued.get(i).join();
+        }
+        assertThat(a.stats().forClass("browser").drainRatePerSecond()).isCloseTo(10.0,
+                org.assertj.core.data.Offset.offset(0.01));
+        for (int i = 0; i < 20; i++) {
+            queued.add(a.acquire("browser"));
+        }
+        // position 101 at 10/s: 10.1 s, rounded up
+        assertThat(rejection(a.acquire("browser")).retryAfterSeconds()).isEqualTo(11);
+    }
+
+    @Test
+    void retryAfterCanBeFixed() {
+        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(1)
+                .fixedRetryAfter(Duration.ofMillis(2500)).ticker(ticker).scheduler(ticker).build();
+        permit(a.acquire("browser"));
+        a.acquire("browser");
+        assertThat(rejection(a.acquire("browser")).retryAfterSeconds()).isEqualTo(3);
+    }
+
+    @Test
+    void statsCountAdmissionsShedsAndWaitTimes() {
+        PriorityAdmission a = admission(1, 1000);
+        Permit p = permit(a.acquire("agent")); // waited 0
+        List<CompletableFuture<Permit>> waiters = new ArrayList<>();
+        for (int i = 0; i < 99; i++) {
+            waiters.add(a.acquire("agent"));
+        }
+        // the i-th waiter gets its permit after (i + 1) * 10 ms
+        for (CompletableFuture<Permit> w : waiters) {
+            ticker.advance(Duration.ofMillis(10));
+            p.release();
+            p = w.join();
+        }
+        p.release();
+        ClassStats s = a.stats().forClass("agent");
+        assertThat(s.admitted()).isEqualTo(100);
+        assertThat(s.inFlight()).isZero();
+        assertThat(s.queueDepth()).isZero();
+        // waits are 0, 10, 20, ..., 990 ms: average 495 ms, p50 = 490 ms, p99 = 980 ms (within a bucket)
+        assertThat(s.waitAverage()).isEqualTo(Duration.ofMillis(495));
+        assertThat(s.waitP50().toMillis()).isBetween(475L, 505L);
+        assertThat(s.waitP99().toMillis()).isBetween(950L, 1010L);
+        assertThat(a.stats().forClass("browser").waitP99()).isEqualTo(Duration.ZERO);
+        assertThat(p.waited()).isEqualTo(Duration.ofMillis(990));
+    }
+}

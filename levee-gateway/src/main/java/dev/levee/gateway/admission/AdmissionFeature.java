@@ -1,0 +1,286 @@
+package dev.levee.gateway.admission;
+
+import dev.levee.core.admission.AdmissionRejectedException;
+import dev.levee.core.admission.AdmissionStats;
+import dev.levee.core.admission.ClassStats;
+import dev.levee.core.admission.Permit;
+import dev.levee.core.admission.PriorityAdmission;
+import dev.levee.core.admission.ShedReason;
+import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.auth.Authenticated;
+import dev.levee.gateway.auth.Classifier;
+import dev.levee.gateway.auth.JwtAuthenticator;
+import dev.levee.gateway.config.AdmissionConfig;
+import dev.levee.gateway.http.HttpError;
+import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.ops.HealthReport;
+import dev.levee.gateway.ops.HealthStatus;
+import dev.levee.gateway.ops.OpsEndpoints;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Authentication, classification and priority admission in front of every non-ops request, plus
+ * {@code GET /health/backpressure} and the {@code levee_admission_*} metrics.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ *   <li><b>Guard order:</b> authenticate (a present but bad token is a 401 before it can cost a permit) ->
+ *       classify (stored under {@link GatewayContext#CLIENT_CLASS}, subject under
+ *       {@link GatewayContext#IDENTITY}) -> admission. With {@code admission.enabled: false} the request is
+ *       still authenticated and classified, then passed on.</li>
+ *   <li><b>Exactly-once release:</b> the guard registers one end handler before it asks for a permit. Vert.x
+ *       runs it when the response ends, when the connection closes (client gone, while queued or while being
+ *       served) and after a handler failure rendered its error, since that also ends the response. It cancels
+ *       the waiter if still queued; if the waiter already holds a permit it releases it. The permit's own
+ *       release is idempotent and core resolves a cancel racing a grant (see DefaultPriorityAdmission), so
+ *       every path frees the permit once.</li>
+ *   <li><b>Threads:</b> a permit may be granted on another event loop (the one that released it) or on a
+ *       timer; the continuation hops back to the request's own context before touching the request.</li>
+ *   <li><b>Ops paths:</b> ops endpoints are mounted before the guards and never reach them. A path under an ops
+ *       prefix (health, metrics, dashboard, docs) that reaches the guard has no endpoint: it gets 404 here and is
+ *       never proxied, so the prefixes cannot be used to reach the upstream without admission.</li>
+ * </ul>
+ */
+public final class AdmissionFeature implements GatewayFeature {
+
+    /** Path prefixes that belong to the gateway's own operations surface and are never admitted or proxied. */
+    static final List<String> OPS_PREFIXES = List.of("/health", "/metrics", "/dashboard", "/docs",
+            "/api/v1/health", "/api/v1/metrics");
+
+    private final AdmissionConfig config;
+    private final JwtAuthenticator authenticator;
+    private final Classifier classifier;
+    private final PriorityAdmission admission;
+    private final Map<String, Timer> waitTimers = new HashMap<>();
+
+    public AdmissionFeature(GatewayContext gateway) {
+        this.config = gateway.config().admission();
+        this.authenticator = new JwtAuthenticator(gateway.config().auth().jwt(), gateway.ticker(), gateway.vertx());
+        this.classifier = new Classifier(config);
+        PriorityAdmission.Builder b = PriorityAdmission.builder()
+                .maxConcurrent(config.maxConcurrent())
+                .queueCapacity(config.queueCapacity())
+                .maxWait(config.maxWait())
+                .fixedRetryAfter(config.retryAfter())
+                .retryAfterMax(config.retryAfterMax())
+                .ticker(gateway.ticker())
+                .scheduler(gateway.scheduler());
+        for (AdmissionConfig.ClassConfig c : config.classes()) {
+            b.addClass(c.name(), c.queueCapacity() == null ? config.queueCapacity() : c.queueCapacity());
+        }
+        this.admission = b.build();
+        bindMetrics(gateway.registry());
+    }
+
+    /** The admission itself, for tests and the dashboard. */
+    public PriorityAdmission admission() {
+        return admission;
+    }
+
+    @Override
+    public String name() {
+        return "admission";
+    }
+
+    @Override
+    public void mountOps(Router router) {
+        router.get("/health/backpressure").handler(ctx -> OpsEndpoints.sendSection(ctx, health()));
+        router.get("/api/v1/health/backpressure").handler(ctx -> OpsEndpoints.sendSection(ctx, health()));
+    }
+
+    @Override
+    public void mountGuards(Router router) {
+        router.route().handler(this::guard);
+    }
+
+    static boolean isOpsPath(String path) {
+        for (String prefix : OPS_PREFIXES) {
+            if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void guard(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (isOpsPath(path)) {
+            JsonResponses.sendError(ctx, HttpError.of(404, "Not found"));
+            return;
+        }
+        authenticator.authenticate(ctx.request().getHeader("Authorization")).onComplete(ar -> {
+            if (ar.failed()) {
+                if (ar.cause() instanceof HttpError e && e.status() == 401) {
+                    ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                }
+                JsonResponses.sendError(ctx, ar.cause());
+                return;
+            }
+            Authenticated who = ar.result();
+            String cls = classifier.classify(who.claims());
+            ctx.put(GatewayContext.CLIENT_CLASS, cls);
+            if (who.identity() != null) {
+                ctx.put(GatewayContext.IDENTITY, who.identity());
+            }
+            if (!config.enabled()) {
+                ctx.next();
+                return;
+            }
+            admit(ctx, cls);
+        });
+    }
+
+    private void admit(RoutingContext ctx, String cls) {
+        if (ctx.response().closed()) {
+            return; // left while its token was checked (JWKS on a worker): no end event will come to release
+        }
+        CompletableFuture<Permit> waiter = admission.acquire(cls);
+        ctx.addEndHandler(v -> {
+            if (!waiter.cancel(false) && waiter.isDone() && !waiter.isCompletedExceptionally()) {
+                waiter.join().release();
+            }
+        });
+        if (waiter.isDone()) { // admitted (or shed) at once: no hop needed
+            proceed(ctx, waiter);
+            return;
+        }
+        Context context = Vertx.currentContext();
+        waiter.whenComplete((p, e) -> context.runOnContext(v -> proceed(ctx, waiter)));
+    }
+
+    private void proceed(RoutingContext ctx, CompletableFuture<Permit> waiter) {
+        Permit permit;
+        try {
+            permit = waiter.join();
+        } catch (CancellationException e) {
+            return; // the client went away while queued
+        } catch (CompletionException e) {
+            if (ctx.response().closed()) {
+                return; // shed, but nobody is listening any more
+            }
+            if (e.getCause() instanceof AdmissionRejectedException r) {
+                JsonResponses.sendError(ctx, shedError(r));
+            } else {
+                JsonResponses.sendError(ctx, e.getCause());
+            }
+            return;
+        }
+        Timer timer = waitTimers.get(permit.admissionClass());
+        if (timer != null) {
+            timer.record(permit.waited());
+        }
+        if (ctx.response().ended() || ctx.response().closed()) {
+            permit.release(); // gone between the grant and now; the end handler may already have run
+            return;
+        }
+        ctx.next();
+    }
+
+    static HttpError shedError(AdmissionRejectedException r) {
+        HttpError e = r.reason() == ShedReason.TIMEOUT
+                ? HttpError.withRetryAfter(503, "Queue timeout", r.retryAfterSeconds())
+                : HttpError.withRetryAfter(429, "Server busy", r.retryAfterSeconds());
+        return e.with("priority", r.admissionClass());
+    }
+
+    @Override
+    public HealthReport health() {
+        AdmissionStats s = admission.stats();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("enabled", config.enabled());
+        details.put("max_concurrent", s.maxConcurrent());
+        details.put("in_flight", s.inFlight());
+        details.put("queued", s.queued());
+        details.put("queue_capacity", s.queueCapacity());
+        details.put("max_wait_seconds", config.maxWait().toMillis() / 1000.0);
+        Map<String, Object> classes = new LinkedHashMap<>();
+        long shedTotal = 0;
+        for (ClassStats c : s.classes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("priority", c.priority() + 1);
+            m.put("queue_depth", c.queueDepth());
+            m.put("queue_capacity", c.queueCapacity());
+            m.put("in_flight", c.inFlight());
+            m.put("admitted", c.admitted());
+            Map<String, Object> shed = new LinkedHashMap<>();
+            for (ShedReason r : ShedReason.values()) {
+                shed.put(r.label(), c.shed(r));
+            }
+            m.put("requests_shed", c.shed());
+            m.put("shed", shed);
+            m.put("cancelled", c.cancelled());
+            m.put("avg_wait_ms", millis(c.waitAverage()));
+            m.put("p50_wait_ms", millis(c.waitP50()));
+            m.put("p99_wait_ms", millis(c.waitP99()));
+            m.put("drain_rate_per_second", Math.round(c.drainRatePerSecond() * 100) / 100.0);
+            classes.put(c.name(), m);
+            shedTotal += c.shed();
+        }
+        details.put("requests_shed", shedTotal);
+        details.put("classes", classes);
+        // saturated: every permit taken and requests waiting; the gateway is protecting itself
+        HealthStatus status = config.enabled() && s.queued() > 0 ? HealthStatus.DEGRADED : HealthStatus.UP;
+        return new HealthReport(status, details);
+    }
+
+    private static double millis(Duration d) {
+        return Math.round(d.toNanos() / 10_000.0) / 100.0;
+    }
+
+    private void bindMetrics(MeterRegistry registry) {
+        for (String cls : admission.classes()) {
+            gauge(registry, "levee.admission.queue.depth", "Requests waiting for a permit", cls,
+                    a -> a.stats().forClass(cls).queueDepth());
+            gauge(registry, "levee.admission.in.flight", "Requests holding a permit", cls,
+                    a -> a.stats().forClass(cls).inFlight());
+            FunctionCounter.builder("levee.admission.admitted", admission, a -> a.stats().forClass(cls).admitted())
+                    .description("Requests admitted (given a permit)").tag("class", cls).register(registry);
+            FunctionCounter.builder("levee.admission.cancelled", admission,
+                            a -> a.stats().forClass(cls).cancelled())
+                    .description("Requests that left the queue because the client went away")
+                    .tag("class", cls).register(registry);
+            for (ShedReason r : ShedReason.values()) {
+                FunctionCounter.builder("levee.admission.shed", admission, a -> a.stats().forClass(cls).shed(r))
+                        .description("Requests shed (429 / 503) by reason").tag("class", cls)
+                        .tag("reason", r.label()).register(registry);
+            }
+            waitTimers.put(cls, Timer.builder("levee.admission.wait")
+                    .description("Time admitted requests waited for a permit")
+                    .tag("class", cls)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(config.maxWait())
+                    .register(registry));
+        }
+        Gauge.builder("levee.admission.max.concurrent", admission, PriorityAdmission::maxConcurrent)
+                .description("The global concurrency limit").register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, String cls,
+                       ToDoubleFunction<PriorityAdmission> f) {
+        Gauge.builder(name, admission, f).description(description).tag("class", cls).register(registry);
+    }
+
+    @Override
+    public void close() {
+        authenticator.close();
+    }
+}
