@@ -137,13 +137,38 @@ public final class UpstreamSimulator {
         requireNonNull(vertx, "vertx");
         requireNonNull(options, "options");
         UpstreamSimulator sim = new UpstreamSimulator(vertx, options);
-        // the first instance binds the configured ports (maybe 0 = any); the others then share the actual ports
-        return sim.deploy(options.port(), options.ingestPort(), 1)
-                .compose(v -> options.instances() > 1
-                        ? sim.deploy(sim.port, sim.ingestPort, options.instances() - 1)
-                        : Future.succeededFuture())
+        return sim.deployAll(3)
                 .map(v -> sim)
                 .recover(err -> sim.close().transform(ignored -> Future.failedFuture(err)));
+    }
+
+    /**
+     * Vert.x shares a listening socket between server instances only when they ask for the same port, and port 0
+     * means a different random port to each. So with several instances and port 0, pick a free port first and give
+     * it to all of them; another process may take it in between, hence the retries.
+     */
+    private Future<Void> deployAll(int attempts) {
+        int main = options.port();
+        int extra = options.ingestPort();
+        if (options.instances() > 1) {
+            main = main == 0 ? freePort() : main;
+            extra = extra == 0 ? freePort() : extra;
+        }
+        return deploy(main, extra, options.instances()).recover(err -> {
+            if (attempts > 1 && err instanceof java.net.BindException
+                    && options.instances() > 1 && (options.port() == 0 || options.ingestPort() == 0)) {
+                return close().compose(v -> deployAll(attempts - 1));
+            }
+            return Future.failedFuture(err);
+        });
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Future<Void> deploy(int mainPort, int extraPort, int instances) {
@@ -471,7 +496,7 @@ public final class UpstreamSimulator {
         String len = req.getHeader("Content-Length");
         if (len != null && parseLong(len) > options.maxBodyBytes()) {
             ingestRejected.increment();
-            req.response().putHeader("Connection", "close");
+            closeAfter(req);
             respond(req, 413, new JsonObject().put("error", "Body too large").put("max_bytes", options.maxBodyBytes())
                     .toBuffer(), null, 0);
             return;
@@ -485,7 +510,7 @@ public final class UpstreamSimulator {
             if (body.length() + chunk.length() > options.maxBodyBytes()) {
                 tooLarge[0] = true;
                 ingestRejected.increment();
-                req.response().putHeader("Connection", "close");
+                closeAfter(req);
                 respond(req, 413, new JsonObject().put("error", "Body too large")
                         .put("max_bytes", options.maxBodyBytes()).toBuffer(), null, 0);
                 return;
@@ -535,6 +560,13 @@ public final class UpstreamSimulator {
             counter.increment();
         }
         respond(req, 200, new JsonObject().put("accepted", events.size()).toBuffer(), null, delay);
+    }
+
+    /** The rest of a refused body is not read, so an HTTP/1 connection cannot be reused (HTTP/2 has no such header). */
+    private static void closeAfter(HttpServerRequest req) {
+        if (req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            req.response().putHeader("Connection", "close");
+        }
     }
 
     private static long parseLong(String s) {
