@@ -344,10 +344,10 @@ public final class LoadGenerator {
             }
             Attempt a = new Attempt(c, st);
             a.timer = vertx.setTimer(options.timeout().toMillis(), t -> {
+                failed(a, "timeout"); // first: resetting completes the request's future with a "reset" failure
                 if (a.request != null) {
                     a.request.reset(0, new TimeoutException());
                 }
-                failed(a, "timeout");
             });
             Buffer toSend = payload;
             http.request(ro)

@@ -21,10 +21,13 @@ import static java.util.Objects.requireNonNull;
  * @param serverErrors    answered 5xx (the simulated error rate)
  * @param fixturesListCalls requests for the fixtures list
  * @param oddsRequests    odds requests (single or batched)
+ * @param connections     client connections open now (all ports)
+ * @param peakConnections most connections open at once since start or the last reset
  * @param fixtures        per fixture id, ascending, only fixtures that were called
  */
 public record SimulatorStats(long requests, long ok, long throttled, long clientErrors, long serverErrors,
-                             long fixturesListCalls, long oddsRequests, Map<Long, FixtureStats> fixtures) {
+                             long fixturesListCalls, long oddsRequests, int connections, int peakConnections,
+                             Map<Long, FixtureStats> fixtures) {
 
     /** Calls received for one fixture. */
     public record FixtureStats(long calls, long ok, long throttled, long serverErrors) {
@@ -75,6 +78,8 @@ public record SimulatorStats(long requests, long ok, long throttled, long client
         total.put("odds_requests", oddsRequests);
         total.put("fixture_calls", fixtureCalls());
         total.put("fixtures_called", fixtures.size());
+        total.put("connections", connections);
+        total.put("peak_connections", peakConnections);
         Map<String, Object> per = new LinkedHashMap<>();
         fixtures.forEach((id, s) -> per.put(String.valueOf(id), s.toMap()));
         Map<String, Object> m = new LinkedHashMap<>();

@@ -82,6 +82,8 @@ public final class UpstreamSimulator {
     private final LongAdder fixturesListCalls = new LongAdder();
     private final LongAdder oddsRequests = new LongAdder();
     private final AtomicLong draws = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakConnections = new java.util.concurrent.atomic.AtomicInteger();
 
     private final LongAdder ingestRequests = new LongAdder();
     private final LongAdder ingestEvents = new LongAdder();
@@ -203,7 +205,13 @@ public final class UpstreamSimulator {
                     .setAcceptBacklog(8192)
                     .setTcpNoDelay(true)
                     .setReuseAddress(true);
-            return vertx.createHttpServer(so).requestHandler(UpstreamSimulator.this::handle).listen();
+            return vertx.createHttpServer(so)
+                    .connectionHandler(conn -> {
+                        peakConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
+                        conn.closeHandler(v -> openConnections.decrementAndGet());
+                    })
+                    .requestHandler(UpstreamSimulator.this::handle)
+                    .listen();
         }
     }
 
@@ -252,11 +260,12 @@ public final class UpstreamSimulator {
             }
         }
         return new SimulatorStats(requests.sum(), ok.sum(), throttled.sum(), clientErrors.sum(), serverErrors.sum(),
-                fixturesListCalls.sum(), oddsRequests.sum(), per);
+                fixturesListCalls.sum(), oddsRequests.sum(), openConnections.get(), peakConnections.get(), per);
     }
 
-    /** Zeroes the call counts (not the quota windows: see {@link #resetQuotas()}). */
+    /** Zeroes the call counts and the peak connection count (not the quota windows: see {@link #resetQuotas()}). */
     public void resetStats() {
+        peakConnections.set(openConnections.get());
         for (LongAdder a : List.of(requests, ok, throttled, clientErrors, serverErrors, fixturesListCalls, oddsRequests)) {
             a.reset();
         }
