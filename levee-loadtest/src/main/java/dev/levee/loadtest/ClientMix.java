@@ -7,8 +7,8 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The share of clients in each class, e.g. {@code agent=10,active_bettor=30,browser=60} (weights, normalised; they
- * need not add up to 100).
+ * The share of clients in each class, e.g. {@code agent=10,active_bettor=30,browser=60}. Weights need not add up to
+ * 100: they are normalised to fractions, so {@code agent=1,browser=1} equals {@code agent=50,browser=50}.
  */
 public record ClientMix(Map<ClientClass, Double> weights) {
     /** 10 % agents, 30 % active bettors, 60 % browsers. */
@@ -28,6 +28,10 @@ public record ClientMix(Map<ClientClass, Double> weights) {
         }
         if (sum <= 0) {
             throw new IllegalArgumentException("mix: " + weights + " (expected: at least one weight > 0)");
+        }
+        // normalised, so equal shares are equal mixes whatever scale the weights were given in
+        for (ClientClass c : ClientClass.values()) {
+            copy.put(c, copy.get(c) / sum);
         }
         weights = Collections.unmodifiableMap(copy);
     }
@@ -63,8 +67,7 @@ public record ClientMix(Map<ClientClass, Double> weights) {
 
     /** The fraction (0..1) of clients in class {@code c}. */
     public double fraction(ClientClass c) {
-        double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
-        return weights.get(c) / sum;
+        return weights.get(c);
     }
 
     /**
