@@ -46,10 +46,10 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  *   <li>No thread per client: each client is a loop of callbacks on a Vert.x event loop (send, await the whole
  *       response or the timeout, record, send again), so 10,000 clients cost 10,000 connections and a few objects
- *       each. Clients are spread over one worker per event loop; each worker has its own HTTP client whose pool has
- *       exactly as many connections as the worker has clients (keep-alive, no pipelining), so a client never waits
- *       for another's connection, and a bounded wait queue for the moments a timed-out request's connection is
- *       being replaced.</li>
+ *       each. Clients are spread over one worker per event loop; each worker gives every group of
+ *       {@link #CLIENTS_PER_POOL} clients an HTTP client whose pool has exactly as many connections as the group has
+ *       clients (keep-alive, no pipelining), so a client never waits for another's connection, and a bounded wait
+ *       queue for the moments a timed-out request's connection is being replaced.</li>
  *   <li>Each worker records into its own counters and HdrHistograms (one per class, microseconds) without
  *       locks, as only its event loop touches them; the report merges them at the end.</li>
  *   <li>The per-request timeout is a timer: when it fires first, the request is reset (closing its connection) and
@@ -62,6 +62,12 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  */
 public final class LoadGenerator {
+    /**
+     * Clients sharing one HTTP client and its pool. Vert.x picks a pooled connection by scanning the whole pool on
+     * every request (its LIFO selector is O(pool size)), so one pool of 2,500 connections per event loop spends most
+     * of its CPU scanning; pools of 64 keep that cost small while every client still has a connection of its own.
+     */
+    static final int CLIENTS_PER_POOL = 64;
     private static final int MAX_ERROR_TYPES = 16;
     private static final int MAX_RETRY_AFTER_VALUES = 64;
 
@@ -165,6 +171,7 @@ public final class LoadGenerator {
         final ClientClass cls;
         final String authorization;
         final SplittableRandom random;
+        HttpClientAgent http;
         long seq;
 
         Client(int index, ClientClass cls, String authorization, SplittableRandom random) {
@@ -262,7 +269,7 @@ public final class LoadGenerator {
         final List<Client> clients = new ArrayList<>();
         final Promise<Void> done = Promise.promise();
         final EnumMap<ClientClass, ClassStats> stats = new EnumMap<>(ClientClass.class);
-        HttpClientAgent http;
+        final List<HttpClientAgent> pools = new ArrayList<>();
         RequestOptions base;
         int active;
         volatile long lastNanos;
@@ -289,9 +296,15 @@ public final class LoadGenerator {
                     .setSsl(ssl)
                     .setTrustAll(ssl)
                     .setVerifyHost(false);
-            int size = Math.max(1, clients.size());
-            PoolOptions pool = new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(4 * size + 16);
-            http = vertx.httpClientBuilder().with(ho).with(pool).build();
+            for (int from = 0; from < clients.size(); from += CLIENTS_PER_POOL) {
+                int size = Math.min(CLIENTS_PER_POOL, clients.size() - from);
+                PoolOptions pool = new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(4 * size + 16);
+                HttpClientAgent http = vertx.httpClientBuilder().with(ho).with(pool).build();
+                pools.add(http);
+                for (Client c : clients.subList(from, from + size)) {
+                    c.http = http;
+                }
+            }
             base = new RequestOptions()
                     .setMethod(HttpMethod.valueOf(options.method()))
                     .setHost(options.url().getHost())
@@ -319,7 +332,7 @@ public final class LoadGenerator {
 
         @Override
         public Future<?> stop() {
-            return http == null ? Future.succeededFuture() : http.close();
+            return Future.join(pools.stream().map(HttpClientAgent::close).toList());
         }
 
         void next(Client c) {
@@ -350,7 +363,7 @@ public final class LoadGenerator {
                 }
             });
             Buffer toSend = payload;
-            http.request(ro)
+            c.http.request(ro)
                     .compose(req -> {
                         if (a.done) {
                             req.reset();
