@@ -35,6 +35,9 @@ public record SimulatorOptions(String host, int port, int ingestPort, int fixtur
                                int maxIdsPerRequest, int maxBodyBytes, int instances,
                                Instant baseTime, LongSupplier nanoClock) {
 
+    /** Quota timestamps held at most (fixtures x limit): 160 MB of longs. */
+    public static final long MAX_QUOTA_SLOTS = 20_000_000;
+
     public SimulatorOptions {
         requireNonNull(host, "host");
         checkPort("port", port, 0);
@@ -52,6 +55,10 @@ public record SimulatorOptions(String host, int port, int ingestPort, int fixtur
         }
         if (quotaLimit > 100_000) {
             throw new IllegalArgumentException("quotaLimit: " + quotaLimit + " (expected: <= 100000)");
+        }
+        if ((long) fixtures * quotaLimit > MAX_QUOTA_SLOTS) {
+            throw new IllegalArgumentException("fixtures x quotaLimit: " + fixtures + " x " + quotaLimit
+                    + " (expected: <= " + MAX_QUOTA_SLOTS + ", each slot is a timestamp held in memory)");
         }
         requireNonNull(quotaWindow, "quotaWindow");
         if (quotaWindow.isNegative() || quotaWindow.isZero()) {
