@@ -67,7 +67,7 @@ public final class LoadGenerator {
      * every request (its LIFO selector is O(pool size)), so one pool of 2,500 connections per event loop spends most
      * of its CPU scanning; pools of 64 keep that cost small while every client still has a connection of its own.
      */
-    static final int CLIENTS_PER_POOL = 64;
+    static final int CLIENTS_PER_POOL = Integer.getInteger("levee.loadtest.clientsPerPool", 64); // for A/B runs only
     private static final int MAX_ERROR_TYPES = 16;
     private static final int MAX_RETRY_AFTER_VALUES = 64;
 
