@@ -56,7 +56,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-u", "--url"}, defaultValue = "http://127.0.0.1:8080",
+    @Option(names = {"-u", "--url"}, defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
             description = "Target base URL (default: ${DEFAULT-VALUE}).")
     String url;
 
@@ -64,7 +64,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             description = "Path and query template (default: /api/v3/fixtures/odds?fixture_id={fixture}).")
     String path;
 
-    @Option(names = {"-X", "--method"}, description = "HTTP method (default: GET; POST with --body).")
+    @Option(names = {"-X", "--method"}, paramLabel = "METHOD", description = "HTTP method (default: GET; POST with --body).")
     String method;
 
     @Option(names = "--body", paramLabel = "TEMPLATE", description = "JSON body template sent with every request.")
@@ -104,7 +104,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             description = "Start the clients evenly over this period (default: 0 = all at once).")
     Duration rampUp;
 
-    @Option(names = "--seed", description = "Seed of the key draws (default: 1).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the key draws (default: 1).")
     Long seed;
 
     @Option(names = "--scenario", paramLabel = "NAME", description = "Start from a named scenario (see below).")

@@ -52,20 +52,20 @@ public final class UpstreamSimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "9000", description = "Port of the feed (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    @Option(names = {"-p", "--port"}, defaultValue = "9000", paramLabel = "PORT", description = "Port of the feed (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
     @Option(names = "--ingest-port", defaultValue = "-1", paramLabel = "PORT",
             description = "Also serve on this port, e.g. 9100 for the event sink's default URL (default: none).")
     int ingestPort;
 
-    @Option(names = "--fixtures", defaultValue = "200", description = "Fixtures listed, ids 1..N (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fixtures", defaultValue = "200", paramLabel = "N", description = "Fixtures listed, ids 1..N (default: ${DEFAULT-VALUE}).")
     int fixtures;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for fixtures, odds, errors and jitter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed for fixtures, odds, errors and jitter (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--latency", defaultValue = "20ms", converter = DurationConverter.class, paramLabel = "DURATION",
