@@ -66,6 +66,31 @@ public record SimulatorStats(long requests, long ok, long throttled, long client
                 .toList();
     }
 
+    /**
+     * A few lines for people: totals, how many fixtures were called, the busiest ones and the peak connections,
+     * e.g. for a demo's "what the upstream saw".
+     */
+    public String toSummary(int topFixtures) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(java.util.Locale.ROOT,
+                "upstream received %d requests: %d x 2xx, %d x 429 (over its quota), %d x 5xx, %d other 4xx%n",
+                requests, ok, throttled, serverErrors, clientErrors));
+        sb.append(String.format(java.util.Locale.ROOT,
+                "  %d fixture calls over %d fixtures, peak %d connections%n", fixtureCalls(), fixtures.size(),
+                peakConnections));
+        List<Map.Entry<Long, FixtureStats>> top = top(topFixtures);
+        if (!top.isEmpty()) {
+            sb.append("  busiest fixtures:");
+            for (Map.Entry<Long, FixtureStats> e : top) {
+                sb.append(String.format(java.util.Locale.ROOT, " #%d %d calls (%d x 429)", e.getKey(),
+                        e.getValue().calls(), e.getValue().throttled()));
+                sb.append(e == top.get(top.size() - 1) ? "" : ",");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     /** The JSON shape of {@code GET /sim/stats}. */
     public Map<String, Object> toMap() {
         Map<String, Object> total = new LinkedHashMap<>();

@@ -142,6 +142,8 @@ class UpstreamSimulatorTest {
         assertThat(stats.at("/fixtures/5/2xx").asLong()).isEqualTo(3);
         assertThat(stats.at("/fixtures/6/calls").asLong()).isEqualTo(1);
         assertThat(sim.stats().top(1).get(0).getKey()).isEqualTo(5L);
+        assertThat(sim.stats().toSummary(2)).contains("upstream received 5 requests: 5 x 2xx, 0 x 429",
+                "#5 3 calls (0 x 429), #6 1 calls (0 x 429)");
 
         assertThat(post(sim, "/sim/stats/reset", "").statusCode()).isEqualTo(200);
         assertThat(sim.stats().requests()).isZero();
