@@ -119,7 +119,9 @@ class LoadGeneratorAgreementTest {
             SimulatorStats seen = sim.stats();
             assertThat(report.total().errors()).as("errors: %s", report.total().errorTypes()).isZero();
             assertThat(report.total().ok()).isEqualTo(10_000).isEqualTo(seen.ok());
-            assertThat(seen.peakConnections()).isEqualTo(2_500);
+            // normally exactly 2,500; a starved event loop may start a client late enough that an idle pooled
+            // connection of its group is reused instead of opening its own, so allow a little below
+            assertThat(seen.peakConnections()).isBetween(2_000, 2_500);
             assertThat(report.total().clients()).isEqualTo(2_500);
         } finally {
             await(sim.close());
