@@ -538,7 +538,8 @@ public final class UpstreamSimulator {
         try {
             Object parsed = Json.decodeValue(body);
             if (parsed instanceof JsonArray arr) {
-                events = arr.getList();
+                events = new ArrayList<>(arr.size());
+                arr.forEach(events::add);
             } else if (parsed instanceof JsonObject) {
                 events = List.of(parsed);
             } else {
