@@ -7,6 +7,7 @@ import dev.levee.loadtest.LoadOptions;
 import dev.levee.loadtest.LoadReport;
 import dev.levee.loadtest.Scenario;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -193,7 +194,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 options.duration() != null ? options.duration().toSeconds() + " s" : options.requests() + " requests");
         err.flush();
 
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll when on the classpath
         try {
             LoadGenerator generator = new LoadGenerator(vertx, options);
             long progressMs = progress == null ? 0 : progress.toMillis();

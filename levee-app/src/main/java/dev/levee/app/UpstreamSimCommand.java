@@ -4,6 +4,7 @@ import dev.levee.gateway.config.Durations;
 import dev.levee.loadtest.SimulatorOptions;
 import dev.levee.loadtest.UpstreamSimulator;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -120,7 +121,7 @@ public final class UpstreamSimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatorOptions options = options();
         PrintWriter out = spec.commandLine().getOut();
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll when on the classpath
         UpstreamSimulator sim;
         try {
             sim = UpstreamSimulator.start(vertx, options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
