@@ -71,11 +71,11 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--body", paramLabel = "TEMPLATE", description = "JSON body template sent with every request.")
     String body;
 
-    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Concurrent clients (default: 100).")
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Concurrent clients (default: 1000).")
     Integer concurrency;
 
     @Option(names = {"-d", "--duration"}, converter = UpstreamSimCommand.DurationConverter.class, paramLabel = "DURATION",
-            description = "Run for this long, e.g. 30s (default: 10s unless --requests is given).")
+            description = "Run for this long, e.g. 30s (default: 30s unless --requests is given).")
     Duration duration;
 
     @Option(names = {"-n", "--requests"}, paramLabel = "N",

@@ -89,16 +89,16 @@ public record LoadOptions(URI url, String path, String method, String body, int 
     }
 
     /**
-     * Defaults: {@code http://127.0.0.1:8080}, {@code GET /api/v3/fixtures/odds?fixture_id={fixture}}, 100 clients
-     * for 10 s, mix 10/30/60, {@code zipf:1.1:200}, timeout 30 s, no ramp-up, no tokens, seed 1.
+     * Defaults: {@code http://127.0.0.1:8080}, {@code GET /api/v3/fixtures/odds?fixture_id={fixture}}, 1,000 clients
+     * for 30 s, mix 10/30/60, {@code zipf:1.1:200}, timeout 30 s, no ramp-up, no tokens, seed 1.
      */
     public static final class Builder {
         private URI url = URI.create("http://127.0.0.1:8080");
         private String path = "/api/v3/fixtures/odds?fixture_id={fixture}";
         private String method = "GET";
         private String body;
-        private int concurrency = 100;
-        private Duration duration = Duration.ofSeconds(10);
+        private int concurrency = 1_000;
+        private Duration duration = Duration.ofSeconds(30);
         private long requests;
         private ClientMix mix = ClientMix.DEFAULT;
         private String jwtSecret;
