@@ -57,6 +57,10 @@ import static java.util.Objects.requireNonNull;
  *   <li>Stop: after {@code duration} (measured from the start, ramp-up included) no client starts a new request; with
  *       a request count, a shared counter hands out exactly that many. The run ends when the last outstanding
  *       request is answered or times out.</li>
+ *   <li>Closed loop: a client sends its next request only after the previous one ended, as a real app does. So
+ *       the load falls when the target slows down, and the latencies are per-request times that are not corrected
+ *       for coordinated omission (HdrHistogram's {@code recordValueWithExpectedInterval} does not apply: there is
+ *       no fixed send schedule).</li>
  *   <li>File descriptors: every client holds one socket (two if the target runs in the same process), so the
  *       process needs {@code ulimit -n} above the concurrency plus a few hundred.</li>
  * </ul>
