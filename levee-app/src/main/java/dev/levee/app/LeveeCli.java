@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LeveeCli.Version.class,
         description = "Levee keeps a backend and a quota-limited upstream API alive under load.",
-        subcommands = {ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, LoadtestCommand.class, UpstreamSimCommand.class,
+                CommandLine.HelpCommand.class})
 public final class LeveeCli {
 
     public static void main(String[] args) {
