@@ -12,7 +12,7 @@ import java.util.List;
  * @param isPublic     {@code public: true}: responses may be shared across identities
  * @param varyHeaders  request headers that become part of the cache and coalescing key
  */
-public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonProperty("public") boolean isPublic,
+public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
                           List<String> varyHeaders, Cache cache, Coalesce coalesce, HotSpot hotSpot, Batch batch,
                           Breaker breaker) {
     public RouteConfig {
@@ -21,6 +21,7 @@ public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonPro
             throw new ConfigException("path: '" + path + "' (expected: a path prefix starting with /)");
         }
         varyHeaders = varyHeaders == null ? List.of() : List.copyOf(varyHeaders);
+        isPublic = Boolean.TRUE.equals(isPublic); // absent = false (a primitive would make the key required)
     }
 
     public boolean matches(String requestPath) {

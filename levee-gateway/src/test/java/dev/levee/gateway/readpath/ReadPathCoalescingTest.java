@@ -1,0 +1,258 @@
+package dev.levee.gateway.readpath;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.levee.gateway.testing.GatewayExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Coalescing through the real gateway (real time), against a local upstream that counts and holds calls. */
+class ReadPathCoalescingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HeldUpstream upstream = new HeldUpstream();
+
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.builder()
+            .upstream(r -> upstream.mount(r, "/api"))
+            .features(List.of(ReadPathFeature::new))
+            .config("""
+                    admin: { token: "secret-admin" }
+                    routes:
+                      - path: /api/odds
+                        coalesce: { max-wait: 5s }
+                        vary-headers: [Accept-Language]
+                      - path: /api/public
+                        public: true
+                        coalesce: true
+                      - path: /api/slow
+                        coalesce: { max-wait: 300ms }
+                      - path: /api/small
+                        coalesce: { max-waiters-per-key: 2, max-waiters: 10 }
+                      - path: /api/cached
+                        cache: { fresh: 60s, stale: 60s }
+                    """)
+            .build();
+
+    @AfterEach
+    void releaseAll() {
+        upstream.hold = false;
+        upstream.release();
+    }
+
+    private RoutePipeline pipeline(String route) {
+        return gw.gateway().feature(ReadPathFeature.class).pipeline(route);
+    }
+
+    private CompletableFuture<HttpResponse<String>> async(String uri, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(gw.uri(uri)).timeout(Duration.ofSeconds(60)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return gw.http().sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private List<HttpResponse<String>> concurrently(int n, String route, String uri, String... headers) {
+        upstream.hold = true;
+        int before = pipeline(route).coalescer.stats().currentWaiters();
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(async(uri, headers));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pipeline(route).coalescer.stats().currentWaiters() - before == n);
+        upstream.hold = false;
+        upstream.release();
+        return all.stream().map(CompletableFuture::join).toList();
+    }
+
+    @Test
+    void concurrentIdenticalRequestsShareOneUpstreamCallAndGetIdenticalResponses() {
+        String uri = "/api/odds?fixture_id=1&t=identical";
+        List<HttpResponse<String>> rs = concurrently(20, "/api/odds", uri);
+        assertThat(upstream.calls(uri)).isEqualTo(1);
+        assertThat(rs).allSatisfy(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(rs.get(0).body());
+        });
+        Map<String, Long> xCache = rs.stream().collect(Collectors.groupingBy(
+                r -> r.headers().firstValue("X-Cache").orElse("none"), Collectors.counting()));
+        assertThat(xCache).containsExactlyInAnyOrderEntriesOf(Map.of("MISS", 1L, "COALESCED", 19L));
+    }
+
+    @Test
+    void responseFormatIsIdenticalForCoalescedAndDirectRequests() {
+        String uri = "/api/odds?t=format";
+        List<HttpResponse<String>> rs = concurrently(3, "/api/odds", uri);
+        HttpResponse<String> direct = rs.stream().filter(r -> r.headers().firstValue("X-Cache").orElseThrow()
+                .equals("MISS")).findFirst().orElseThrow();
+        HttpResponse<String> coalesced = rs.stream().filter(r -> r.headers().firstValue("X-Cache").orElseThrow()
+                .equals("COALESCED")).findFirst().orElseThrow();
+        Function<HttpResponse<String>, Map<String, List<String>>> headers = r -> r.headers().map().entrySet().stream()
+                .filter(e -> !e.getKey().equalsIgnoreCase("x-cache") && !e.getKey().equalsIgnoreCase("date"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertThat(coalesced.statusCode()).isEqualTo(direct.statusCode());
+        assertThat(coalesced.body()).isEqualTo(direct.body());
+        assertThat(headers.apply(coalesced)).isEqualTo(headers.apply(direct));
+        assertThat(direct.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(direct.headers().firstValue("X-Upstream")).hasValue("yes");
+    }
+
+    @Test
+    void differentParametersAreDifferentKeysAndQueryOrderIsNormalised() throws Exception {
+        gw.get("/api/odds?fixture_id=1&t=keys");
+        gw.get("/api/odds?fixture_id=2&t=keys");
+        assertThat(upstream.calls("/api/odds?fixture_id=1&t=keys")).isEqualTo(1);
+        assertThat(upstream.calls("/api/odds?fixture_id=2&t=keys")).isEqualTo(1);
+        List<HttpResponse<String>> rs;
+        upstream.hold = true;
+        var a = async("/api/odds?a=1&b=2&t=order");
+        var b = async("/api/odds?b=2&t=order&a=%31");
+        await().until(() -> pipeline("/api/odds").coalescer.stats().currentWaiters() == 2);
+        upstream.hold = false;
+        upstream.release();
+        rs = List.of(a.join(), b.join());
+        assertThat(upstream.total.get()).isPositive();
+        assertThat(upstream.calls("/api/odds?a=1&b=2&t=order") + upstream.calls("/api/odds?b=2&t=order&a=%31"))
+                .isEqualTo(1);
+        assertThat(rs.get(1).body()).isEqualTo(rs.get(0).body());
+    }
+
+    @Test
+    void varyHeadersArePartOfTheKey() {
+        upstream.hold = true;
+        var en = async("/api/odds?t=vary", "Accept-Language", "en");
+        var de = async("/api/odds?t=vary", "Accept-Language", "de");
+        await().until(() -> upstream.calls("/api/odds?t=vary") == 2);
+        upstream.hold = false;
+        upstream.release();
+        assertThat(en.join().statusCode()).isEqualTo(200);
+        assertThat(de.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anUpstreamErrorReachesEveryWaiterIdentically() {
+        String uri = "/api/odds?fail=500&t=error";
+        List<HttpResponse<String>> rs = concurrently(10, "/api/odds", uri);
+        assertThat(upstream.calls(uri)).isEqualTo(1);
+        assertThat(rs).allSatisfy(r -> {
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).isEqualTo(rs.get(0).body());
+        });
+        assertThat(pipeline("/api/odds").coalescer.stats().pendingKeys()).isZero();
+    }
+
+    @Test
+    void waitersPastMaxWaitGet504AndTheSharedCallStillCompletes() throws Exception {
+        String uri = "/api/slow?t=timeout";
+        upstream.hold = true;
+        var a = async(uri);
+        var b = async(uri);
+        HttpResponse<String> ra = a.join();
+        HttpResponse<String> rb = b.join();
+        assertThat(ra.statusCode()).isEqualTo(504);
+        assertThat(rb.statusCode()).isEqualTo(504);
+        JsonNode err = JSON.readTree(ra.body());
+        assertThat(err.get("error").asText()).isEqualTo("Upstream timeout");
+        assertThat(err.get("max_wait_ms").asLong()).isEqualTo(300);
+        assertThat(ra.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(upstream.calls(uri)).isEqualTo(1);
+        assertThat(pipeline("/api/slow").coalescer.stats().pendingKeys()).isEqualTo(1); // the shared call goes on
+        upstream.hold = false;
+        upstream.release();
+        await().until(() -> pipeline("/api/slow").coalescer.stats().pendingKeys() == 0);
+    }
+
+    @Test
+    void identitiesNeverShareAResponseUnlessTheRouteIsPublic() throws Exception {
+        String uri = "/api/odds?t=identity";
+        upstream.hold = true;
+        var alice = async(uri, "Authorization", "Bearer alice");
+        var bob = async(uri, "Authorization", "Bearer bob");
+        var carol = async(uri, "Cookie", "session=carol");
+        var anon = async(uri);
+        await().until(() -> upstream.calls(uri) == 4);
+        upstream.hold = false;
+        upstream.release();
+        assertThat(JSON.readTree(alice.join().body()).get("auth").asText()).isEqualTo("Bearer alice");
+        assertThat(JSON.readTree(bob.join().body()).get("auth").asText()).isEqualTo("Bearer bob");
+        assertThat(JSON.readTree(carol.join().body()).get("cookie").asText()).isEqualTo("session=carol");
+        assertThat(JSON.readTree(anon.join().body()).get("auth").isNull()).isTrue();
+
+        String pub = "/api/public?t=identity";
+        List<CompletableFuture<HttpResponse<String>>> rs = new ArrayList<>();
+        upstream.hold = true;
+        rs.add(async(pub, "Authorization", "Bearer alice"));
+        rs.add(async(pub, "Authorization", "Bearer bob"));
+        await().until(() -> pipeline("/api/public").coalescer.stats().currentWaiters() == 2);
+        upstream.hold = false;
+        upstream.release();
+        assertThat(rs.get(0).join().body()).isEqualTo(rs.get(1).join().body());
+        assertThat(upstream.calls(pub)).isEqualTo(1);
+    }
+
+    @Test
+    void waiterOverflowGets503WithRetryAfter() throws Exception {
+        String uri = "/api/small?t=overflow";
+        upstream.hold = true;
+        var a = async(uri);
+        var b = async(uri);
+        await().until(() -> pipeline("/api/small").coalescer.stats().currentWaiters() == 2);
+        HttpResponse<String> c = gw.get(uri);
+        assertThat(c.statusCode()).isEqualTo(503);
+        assertThat(c.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(JSON.readTree(c.body()).get("retry_after").asInt()).isEqualTo(1);
+        upstream.hold = false;
+        upstream.release();
+        assertThat(a.join().statusCode()).isEqualTo(200);
+        assertThat(b.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void otherMethodsAndUnmatchedPathsFallThroughToTheProxy() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = gw.send(HttpRequest.newBuilder(gw.uri("/api/odds?t=post"))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Cache")).isEmpty();
+        }
+        assertThat(upstream.calls("/api/odds?t=post")).isEqualTo(2);
+        HttpResponse<String> plain = gw.get("/api/unrouted?t=plain");
+        assertThat(plain.headers().firstValue("X-Cache")).isEmpty();
+    }
+
+    @Test
+    void headIsServedFromTheSameEntryWithoutABody() throws Exception {
+        String uri = "/api/cached?t=head";
+        HttpResponse<String> get = gw.get(uri);
+        HttpResponse<String> head = gw.send(HttpRequest.newBuilder(gw.uri(uri))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(head.headers().firstValueAsLong("Content-Length").orElseThrow()).isEqualTo(get.body().length());
+        assertThat(upstream.calls(uri)).isEqualTo(1);
+    }
+
+    @Test
+    void thousandConcurrentRequestsOnAColdKeyMakeExactlyOneUpstreamCall() {
+        String uri = "/api/odds?t=thousand";
+        List<HttpResponse<String>> rs = concurrently(1000, "/api/odds", uri);
+        assertThat(upstream.calls(uri)).isEqualTo(1);
+        assertThat(rs).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+        assertThat(rs.stream().map(HttpResponse::body).distinct()).hasSize(1);
+    }
+}
