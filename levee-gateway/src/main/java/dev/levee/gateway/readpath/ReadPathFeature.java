@@ -11,7 +11,6 @@ import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
-import dev.levee.gateway.ops.OpsEndpoints;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -71,7 +70,8 @@ public final class ReadPathFeature implements GatewayFeature {
 
     @Override
     public void mountOps(Router router) {
-        router.get(HEALTH_PATH).handler(ctx -> OpsEndpoints.sendSection(ctx, coalescerReport()));
+        // the original platform's contract: status is healthy | warning | degraded (not UP/DOWN), always 200
+        router.get(HEALTH_PATH).handler(ctx -> JsonResponses.send(ctx, 200, statsBody()));
         router.get(STATS_PATH).handler(this::stats);
         router.get(DEDUP_HEALTH_PATH).handler(this::dedupHealth);
         router.post(RESET_PATH).handler(new AdminAuth(gateway.config().admin().token())).handler(this::reset);
@@ -198,11 +198,6 @@ public final class ReadPathFeature implements GatewayFeature {
     private void reset(RoutingContext ctx) {
         coalescing().forEach(p -> p.coalescer.resetStats());
         JsonResponses.send(ctx, 200, Map.of("status", "reset", "reset_at_ms", gateway.ticker().epochMillis()));
-    }
-
-    private HealthReport coalescerReport() {
-        CoalescerStats s = aggregate();
-        return new HealthReport(toHealth(s.status()), statsBody());
     }
 
     private static HealthStatus toHealth(CoalescerStats.Status s) {
