@@ -185,6 +185,7 @@ final class RoutePipeline {
     // ---- serving ----
 
     void serve(RoutingContext ctx) {
+        ctx.request().resume(); // a GET/HEAD body is never used; with no handler set it is discarded
         String key = CacheKeys.keyFor(ctx, route);
         UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, ctx.request().uri(),
                 ProxyHeaders.forRequest(ctx.request()), null);
