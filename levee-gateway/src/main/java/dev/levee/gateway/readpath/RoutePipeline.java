@@ -187,8 +187,6 @@ final class RoutePipeline {
     void serve(RoutingContext ctx) {
         ctx.request().resume(); // a GET/HEAD body is never used; with no handler set it is discarded
         String key = CacheKeys.keyFor(ctx, route);
-        UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, ctx.request().uri(),
-                ProxyHeaders.forRequest(ctx.request()), null);
         String batchValue = null;
         String batchGroup = null;
         if (batcher != null) {
@@ -200,7 +198,10 @@ final class RoutePipeline {
         }
         String value = batchValue;
         String group = batchGroup;
+        // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
         Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
+            UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, ctx.request().uri(),
+                    ProxyHeaders.forRequest(ctx.request()), null);
             Future<UpstreamResponse> f = value != null ? batcher.fetch(request, group, value) : decorated().fetch(request);
             return f.toCompletionStage().thenApply(r -> {
                 if (failing(r)) {
@@ -212,6 +213,10 @@ final class RoutePipeline {
         CompletableFuture<Served> served;
         if (cache != null) {
             CompletableFuture<CacheResult<UpstreamResponse>> mine = cache.get(key, policy, loader);
+            if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit or stale: answer right here
+                write(ctx, fromCache(mine.join()), null);
+                return;
+            }
             // a client that goes away gives up its waiter slot; the shared fetch goes on
             ctx.response().closeHandler(v -> mine.cancel(false));
             served = mine.thenApply(RoutePipeline::fromCache);
