@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -cp benchmarks.jar dev.levee.bench.readpath.ReadPathBench upstream PORT DELAY_MS
  *   java -cp benchmarks.jar dev.levee.bench.readpath.ReadPathBench gateway CONFIG.yaml
  *   java -cp benchmarks.jar dev.levee.bench.readpath.ReadPathBench herd BASE_URL UPSTREAM_URL N ROUNDS [warm]
+ *   java -cp benchmarks.jar dev.levee.bench.readpath.ReadPathBench vherd BASE_URL UPSTREAM_URL N ROUNDS [warm]
  * </pre>
  * {@code upstream}: answers every GET after DELAY_MS with a ~1 KB JSON body, counts calls ({@code GET /__calls}).
  * {@code herd}: per round, fires N concurrent GETs for one new (cold) key, then reports the upstream calls that
@@ -44,8 +45,10 @@ public final class ReadPathBench {
             case "gateway" -> gateway(Path.of(args[1]));
             case "herd" -> herd(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                     args.length > 5 && args[5].equals("warm"));
-            default -> System.err.println(
-                    "usage: upstream PORT DELAY_MS | gateway CONFIG | herd BASE UPSTREAM N ROUNDS [warm]");
+            case "vherd" -> vherd(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    args.length > 5 && args[5].equals("warm"));
+            default -> System.err.println("usage: upstream PORT DELAY_MS | gateway CONFIG"
+                    + " | herd BASE UPSTREAM N ROUNDS [warm] | vherd BASE UPSTREAM N ROUNDS [warm]");
         }
     }
 
@@ -115,6 +118,43 @@ public final class ReadPathBench {
             }
             List<Sample> samples = all.stream().map(CompletableFuture::join).toList();
             Thread.sleep(200); // let a straggling upstream call land in the count
+            long upstreamDelta = upstreamCalls(http, upstream) - before;
+            if (round == 0) {
+                System.out.printf("warm-up: %d requests, %d upstream calls%n", n, upstreamDelta);
+                continue;
+            }
+            report(round, samples, upstreamDelta);
+        }
+        System.exit(0);
+    }
+
+    /** As {@link #herd}, with a Vert.x (Netty) client on 2 event loops: a lighter client than the JDK's. */
+    static void vherd(String base, String upstream, int n, int rounds, boolean warm) throws Exception {
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
+        URI b = URI.create(base);
+        io.vertx.core.http.HttpClientAgent client = vertx.httpClientBuilder()
+                .with(new io.vertx.core.http.HttpClientOptions().setDefaultHost(b.getHost())
+                        .setDefaultPort(b.getPort()).setKeepAlive(true).setTcpNoDelay(true))
+                .with(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(n).setMaxWaitQueueSize(-1))
+                .build();
+        HttpClient http = HttpClient.newHttpClient();
+        String tag = Long.toString(System.currentTimeMillis(), 36);
+        for (int round = 0; round <= rounds; round++) {
+            long before = upstreamCalls(http, upstream);
+            String path = "/api/odds?fixture_id=vherd-" + tag + "-" + (warm ? 0 : round);
+            List<CompletableFuture<Sample>> all = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long start = System.nanoTime();
+                all.add(client.request(io.vertx.core.http.HttpMethod.GET, path)
+                        .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
+                            long end = System.nanoTime();
+                            String x = resp.getHeader("X-Cache");
+                            return new Sample(end - start, end, x == null ? "?" : x, resp.statusCode());
+                        })))
+                        .toCompletionStage().toCompletableFuture());
+            }
+            List<Sample> samples = all.stream().map(CompletableFuture::join).toList();
+            Thread.sleep(200);
             long upstreamDelta = upstreamCalls(http, upstream) - before;
             if (round == 0) {
                 System.out.printf("warm-up: %d requests, %d upstream calls%n", n, upstreamDelta);
