@@ -201,7 +201,7 @@ final class RoutePipeline {
         // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
         Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
             UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, ctx.request().uri(),
-                    ProxyHeaders.forRequest(ctx.request()), null);
+                    sharedHeaders(ctx), null);
             Future<UpstreamResponse> f = value != null ? batcher.fetch(request, group, value) : decorated().fetch(request);
             return f.toCompletionStage().thenApply(r -> {
                 if (failing(r)) {
@@ -230,6 +230,20 @@ final class RoutePipeline {
             served = loader.get().toCompletableFuture().thenApply(r -> new Served(r, CacheStatus.MISS, Duration.ZERO, null));
         }
         reply(ctx, served);
+    }
+
+    /**
+     * Headers that would make the upstream's answer specific to the leader are dropped, because the answer is
+     * shared with every waiter and stored: conditional and range headers (a 304 or 206 for one client is wrong
+     * for the others) and Accept-Encoding (a waiter may not accept the leader's encoding; we ask for identity).
+     */
+    private static final List<String> LEADER_ONLY = List.of("Accept-Encoding", "If-None-Match", "If-Modified-Since",
+            "If-Match", "If-Unmodified-Since", "If-Range", "Range");
+
+    private static MultiMap sharedHeaders(RoutingContext ctx) {
+        MultiMap headers = ProxyHeaders.forRequest(ctx.request());
+        LEADER_ONLY.forEach(headers::remove);
+        return headers;
     }
 
     record Served(UpstreamResponse response, CacheStatus status, Duration age, Throwable staleError) {}

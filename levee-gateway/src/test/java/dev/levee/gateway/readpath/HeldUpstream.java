@@ -59,6 +59,10 @@ final class HeldUpstream {
                 .put("n", (int) ctx.get("n"))
                 .put("auth", ctx.request().getHeader("Authorization"))
                 .put("cookie", ctx.request().getHeader("Cookie"))
+                .put("leader_only", ctx.request().headers().names().stream()
+                        .filter(h -> h.equalsIgnoreCase("Range") || h.toLowerCase().startsWith("if-")
+                                || h.equalsIgnoreCase("Accept-Encoding"))
+                        .sorted().toList().toString())
                 .put("method", ctx.request().method().name());
         ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json")
                 .putHeader("X-Upstream", "yes").end(body.encode());

@@ -207,6 +207,14 @@ class ReadPathCoalescingTest {
     }
 
     @Test
+    void headersThatWouldTailorTheSharedAnswerToTheLeaderAreNotForwarded() throws Exception {
+        HttpResponse<String> r = gw.get("/api/odds?t=leader-only", "Range", "bytes=0-3", "If-None-Match", "\"abc\"",
+                "If-Modified-Since", "Sat, 21 Nov 2026 10:00:00 GMT", "Accept-Encoding", "gzip");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("leader_only").asText()).isEqualTo("[]");
+    }
+
+    @Test
     void waiterOverflowGets503WithRetryAfter() throws Exception {
         String uri = "/api/small?t=overflow";
         upstream.hold = true;
