@@ -271,7 +271,8 @@ final class RoutePipeline {
         if (err != null) {
             Throwable cause = unwrap(err);
             if (cause instanceof UpstreamErrorResponse uer) {
-                send(ctx, uer.response(), "MISS", Duration.ZERO);
+                // shared with every waiter and remembered for error-ttl: never the leader's cookies
+                send(ctx, uer.response(), "MISS", Duration.ZERO, false);
                 return;
             }
             JsonResponses.sendError(ctx, toHttpError(cause));
@@ -289,18 +290,22 @@ final class RoutePipeline {
             resp.putHeader("Warning", "111 - \"Revalidation Failed\"");
             resp.putHeader(STALE_REASON, s.staleError() instanceof BreakerOpenException ? "circuit-open" : "upstream-error");
         }
-        send(ctx, s.response(), xCache, s.age());
+        send(ctx, s.response(), xCache, s.age(), s.status() == CacheStatus.MISS);
     }
 
     static final String STALE_REASON = "X-Levee-Stale-Reason";
 
-    private static void send(RoutingContext ctx, UpstreamResponse r, String xCache, Duration age) {
+    private static void send(RoutingContext ctx, UpstreamResponse r, String xCache, Duration age,
+                             boolean keepCookies) {
         HttpServerResponse resp = ctx.response();
         resp.setStatusCode(r.status());
         MultiMap headers = resp.headers();
+        // a cookie the upstream set for the leader's request is the leader's: waiters and cache readers never get
+        // it (responses with Set-Cookie are not stored, so only coalesced waiters could see it)
         for (var h : r.headers()) {
             String name = h.getKey();
-            if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")) {
+            if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
+                    && (keepCookies || !name.equalsIgnoreCase("Set-Cookie"))) {
                 headers.add(name, h.getValue());
             }
         }

@@ -64,6 +64,9 @@ final class HeldUpstream {
                                 || h.equalsIgnoreCase("Accept-Encoding"))
                         .sorted().toList().toString())
                 .put("method", ctx.request().method().name());
+        if (ctx.request().getParam("set_cookie") != null) {
+            ctx.response().putHeader("Set-Cookie", "session=" + ctx.request().getParam("set_cookie"));
+        }
         ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json")
                 .putHeader("X-Upstream", "yes").end(body.encode());
     }

@@ -215,6 +215,17 @@ class ReadPathCoalescingTest {
     }
 
     @Test
+    void onlyTheLeaderReceivesACookieTheUpstreamSetForItsRequest() {
+        String uri = "/api/odds?t=cookie&set_cookie=leader";
+        List<HttpResponse<String>> rs = concurrently(3, "/api/odds", uri);
+        assertThat(rs).allSatisfy(r -> {
+            boolean leader = r.headers().firstValue("X-Cache").orElseThrow().equals("MISS");
+            assertThat(r.headers().firstValue("Set-Cookie").isPresent()).isEqualTo(leader);
+        });
+        assertThat(upstream.calls(uri)).isEqualTo(1);
+    }
+
+    @Test
     void waiterOverflowGets503WithRetryAfter() throws Exception {
         String uri = "/api/small?t=overflow";
         upstream.hold = true;
