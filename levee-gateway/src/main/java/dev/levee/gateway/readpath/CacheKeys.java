@@ -15,13 +15,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Cache and coalescing keys: {@code GET path?sorted-normalized-query|h:vary=value...|id:identity}.
  *
  * <p>HEAD shares GET's key (the read path always fetches with GET and leaves the body off for HEAD). The query is
- * decoded and re-encoded with names and values sorted, so {@code ?b=2&a=1} and {@code ?a=1&b=%32} are one key. A
+ * put in canonical form ({@link #normalizedQuery}), so {@code ?b=2&a=1} and {@code ?a=1&b=%32} are one key. A
  * request carrying {@code Authorization} or {@code Cookie} on a non-public route is keyed by identity: the
  * verified subject when authentication set {@link GatewayContext#IDENTITY}, else a SHA-256 of those headers, so
  * one user's response never reaches another.
@@ -72,27 +71,73 @@ final class CacheKeys {
         return new QueryStringDecoder(uri).parameters();
     }
 
+    /**
+     * The query in canonical form: every parameter decoded and re-encoded as {@code name=value} (percent-encoding,
+     * {@code %20} for space), the pairs sorted as strings; {@code without} (if given) left out.
+     *
+     * <p>Fast path: a query made only of characters that decode and re-encode to themselves, with at most one
+     * {@code =} per pair, is already canonical pair by pair, so it is only split and sorted (no decoding). Both
+     * paths give the same key for the same parameters ({@code CacheKeysTest} checks this on random queries).
+     */
     static String normalizedQuery(String uri, String without) {
-        Map<String, List<String>> params = parameters(uri);
-        if (params.isEmpty()) {
+        int q = uri.indexOf('?');
+        if (q < 0 || q == uri.length() - 1) {
             return "";
         }
-        TreeMap<String, List<String>> sorted = new TreeMap<>(params);
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, List<String>> e : sorted.entrySet()) {
+        String raw = uri.substring(q + 1);
+        List<String> pairs = canonicalAsIs(raw, without);
+        if (pairs == null) {
+            pairs = decoded(uri, without);
+        }
+        pairs.sort(null);
+        return String.join("&", pairs);
+    }
+
+    /** The pairs of {@code raw} if it is canonical as written, else null. */
+    private static List<String> canonicalAsIs(String raw, String without) {
+        List<String> pairs = new ArrayList<>();
+        int start = 0;
+        int equals = 0;
+        for (int i = 0; i <= raw.length(); i++) {
+            char c = i == raw.length() ? '&' : raw.charAt(i);
+            if (c == '&') {
+                if (i > start) {
+                    if (raw.charAt(start) == '=') {
+                        return null; // an empty name: let the decoder decide
+                    }
+                    String pair = raw.substring(start, i);
+                    int eq = pair.indexOf('=');
+                    String name = eq < 0 ? pair : pair.substring(0, eq);
+                    if (!name.equals(without)) {
+                        pairs.add(eq < 0 ? pair + '=' : pair);
+                    }
+                }
+                start = i + 1;
+                equals = 0;
+            } else if (c == '=') {
+                if (++equals > 1) {
+                    return null;
+                }
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || c == '*')) {
+                return null;
+            }
+        }
+        return pairs;
+    }
+
+    static List<String> decoded(String uri, String without) {
+        List<String> pairs = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : parameters(uri).entrySet()) {
             if (e.getKey().equals(without)) {
                 continue;
             }
-            List<String> values = new ArrayList<>(e.getValue());
-            values.sort(null);
-            for (String v : values) {
-                if (!sb.isEmpty()) {
-                    sb.append('&');
-                }
-                sb.append(encode(e.getKey())).append('=').append(encode(v));
+            String name = encode(e.getKey());
+            for (String v : e.getValue()) {
+                pairs.add(name + '=' + encode(v));
             }
         }
-        return sb.toString();
+        return pairs;
     }
 
     static String encode(String s) {

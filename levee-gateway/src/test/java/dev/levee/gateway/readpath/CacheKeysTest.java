@@ -23,6 +23,30 @@ class CacheKeysTest {
     }
 
     @Test
+    void theFastPathAgreesWithDecodingOnRandomQueries() {
+        java.util.Random rnd = new java.util.Random(42);
+        String alphabet = "ab_Z9.-*=&%+;~ ";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder q = new StringBuilder("/p?");
+            int len = rnd.nextInt(14);
+            for (int j = 0; j < len; j++) {
+                char c = alphabet.charAt(rnd.nextInt(alphabet.length()));
+                if (c == '%') {
+                    q.append("%4").append("16ab".charAt(rnd.nextInt(4)));
+                } else if (c == ' ') {
+                    q.append("%20");
+                } else {
+                    q.append(c);
+                }
+            }
+            String uri = q.toString();
+            java.util.List<String> slow = CacheKeys.decoded(uri, "b");
+            slow.sort(null);
+            assertThat(CacheKeys.normalizedQuery(uri, "b")).as(uri).isEqualTo(String.join("&", slow));
+        }
+    }
+
+    @Test
     void routeConfigDefaultsAndBatchValidation() {
         var config = ConfigLoader.load("""
                 routes:
