@@ -166,11 +166,20 @@ final class LocalRequestCoalescer<K, V> implements RequestCoalescer<K, V> {
     private CompletableFuture<V> attach(K key, Flight<V> flight) {
         long start = ticker.read();
         CompletableFuture<V> mine = new CompletableFuture<>();
-        Scheduler.Cancellable timer = scheduler.schedule(() -> {
-            if (mine.completeExceptionally(new CoalescerTimeoutException(key, maxWait))) {
-                timeouts.increment();
-            }
-        }, maxWaitNanos, TimeUnit.NANOSECONDS);
+        Scheduler.Cancellable scheduled;
+        try {
+            scheduled = scheduler.schedule(() -> {
+                if (mine.completeExceptionally(new CoalescerTimeoutException(key, maxWait))) {
+                    timeouts.increment();
+                }
+            }, maxWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            // no deadline possible (scheduler shut down): fail this caller now rather than let it wait unbounded;
+            // attach must not throw, or a leader's flight would never be launched and the key would stay stuck
+            scheduled = () -> false;
+            mine.completeExceptionally(e);
+        }
+        Scheduler.Cancellable timer = scheduled;
         mine.whenComplete((v, e) -> {
             timer.cancel();
             flight.leave();

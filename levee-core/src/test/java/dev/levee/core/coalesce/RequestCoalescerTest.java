@@ -221,6 +221,21 @@ class RequestCoalescerTest {
     }
 
     @Test
+    void aSchedulerThatCannotScheduleFailsTheCallerButNeverStrandsTheKey() {
+        RequestCoalescer<String, Object> c = RequestCoalescer.<String, Object>builder().ticker(time)
+                .scheduler((task, delay, unit) -> { throw new IllegalStateException("scheduler closed"); }).build();
+        AtomicInteger fetches = new AtomicInteger();
+        var f = c.getOrFetch("k", () -> {
+            fetches.incrementAndGet();
+            return CompletableFuture.completedFuture("v");
+        });
+        assertThatThrownBy(f::join).cause().hasMessage("scheduler closed");
+        assertThat(fetches).hasValue(1); // the leader's fetch still ran and ended the flight
+        assertThat(c.inFlight("k")).isFalse();
+        assertThat(c.stats().currentWaiters()).isZero();
+    }
+
+    @Test
     void aCoordinatorRunsTheLeadersFetch() {
         List<String> coordinated = new ArrayList<>();
         RequestCoalescer<String, Object> c = RequestCoalescer.<String, Object>builder().ticker(time).scheduler(time)
