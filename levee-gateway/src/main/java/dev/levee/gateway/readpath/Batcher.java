@@ -87,12 +87,20 @@ final class Batcher {
             if (p == null) {
                 Pending created = new Pending(group, request);
                 open.put(group, created);
-                created.timer = scheduler.schedule(() -> flushIfOpen(created), config.window().toNanos(),
-                        TimeUnit.NANOSECONDS);
+                try {
+                    created.timer = scheduler.schedule(() -> flushIfOpen(created), config.window().toNanos(),
+                            TimeUnit.NANOSECONDS);
+                } catch (RuntimeException e) {
+                    // without a window timer the batch would wait for `max` keys forever: send it at once
+                    created.timer = () -> false;
+                    open.remove(group);
+                    created.sent = true;
+                    full = created;
+                }
                 p = created;
             }
             p.byValue.computeIfAbsent(value, v -> new ArrayList<>(1)).add(promise);
-            if (p.byValue.size() >= config.max()) {
+            if (!p.sent && p.byValue.size() >= config.max()) {
                 open.remove(group);
                 p.sent = true;
                 full = p;
@@ -135,7 +143,14 @@ final class Batcher {
                 p.byValue.values().forEach(list -> list.forEach(pr -> pr.tryComplete(resp)));
                 return;
             }
-            split(resp, p);
+            try {
+                split(resp, p);
+            } catch (RuntimeException e) {
+                // every promise must complete, or the coalescer flights above them would never end
+                HttpError err = HttpError.of(502, "Upstream batch response cannot be split")
+                        .with("split_by", config.splitBy());
+                p.byValue.values().forEach(list -> list.forEach(pr -> pr.tryFail(err)));
+            }
         });
     }
 
