@@ -74,9 +74,15 @@ class ReadPathCoalescingTest {
         }
         // on a loaded 2-core machine opening 1,000 connections can take a while; the assertion is about calls.
         // A request that fails outright (e.g. the machine ran out of ephemeral ports) ends the wait with its cause.
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                .until(() -> pipeline(route).coalescer.stats().currentWaiters() - before >= n
-                        || all.stream().anyMatch(CompletableFuture::isCompletedExceptionally));
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> pipeline(route).coalescer.stats().currentWaiters() - before >= n
+                            || all.stream().anyMatch(CompletableFuture::isCompletedExceptionally));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("waiting on " + uri + ": " + (pipeline(route).coalescer.stats().currentWaiters()
+                    - before) + " of " + n + " (before: " + before + "), upstream calls " + upstream.calls(uri)
+                    + ", responses done " + all.stream().filter(CompletableFuture::isDone).count(), e);
+        }
         assertThat(all.stream().filter(CompletableFuture::isCompletedExceptionally)
                 .map(f -> f.handle((r, e) -> String.valueOf(e)).join()).distinct().toList())
                 .as("requests that failed before reaching the coalescer").isEmpty();
