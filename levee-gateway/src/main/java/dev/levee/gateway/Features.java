@@ -1,19 +1,24 @@
 package dev.levee.gateway;
 
+import dev.levee.gateway.admission.AdmissionFeature;
+import dev.levee.gateway.events.EventsFeature;
+import dev.levee.gateway.readpath.ReadPathFeature;
+
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * The features the gateway is built from, in request-flow order. Adding a capability means adding its
- * factory here; nothing else in the server changes.
+ * The features the gateway is built from, in request-flow order (each stage mounts in this order). Adding a
+ * capability means adding its factory here; nothing else in the server changes.
  */
 public final class Features {
     private Features() {}
 
     public static List<Function<GatewayContext, GatewayFeature>> all() {
         return List.of(
-                dev.levee.gateway.admission.AdmissionFeature::new, // first: it guards everything below it
-                dev.levee.gateway.events.EventsFeature::new
+                AdmissionFeature::new,  // first: its guard (authenticate, classify, admit) covers everything after it
+                EventsFeature::new,     // POST /api/v1/events, admitted like any request
+                ReadPathFeature::new    // cached/coalesced GETs on configured routes; the rest falls to the proxy
         );
     }
 }

@@ -66,9 +66,11 @@ public final class GatewayServer {
         new JvmGcMetrics().bindTo(registry);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes());
         List<GatewayFeature> built = new ArrayList<>();
+        // a read-only view: while a feature is built it lists those built before it; once the server is built it
+        // lists them all, so the read path can find fetch decorators of features built after it at request time
+        List<GatewayFeature> view = java.util.Collections.unmodifiableList(built);
         for (Function<GatewayContext, GatewayFeature> factory : factories) {
-            built.add(factory.apply(new GatewayContext(vertx, config, ticker, scheduler, registry, upstream,
-                    List.copyOf(built))));
+            built.add(factory.apply(new GatewayContext(vertx, config, ticker, scheduler, registry, upstream, view)));
         }
         this.features = List.copyOf(built);
         this.router = buildRouter(ticker);

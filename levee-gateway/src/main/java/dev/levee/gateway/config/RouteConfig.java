@@ -12,7 +12,7 @@ import java.util.List;
  * @param isPublic     {@code public: true}: responses may be shared across identities
  * @param varyHeaders  request headers that become part of the cache and coalescing key
  */
-public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonProperty("public") boolean isPublic,
+public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
                           List<String> varyHeaders, Cache cache, Coalesce coalesce, HotSpot hotSpot, Batch batch,
                           Breaker breaker) {
     public RouteConfig {
@@ -21,6 +21,7 @@ public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonPro
             throw new ConfigException("path: '" + path + "' (expected: a path prefix starting with /)");
         }
         varyHeaders = varyHeaders == null ? List.of() : List.copyOf(varyHeaders);
+        isPublic = Boolean.TRUE.equals(isPublic); // absent = false (a primitive would make the key required)
     }
 
     public boolean matches(String requestPath) {
@@ -61,13 +62,21 @@ public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonPro
         }
     }
 
-    /** {@code batch:} requests for different keys within {@code window} share one upstream call. */
+    /**
+     * {@code batch:} concurrent requests for different values of query parameter {@code param} within {@code window}
+     * share one upstream call (at most {@code max} values, the parameter repeated); the JSON answer is split back by
+     * {@code split-by}, {@code ARRAY_PATH[].FIELD}.
+     */
     public record Batch(String param, int max, Duration window, String splitBy) {
         public Batch {
             Checks.required("param", param);
             Checks.positive("max", max);
             Checks.positive("window", window);
             Checks.required("split-by", splitBy);
+            if (!splitBy.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\[]\\.[A-Za-z0-9_-]+")) {
+                throw new ConfigException("split-by: '" + splitBy
+                        + "' (expected: ARRAY_PATH[].FIELD, such as data[].fixture_id)");
+            }
         }
     }
 

@@ -1,0 +1,20 @@
+package dev.levee.core.breaker;
+
+/**
+ * A snapshot of a breaker.
+ *
+ * @param failureRatePercent  failure rate over the current window, or -1 before {@code minimumCalls} outcomes
+ * @param slowCallRatePercent slow-call rate over the current window, or -1 before {@code minimumCalls} outcomes
+ * @param bufferedCalls       outcomes in the current window (reset at each state change)
+ * @param retryAfterMillis    while OPEN, time until probes are let through; 0 otherwise
+ * @param successes           lifetime: calls recorded as success
+ * @param failures            lifetime: calls recorded as failure (errors and failing answers)
+ * @param slowCalls           lifetime: calls slower than the slow-call duration
+ * @param rateLimited         lifetime: upstream 429 answers (each opened the breaker for its Retry-After)
+ * @param rejected            lifetime: calls refused without reaching the upstream
+ * @param opened              lifetime: transitions into OPEN (rate-limited openings included)
+ */
+public record BreakerStats(BreakerState state, float failureRatePercent, float slowCallRatePercent, int bufferedCalls,
+                           long retryAfterMillis, long successes, long failures, long slowCalls, long rateLimited,
+                           long rejected, long opened) {
+}

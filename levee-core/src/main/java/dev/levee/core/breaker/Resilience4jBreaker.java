@@ -1,0 +1,248 @@
+package dev.levee.core.breaker;
+
+import dev.levee.core.time.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@link UpstreamBreaker} on a Resilience4j {@link CircuitBreaker}.
+ *
+ * <p>Implementation notes:
+ * <ul>
+ *   <li>Time: Resilience4j reads its {@link Clock} to decide when OPEN may turn HALF_OPEN; we give it a clock on
+ *       our ticker and no automatic transition (that would start its own scheduler thread), so OPEN turns
+ *       HALF_OPEN lazily, on the first call or state read once the open time is up ({@link #endOpenIfDue}). Call durations are measured on our ticker and
+ *       passed to {@code onSuccess/onError}, which decide slow calls.</li>
+ *   <li>Rate limiting: Resilience4j's open time is fixed per config, but a 429's Retry-After differs per answer.
+ *       We use its FORCED_OPEN state and remember the deadline ourselves; the first call after it moves the
+ *       breaker to HALF_OPEN (under a lock, so only one caller does), and probes decide as usual.</li>
+ *   <li>Half-open probes: Resilience4j hands out exactly {@code permittedNumberOfCallsInHalfOpenState}
+ *       permissions. A permission taken by a call that ends RATE_LIMITED is released before forcing open.</li>
+ * </ul>
+ */
+final class Resilience4jBreaker implements UpstreamBreaker {
+
+    /** Marks an answer the classifier called a failure, so Resilience4j records it as one. */
+    static final class FailingAnswer extends RuntimeException {
+        FailingAnswer() {
+            super("upstream answer classified as failure", null, false, false);
+        }
+    }
+
+    private final String name;
+    private final Ticker ticker;
+    private final Duration openFor;
+    private final long slowNanos;
+    private final CircuitBreaker cb;
+
+    private volatile long openedAtNanos;
+    private volatile long forcedUntilNanos;
+
+    private final LongAdder successes = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder slow = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder opened = new LongAdder();
+
+    Resilience4jBreaker(UpstreamBreaker.Builder b) {
+        this.name = b.name;
+        this.ticker = b.ticker;
+        this.openFor = b.openFor;
+        this.slowNanos = b.slowCallDuration.toNanos();
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(b.windowSize)
+                .minimumNumberOfCalls(Math.min(b.minimumCalls, b.windowSize))
+                .failureRateThreshold(b.failureRateThreshold)
+                .slowCallRateThreshold(b.slowCallRateThreshold)
+                .slowCallDurationThreshold(b.slowCallDuration)
+                .waitDurationInOpenState(b.openFor)
+                .permittedNumberOfCallsInHalfOpenState(b.halfOpenProbes)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(new TickerClock(ticker))
+                .currentTimestampFunction(clock -> ticker.read(), TimeUnit.NANOSECONDS)
+                .recordException(e -> true)
+                .build();
+        this.cb = CircuitBreaker.of(name, config);
+        cb.getEventPublisher().onStateTransition(e -> {
+            CircuitBreaker.State to = e.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+                openedAtNanos = ticker.read();
+                if (e.getStateTransition().getFromState() != CircuitBreaker.State.FORCED_OPEN
+                        || to != CircuitBreaker.State.FORCED_OPEN) {
+                    opened.increment();
+                }
+            }
+        });
+    }
+
+    @Override
+    public <T> CompletableFuture<T> execute(Supplier<? extends CompletionStage<T>> call,
+                                            Function<? super T, Verdict> classify) {
+        endOpenIfDue();
+        if (!cb.tryAcquirePermission()) {
+            rejected.increment();
+            return CompletableFuture.failedFuture(new BreakerOpenException(name, state(), retryAfter()));
+        }
+        long start = ticker.read();
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new NullPointerException("call returned null"));
+            }
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        return stage.handle((v, err) -> {
+            long took = Math.max(0, ticker.read() - start);
+            if (took > slowNanos) {
+                slow.increment();
+            }
+            if (err != null) {
+                Throwable cause = unwrap(err);
+                failures.increment();
+                cb.onError(took, TimeUnit.NANOSECONDS, cause);
+                throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
+            }
+            Verdict verdict;
+            try {
+                verdict = classify.apply(v);
+            } catch (RuntimeException e) {
+                verdict = Verdict.FAILURE;
+            }
+            switch (verdict.kind()) {
+                case SUCCESS -> {
+                    successes.increment();
+                    cb.onSuccess(took, TimeUnit.NANOSECONDS);
+                }
+                case FAILURE -> {
+                    failures.increment();
+                    cb.onError(took, TimeUnit.NANOSECONDS, new FailingAnswer());
+                }
+                case RATE_LIMITED -> {
+                    rateLimited.increment();
+                    cb.releasePermission();
+                    forceOpen(verdict.retryAfter() != null ? verdict.retryAfter() : openFor);
+                }
+            }
+            return v;
+        }).toCompletableFuture();
+    }
+
+    private synchronized void forceOpen(Duration retryAfter) {
+        long until = ticker.read() + retryAfter.toNanos();
+        if (cb.getState() != CircuitBreaker.State.FORCED_OPEN || until > forcedUntilNanos) {
+            forcedUntilNanos = until;
+        }
+        if (cb.getState() != CircuitBreaker.State.FORCED_OPEN) {
+            cb.transitionToForcedOpenState();
+        }
+    }
+
+    /**
+     * Moves OPEN or FORCED_OPEN to HALF_OPEN once its time is up. Resilience4j would do OPEN itself, but only
+     * strictly after the deadline; doing both here keeps the Retry-After we report and the moment probes are
+     * admitted the same instant.
+     */
+    private void endOpenIfDue() {
+        if (openTimeLeftNanos() == 0) {
+            synchronized (this) {
+                if (openTimeLeftNanos() == 0) {
+                    cb.transitionToHalfOpenState();
+                }
+            }
+        }
+    }
+
+    /** Nanos until probes may pass; 0 when due, -1 when not open at all. */
+    private long openTimeLeftNanos() {
+        long now = ticker.read();
+        return switch (cb.getState()) {
+            case FORCED_OPEN -> Math.max(0, forcedUntilNanos - now);
+            case OPEN -> Math.max(0, openFor.toNanos() - (now - openedAtNanos));
+            default -> -1;
+        };
+    }
+
+    private Duration retryAfter() {
+        long left = openTimeLeftNanos();
+        // half-open with every probe out: the probes answer soon
+        return left < 0 ? Duration.ofSeconds(1) : Duration.ofNanos(left);
+    }
+
+    @Override
+    public BreakerState state() {
+        endOpenIfDue();
+        return switch (cb.getState()) {
+            case CLOSED, DISABLED, METRICS_ONLY -> BreakerState.CLOSED;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+            case OPEN, FORCED_OPEN -> BreakerState.OPEN;
+        };
+    }
+
+    @Override
+    public BreakerStats stats() {
+        BreakerState s = state();
+        CircuitBreaker.Metrics m = cb.getMetrics();
+        return new BreakerStats(s, m.getFailureRate(), m.getSlowCallRate(), m.getNumberOfBufferedCalls(),
+                s == BreakerState.OPEN ? retryAfter().toMillis() : 0, successes.sum(), failures.sum(), slow.sum(),
+                rateLimited.sum(), rejected.sum(), opened.sum());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** A {@link Clock} on our ticker's wall time, for Resilience4j's open-state deadline. */
+    private static final class TickerClock extends Clock {
+        private final Ticker ticker;
+
+        TickerClock(Ticker ticker) {
+            this.ticker = ticker;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(ticker.epochMillis());
+        }
+
+        @Override
+        public long millis() {
+            return ticker.epochMillis();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.levee.core.breaker;
+
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How one upstream answer counts for the breaker. An answer is not the same as success: an upstream that answers
+ * {@code 500} completed the call but failed it, and a {@code 429} tells us to stop calling for a while.
+ *
+ * @param retryAfter for {@link Kind#RATE_LIMITED}: how long the upstream asked us to stay away, or null for the
+ *                   breaker's configured open time
+ */
+public record Verdict(Kind kind, Duration retryAfter) {
+    public enum Kind { SUCCESS, FAILURE, RATE_LIMITED }
+
+    public static final Verdict SUCCESS = new Verdict(Kind.SUCCESS, null);
+    public static final Verdict FAILURE = new Verdict(Kind.FAILURE, null);
+
+    public Verdict {
+        requireNonNull(kind, "kind");
+        if (retryAfter != null && retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
+        }
+    }
+
+    public static Verdict rateLimited(Duration retryAfter) {
+        return new Verdict(Kind.RATE_LIMITED, retryAfter);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.levee.core.cache;
+
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How long one use of the cache keeps what it loads (a route's {@code cache:} block).
+ *
+ * @param fresh    served without asking the upstream
+ * @param stale    after {@code fresh}, still served (stale) while one background refresh runs, and on upstream
+ *                 errors (stale-if-error)
+ * @param errorTtl an upstream error for a key with nothing servable is remembered this long (jittered by
+ *                 {@code -20 %..+20 %}), so one failing key does not hammer the upstream; zero disables it
+ */
+public record CachePolicy(Duration fresh, Duration stale, Duration errorTtl) {
+    public CachePolicy {
+        requireNonNull(fresh, "fresh");
+        requireNonNull(stale, "stale");
+        requireNonNull(errorTtl, "errorTtl");
+        if (fresh.isNegative() || fresh.isZero()) {
+            throw new IllegalArgumentException("fresh: " + fresh + " (expected: > 0)");
+        }
+        if (stale.isNegative()) {
+            throw new IllegalArgumentException("stale: " + stale + " (expected: >= 0)");
+        }
+        if (errorTtl.isNegative()) {
+            throw new IllegalArgumentException("errorTtl: " + errorTtl + " (expected: >= 0)");
+        }
+    }
+}

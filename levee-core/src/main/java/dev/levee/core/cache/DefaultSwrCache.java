@@ -1,0 +1,180 @@
+package dev.levee.core.cache;
+
+import dev.levee.core.coalesce.RequestCoalescer;
+import dev.levee.core.time.Ticker;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The {@link SwrCache} implementation.
+ *
+ * <p>Implementation notes:
+ * <ul>
+ *   <li>Every load (miss or refresh) is {@code coalescer.join(key, load)}, and {@code load} writes the store in a
+ *       {@code handle} stage that the coalescer's shared future depends on: the entry is stored before any
+ *       waiter is woken, and a key never has a miss load and a refresh at once.</li>
+ *   <li>A stale read starts a refresh only if the coalescer has no flight for the key; the check is racy but
+ *       harmless, since a second join merely joins the running flight.</li>
+ *   <li>A failed load keeps the last good value and records the error on the entry: reads inside stale are
+ *       then {@code STALE_IF_ERROR}. A cacheable error also sets {@code errorUntil} (jittered error TTL), before
+ *       which no new load starts; a non-cacheable one (breaker open) lets the next read try again.</li>
+ * </ul>
+ */
+final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
+    private final Ticker ticker;
+    private final RequestCoalescer<K, V> coalescer;
+    private final CacheStore<K, V> store;
+    private final Predicate<? super V> storable;
+    private final Predicate<? super Throwable> cacheableError;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder staleHits = new LongAdder();
+    private final LongAdder staleIfError = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder coalesced = new LongAdder();
+    private final LongAdder negativeHits = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+
+    DefaultSwrCache(Builder<K, V> b, CacheStore<K, V> store) {
+        this.ticker = b.ticker;
+        this.coalescer = b.coalescer;
+        this.store = store;
+        this.storable = b.storable;
+        this.cacheableError = b.cacheableError;
+    }
+
+    @Override
+    public CompletableFuture<CacheResult<V>> get(K key, CachePolicy policy,
+                                                 Supplier<? extends CompletionStage<V>> loader) {
+        long now = ticker.epochMillis();
+        CacheEntry<V> e = store.get(key);
+        if (e != null) {
+            if (e.hasValue() && now < e.freshUntilMillis()) {
+                hits.increment();
+                return served(e, CacheStatus.HIT, now);
+            }
+            boolean errorRemembered = e.error() != null && now < e.errorUntilMillis();
+            if (e.hasValue() && now < e.staleUntilMillis()) {
+                if (!errorRemembered && !coalescer.inFlight(key)) {
+                    refresh(key, policy, loader);
+                }
+                if (e.error() != null) {
+                    staleIfError.increment();
+                    return served(e, CacheStatus.STALE_IF_ERROR, now);
+                }
+                staleHits.increment();
+                return served(e, CacheStatus.STALE, now);
+            }
+            if (errorRemembered) {
+                negativeHits.increment();
+                return CompletableFuture.failedFuture(e.error());
+            }
+        }
+        RequestCoalescer.Call<V> call = coalescer.join(key, () -> load(key, policy, loader));
+        (call.leader() ? misses : coalesced).increment();
+        CacheStatus status = call.leader() ? CacheStatus.MISS : CacheStatus.COALESCED;
+        CompletableFuture<V> source = call.result();
+        CompletableFuture<CacheResult<V>> out = source.thenApply(v -> new CacheResult<>(v, status, Duration.ZERO, null));
+        // the caller owns `out`; cancelling it must release the caller's coalescer slot too
+        out.whenComplete((v, err) -> {
+            if (out.isCancelled()) {
+                source.cancel(false);
+            }
+        });
+        return out;
+    }
+
+    private CompletableFuture<CacheResult<V>> served(CacheEntry<V> e, CacheStatus status, long now) {
+        return CompletableFuture.completedFuture(new CacheResult<>(e.value(), status,
+                Duration.ofMillis(Math.max(0, now - e.storedAtMillis())),
+                status == CacheStatus.STALE_IF_ERROR ? e.error() : null));
+    }
+
+    private void refresh(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader) {
+        RequestCoalescer.Call<V> call = coalescer.join(key, () -> load(key, policy, loader));
+        if (call.leader()) {
+            refreshes.increment();
+        }
+        // nobody waits for a background refresh; its outcome lands in the store
+    }
+
+    private CompletionStage<V> load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader) {
+        CompletionStage<V> stage;
+        try {
+            stage = loader.get();
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        return stage.handle((v, err) -> {
+            long now = ticker.epochMillis();
+            if (err == null) {
+                if (v != null && storable.test(v)) {
+                    store.put(key, CacheEntry.of(v, now, policy));
+                } else {
+                    store.remove(key);
+                }
+                return v;
+            }
+            Throwable cause = unwrap(err);
+            loadFailures.increment();
+            boolean remember = cacheableError.test(cause);
+            long errorUntil = remember ? now + jittered(policy.errorTtl()) : now;
+            CacheEntry<V> old = store.get(key);
+            if (old != null && old.hasValue() && now < old.staleUntilMillis()) {
+                store.put(key, old.withError(cause, errorUntil));
+            } else if (remember && errorUntil > now) {
+                store.put(key, CacheEntry.failure(cause, now, errorUntil));
+            }
+            throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
+        });
+    }
+
+    private static long jittered(Duration ttl) {
+        long ms = ttl.toMillis();
+        if (ms <= 0) {
+            return 0;
+        }
+        // +-20 %: keys that failed together do not all retry in the same millisecond
+        return Math.max(1, Math.round(ms * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    @Override
+    public CacheEntry<V> peek(K key) {
+        return store.get(key);
+    }
+
+    @Override
+    public void invalidate(K key) {
+        store.remove(key);
+    }
+
+    @Override
+    public CacheStats stats() {
+        long h = hits.sum();
+        long s = staleHits.sum();
+        long sie = staleIfError.sum();
+        long m = misses.sum();
+        long c = coalesced.sum();
+        long n = negativeHits.sum();
+        long all = h + s + sie + m + c + n;
+        double rate = all == 0 ? 0 : Math.round((h + s + sie) * 10_000.0 / all) / 100.0;
+        return new CacheStats(h, s, sie, m, c, n, refreshes.sum(), loadFailures.sum(), rate, store.entryCount(),
+                store.weightedBytes(), store.evictions());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.levee.core.cache;
+
+import dev.levee.core.coalesce.RequestCoalescer;
+import dev.levee.core.time.Ticker;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A stale-while-revalidate cache whose loads go through a {@link RequestCoalescer}:
+ * <ul>
+ *   <li>fresh entries are served as {@link CacheStatus#HIT};</li>
+ *   <li>entries past fresh but inside stale are served as {@link CacheStatus#STALE} and start at most one
+ *       background refresh (the coalescer guarantees one load per key);</li>
+ *   <li>when loading fails, an entry inside stale is served as {@link CacheStatus#STALE_IF_ERROR}; a key with
+ *       nothing servable remembers the error for a short, jittered {@link CachePolicy#errorTtl()} and fails fast
+ *       meanwhile;</li>
+ *   <li>the store is written before the coalescer wakes the waiters, so a waiter's next read is a hit.</li>
+ * </ul>
+ * The future of {@link #get} belongs to the caller: cancelling it releases the caller's coalescer slot only.
+ */
+public interface SwrCache<K, V> {
+
+    CompletableFuture<CacheResult<V>> get(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader);
+
+    /** The entry currently stored for {@code key}, or null (for tests and diagnostics). */
+    CacheEntry<V> peek(K key);
+
+    void invalidate(K key);
+
+    CacheStats stats();
+
+    static <K, V> Builder<K, V> builder() {
+        return new Builder<>();
+    }
+
+    final class Builder<K, V> {
+        Ticker ticker = Ticker.system();
+        RequestCoalescer<K, V> coalescer;
+        CacheStore<K, V> store;
+        long maxEntries = 100_000;
+        long maxBytes = 256L << 20;
+        ToLongFunction<? super V> weigher = v -> 1;
+        Predicate<? super V> storable = v -> true;
+        Predicate<? super Throwable> cacheableError = e -> true;
+
+        private Builder() {}
+
+        public Builder<K, V> ticker(Ticker ticker) {
+            this.ticker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Loads go through this (required); share it with direct coalesced calls of the same keys. */
+        public Builder<K, V> coalescer(RequestCoalescer<K, V> coalescer) {
+            this.coalescer = requireNonNull(coalescer, "coalescer");
+            return this;
+        }
+
+        /** A custom store; default: an in-process Caffeine store bounded by {@link #maxEntries}/{@link #maxBytes}. */
+        public Builder<K, V> store(CacheStore<K, V> store) {
+            this.store = requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder<K, V> maxEntries(long maxEntries) {
+            if (maxEntries <= 0) {
+                throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: > 0)");
+            }
+            this.maxEntries = maxEntries;
+            return this;
+        }
+
+        public Builder<K, V> maxBytes(long maxBytes) {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: > 0)");
+            }
+            this.maxBytes = maxBytes;
+            return this;
+        }
+
+        /** Bytes a value holds (key and overhead included, as well as you can tell). */
+        public Builder<K, V> weigher(ToLongFunction<? super V> weigher) {
+            this.weigher = requireNonNull(weigher, "weigher");
+            return this;
+        }
+
+        /** Loaded values failing this are handed to the waiters but not stored (e.g. {@code no-store}). */
+        public Builder<K, V> storable(Predicate<? super V> storable) {
+            this.storable = requireNonNull(storable, "storable");
+            return this;
+        }
+
+        /** Load errors failing this are neither remembered nor let an entry skip refreshes (e.g. breaker open). */
+        public Builder<K, V> cacheableError(Predicate<? super Throwable> cacheableError) {
+            this.cacheableError = requireNonNull(cacheableError, "cacheableError");
+            return this;
+        }
+
+        public SwrCache<K, V> build() {
+            requireNonNull(coalescer, "coalescer");
+            if (maxEntries > maxBytes) {
+                throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: <= maxBytes " + maxBytes
+                        + ", each entry weighs at least one byte)");
+            }
+            CacheStore<K, V> s = store != null ? store : new CaffeineCacheStore<>(ticker, maxEntries, maxBytes, weigher);
+            return new DefaultSwrCache<>(this, s);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.levee.core.coalesce;
+
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Shares one fetch among concurrent callers of the same key.
+ *
+ * <ul>
+ *   <li>At most one fetch per key is in flight; every caller that arrives while it runs gets the same value or
+ *       the same error.</li>
+ *   <li>Each caller has its own deadline ({@link Builder#maxWait}); past it only that caller's future fails with
+ *       {@link CoalescerTimeoutException}. Timing out or cancelling a caller's future never cancels the shared
+ *       fetch, which completes for everyone else (and fills any cache it writes to).</li>
+ *   <li>The in-flight entry is removed exactly when the fetch completes: success, failure, or a synchronous
+ *       throw from {@code fetch}. A caller arriving afterwards starts a new fetch.</li>
+ *   <li>Waiters are bounded per key and in total; a caller over either bound fails at once with
+ *       {@link CoalescerOverflowException} and starts nothing.</li>
+ * </ul>
+ *
+ * @param <K> key type (equals/hashCode identify a flight)
+ * @param <V> fetched value; handed to every waiter, so it should be immutable
+ */
+public interface RequestCoalescer<K, V> {
+
+    /** The caller's view of a flight: its own future and whether this call started the fetch. */
+    record Call<V>(boolean leader, CompletableFuture<V> result) {
+        public Call {
+            requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * Joins the flight for {@code key}, or starts one with {@code fetch}. The returned future is this caller's
+     * alone: cancelling it or letting it time out affects nobody else.
+     */
+    default CompletableFuture<V> getOrFetch(K key, Supplier<? extends CompletionStage<V>> fetch) {
+        return join(key, fetch).result();
+    }
+
+    /** Like {@link #getOrFetch}, also telling whether this caller leads (started the fetch) or was coalesced. */
+    Call<V> join(K key, Supplier<? extends CompletionStage<V>> fetch);
+
+    /** True while a fetch for {@code key} is in flight. */
+    boolean inFlight(K key);
+
+    /** Figures since the last {@link #resetStats()}. */
+    CoalescerStats stats();
+
+    /** Figures since creation, never reset: monotonic counters for metrics. */
+    CoalescerStats lifetimeStats();
+
+    /** Starts a new statistics period (counters, wait times and peaks); in-flight work is not affected. */
+    void resetStats();
+
+    static <K, V> Builder<K, V> builder() {
+        return new Builder<>();
+    }
+
+    final class Builder<K, V> {
+        Duration maxWait = Duration.ofSeconds(5);
+        int maxWaitersPerKey = 10_000;
+        int maxWaiters = 50_000;
+        Ticker ticker = Ticker.system();
+        Scheduler scheduler;
+        FlightCoordinator<K, V> coordinator = FlightCoordinator.local();
+
+        private Builder() {}
+
+        /** Each caller's own deadline (default 5 s). */
+        public Builder<K, V> maxWait(Duration maxWait) {
+            requireNonNull(maxWait, "maxWait");
+            if (maxWait.isNegative() || maxWait.isZero()) {
+                throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: > 0)");
+            }
+            this.maxWait = maxWait;
+            return this;
+        }
+
+        /** Callers sharing one key's flight at once, leader included (default 10,000). */
+        public Builder<K, V> maxWaitersPerKey(int maxWaitersPerKey) {
+            if (maxWaitersPerKey <= 0) {
+                throw new IllegalArgumentException("maxWaitersPerKey: " + maxWaitersPerKey + " (expected: > 0)");
+            }
+            this.maxWaitersPerKey = maxWaitersPerKey;
+            return this;
+        }
+
+        /** Callers waiting at once over all keys (default 50,000). */
+        public Builder<K, V> maxWaiters(int maxWaiters) {
+            if (maxWaiters <= 0) {
+                throw new IllegalArgumentException("maxWaiters: " + maxWaiters + " (expected: > 0)");
+            }
+            this.maxWaiters = maxWaiters;
+            return this;
+        }
+
+        public Builder<K, V> ticker(Ticker ticker) {
+            this.ticker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Fires the per-caller deadlines (required). */
+        public Builder<K, V> scheduler(Scheduler scheduler) {
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** How a leader runs its fetch; the default runs it locally, a Redis one coalesces across instances. */
+        public Builder<K, V> coordinator(FlightCoordinator<K, V> coordinator) {
+            this.coordinator = requireNonNull(coordinator, "coordinator");
+            return this;
+        }
+
+        public RequestCoalescer<K, V> build() {
+            if (maxWaitersPerKey > maxWaiters) {
+                throw new IllegalArgumentException("maxWaitersPerKey: " + maxWaitersPerKey
+                        + " (expected: <= maxWaiters " + maxWaiters + ")");
+            }
+            requireNonNull(scheduler, "scheduler");
+            return new LocalRequestCoalescer<>(this);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.levee.gateway.readpath;
+
+import dev.levee.core.breaker.BreakerState;
+import dev.levee.core.breaker.BreakerStats;
+import dev.levee.core.cache.CacheStats;
+import dev.levee.core.coalesce.CoalescerStats;
+import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.http.AdminAuth;
+import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.ops.HealthReport;
+import dev.levee.gateway.ops.HealthStatus;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read path: for GET and HEAD on configured routes, stale-while-revalidate cache -> request coalescer ->
+ * batcher -> other features' fetch decorators (hot-spot window) -> circuit breaker -> upstream. Everything else
+ * (other methods, unmatched paths) falls through to the plain proxy.
+ *
+ * <p>Responses carry {@code X-Cache: HIT | STALE | MISS | COALESCED} and {@code Age}; stale served because the
+ * upstream failed adds {@code X-Levee-Stale-Reason: upstream-error | circuit-open} and {@code Warning: 111}. A
+ * coalesced waiter past {@code coalesce.max-wait} gets 504; waiter overflow gets 503 + Retry-After; an open breaker
+ * with nothing stale gets 503 + Retry-After (time until probes); upstream 5xx/429 answers reach every waiter as
+ * the upstream sent them.
+ *
+ * <p>Endpoints: {@code GET /health/coalescer}, {@code GET /api/v1/shared/deduplication/stats},
+ * {@code GET /api/v1/shared/deduplication/health}, {@code POST /api/v1/shared/deduplication/stats/reset}
+ * (admin token). Metrics: {@code levee_coalescer_*}, {@code levee_cache_*}, {@code levee_breaker_*}, labelled by
+ * route prefix only (bounded by config).
+ */
+public final class ReadPathFeature implements GatewayFeature {
+    public static final String HEALTH_PATH = "/health/coalescer";
+    public static final String STATS_PATH = "/api/v1/shared/deduplication/stats";
+    public static final String DEDUP_HEALTH_PATH = "/api/v1/shared/deduplication/health";
+    public static final String RESET_PATH = "/api/v1/shared/deduplication/stats/reset";
+
+    private final GatewayContext gateway;
+    private final Map<RouteConfig, RoutePipeline> pipelines = new IdentityHashMap<>();
+    private final List<RoutePipeline> ordered = new ArrayList<>();
+
+    public ReadPathFeature(GatewayContext gateway) {
+        this.gateway = gateway;
+        for (RouteConfig route : gateway.config().routes()) {
+            RoutePipeline p = new RoutePipeline(gateway, this, route);
+            pipelines.put(route, p);
+            ordered.add(p);
+        }
+        ReadPathMetrics.bind(gateway.registry(), ordered);
+    }
+
+    /** The pipeline of a configured route (tests and the dashboard). */
+    RoutePipeline pipeline(String routePath) {
+        return ordered.stream().filter(p -> p.route.path().equals(routePath)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no route " + routePath));
+    }
+
+    @Override
+    public String name() {
+        return "read_path";
+    }
+
+    @Override
+    public void mountOps(Router router) {
+        // the original platform's contract: status is healthy | warning | degraded (not UP/DOWN), always 200
+        router.get(HEALTH_PATH).handler(ctx -> JsonResponses.send(ctx, 200, statsBody()));
+        router.get(STATS_PATH).handler(this::stats);
+        router.get(DEDUP_HEALTH_PATH).handler(this::dedupHealth);
+        router.post(RESET_PATH).handler(new AdminAuth(gateway.config().admin().token())).handler(this::reset);
+    }
+
+    @Override
+    public void mountRoutes(Router router) {
+        router.route().handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpMethod m = ctx.request().method();
+        if (m != HttpMethod.GET && m != HttpMethod.HEAD) {
+            ctx.next();
+            return;
+        }
+        RouteConfig route = gateway.config().routeFor(ctx.request().path());
+        RoutePipeline p = route == null ? null : pipelines.get(route);
+        if (p == null) {
+            ctx.next();
+            return;
+        }
+        ctx.put(GatewayContext.ROUTE_LABEL, route.path());
+        p.serve(ctx);
+    }
+
+    // ---- stats and health ----
+
+    private List<RoutePipeline> coalescing() {
+        return ordered.stream().filter(p -> p.coalescer != null).toList();
+    }
+
+    /** Every route's coalescer figures summed; avg wait weighted by finished callers. */
+    CoalescerStats aggregate() {
+        long total = 0, coalesced = 0, made = 0, timeouts = 0, cancels = 0, overflows = 0, errors = 0;
+        int peak = 0, pending = 0, waiters = 0, maxWaiters = 0;
+        double waitSum = 0;
+        long finished = 0;
+        for (RoutePipeline p : coalescing()) {
+            CoalescerStats s = p.coalescer.stats();
+            total += s.totalRequests();
+            coalesced += s.coalescedRequests();
+            made += s.apiCallsMade();
+            timeouts += s.timeouts();
+            cancels += s.cancellations();
+            overflows += s.overflows();
+            errors += s.errors();
+            peak = Math.max(peak, s.maxConcurrentWaiters());
+            pending += s.pendingKeys();
+            waiters += s.currentWaiters();
+            maxWaiters += s.maxWaiters();
+            long done = Math.max(0, s.totalRequests() - s.overflows() - s.currentWaiters());
+            waitSum += s.avgWaitTimeMs() * done;
+            finished += done;
+        }
+        double hitRate = total == 0 ? 0 : Math.round(coalesced * 10_000.0 / total) / 100.0;
+        double avg = finished == 0 ? 0 : Math.round(waitSum / finished * 1000) / 1000.0;
+        CoalescerStats.Status worst = CoalescerStats.Status.HEALTHY;
+        for (RoutePipeline p : coalescing()) {
+            CoalescerStats.Status s = p.coalescer.stats().status();
+            if (s.ordinal() > worst.ordinal()) {
+                worst = s;
+            }
+        }
+        return new CoalescerStats(total, coalesced, made, coalesced, hitRate, avg, peak, pending, waiters, timeouts,
+                cancels, overflows, errors, maxWaiters, worst);
+    }
+
+    static Map<String, Object> render(CoalescerStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("total_requests", s.totalRequests());
+        m.put("coalesced_requests", s.coalescedRequests());
+        m.put("api_calls_made", s.apiCallsMade());
+        m.put("api_calls_saved", s.apiCallsSaved());
+        m.put("hit_rate_percent", s.hitRatePercent());
+        m.put("avg_wait_time_ms", s.avgWaitTimeMs());
+        m.put("max_concurrent_waiters", s.maxConcurrentWaiters());
+        m.put("pending_keys", s.pendingKeys());
+        m.put("pending_requests", s.currentWaiters());
+        m.put("timeouts", s.timeouts());
+        m.put("cancellations", s.cancellations());
+        m.put("overflows", s.overflows());
+        m.put("errors", s.errors());
+        m.put("max_waiters", s.maxWaiters());
+        m.put("status", s.status().label());
+        return m;
+    }
+
+    private Map<String, Object> statsBody() {
+        Map<String, Object> body = render(aggregate());
+        Map<String, Object> routes = new LinkedHashMap<>();
+        for (RoutePipeline p : coalescing()) {
+            Map<String, Object> r = render(p.coalescer.stats());
+            RouteConfig.Coalesce c = p.route.coalesce();
+            r.put("max_wait_seconds", (c != null ? c.maxWait() : RoutePipeline.DEFAULT_MAX_WAIT).toMillis() / 1000.0);
+            routes.put(p.route.path(), r);
+        }
+        body.put("routes", routes);
+        return body;
+    }
+
+    private void stats(RoutingContext ctx) {
+        JsonResponses.send(ctx, 200, statsBody());
+    }
+
+    private void dedupHealth(RoutingContext ctx) {
+        CoalescerStats s = aggregate();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", s.status().label());
+        body.put("healthy", s.status() == CoalescerStats.Status.HEALTHY);
+        body.put("pending_keys", s.pendingKeys());
+        body.put("pending_requests", s.currentWaiters());
+        body.put("hit_rate_percent", s.hitRatePercent());
+        body.put("thresholds", Map.of(
+                "warning", "waiters >= " + (int) (CoalescerStats.WARNING_UTILISATION * 100)
+                        + "% of max-waiters, or > " + (int) (CoalescerStats.WARNING_FAILED_SHARE * 100)
+                        + "% of requests timed out or overflowed",
+                "degraded", "waiters >= " + (int) (CoalescerStats.DEGRADED_UTILISATION * 100)
+                        + "% of max-waiters, or > " + (int) (CoalescerStats.DEGRADED_FAILED_SHARE * 100)
+                        + "% of requests timed out or overflowed"));
+        JsonResponses.send(ctx, s.status() == CoalescerStats.Status.DEGRADED ? 503 : 200, body);
+    }
+
+    private void reset(RoutingContext ctx) {
+        coalescing().forEach(p -> p.coalescer.resetStats());
+        JsonResponses.send(ctx, 200, Map.of("status", "reset", "reset_at_ms", gateway.ticker().epochMillis()));
+    }
+
+    private static HealthStatus toHealth(CoalescerStats.Status s) {
+        return s == CoalescerStats.Status.DEGRADED ? HealthStatus.DEGRADED : HealthStatus.UP;
+    }
+
+    @Override
+    public HealthReport health() {
+        CoalescerStats agg = aggregate();
+        HealthStatus status = toHealth(agg.status());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("routes", ordered.size());
+        details.put("coalescer", render(agg));
+        Map<String, Object> caches = new LinkedHashMap<>();
+        Map<String, Object> breakers = new LinkedHashMap<>();
+        for (RoutePipeline p : ordered) {
+            if (p.cache != null) {
+                CacheStats c = p.cache.stats();
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("entries", c.entries());
+                m.put("bytes", c.weightedBytes());
+                m.put("hit_rate_percent", c.hitRatePercent());
+                m.put("hits", c.hits());
+                m.put("stale", c.staleHits());
+                m.put("stale_if_error", c.staleIfError());
+                m.put("misses", c.misses());
+                m.put("coalesced", c.coalesced());
+                m.put("negative_hits", c.negativeHits());
+                m.put("refreshes", c.refreshes());
+                m.put("evictions", c.evictions());
+                caches.put(p.route.path(), m);
+            }
+            if (p.breaker != null) {
+                BreakerStats b = p.breaker.stats();
+                if (b.state() != BreakerState.CLOSED) {
+                    status = status.worst(HealthStatus.DEGRADED);
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("state", b.state().name());
+                m.put("failure_rate_percent", b.failureRatePercent());
+                m.put("slow_call_rate_percent", b.slowCallRatePercent());
+                m.put("retry_after_ms", b.retryAfterMillis());
+                m.put("rejected", b.rejected());
+                m.put("opened", b.opened());
+                breakers.put(p.route.path(), m);
+            }
+        }
+        details.put("cache", caches);
+        details.put("breaker", breakers);
+        return new HealthReport(status, details);
+    }
+}
