@@ -108,6 +108,11 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the key draws (default: 1).")
     Long seed;
 
+    @Option(names = "--honour-retry-after",
+            description = "After a 429 or 503 with Retry-After: N, a client waits N seconds before its next request"
+                    + " (as a well-behaved app does). Default: it asks again at once.")
+    boolean honourRetryAfter;
+
     @Option(names = "--scenario", paramLabel = "NAME", description = "Start from a named scenario (see below).")
     String scenario;
 
@@ -165,6 +170,9 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
             if (seed != null) {
                 b.seed(seed);
+            }
+            if (honourRetryAfter) {
+                b.honourRetryAfter(true);
             }
             return b.build();
         } catch (IllegalArgumentException e) {

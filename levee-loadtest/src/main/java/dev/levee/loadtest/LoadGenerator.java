@@ -395,25 +395,32 @@ public final class LoadGenerator {
             long micros = (System.nanoTime() - a.startNanos) / 1000;
             st.latency.recordValue(Math.min(Math.max(micros, 0), highestMicros));
             int status = resp.statusCode();
+            long retryAfterSecs = -1;
+            String ra = status == 429 || status == 503 ? resp.getHeader("Retry-After") : null;
+            if (ra != null) {
+                try {
+                    retryAfterSecs = Long.parseLong(ra.trim());
+                } catch (NumberFormatException ignored) {
+                    // an HTTP-date Retry-After: neither tallied nor honoured
+                }
+            }
             if (status >= 200 && status < 300) {
                 st.ok++;
             } else if (status == 429) {
                 st.throttled++;
-                String ra = resp.getHeader("Retry-After");
-                if (ra != null) {
-                    try {
-                        long secs = Long.parseLong(ra.trim());
-                        if (st.retryAfter.containsKey(secs) || st.retryAfter.size() < MAX_RETRY_AFTER_VALUES) {
-                            st.retryAfter.merge(secs, 1L, Long::sum);
-                        }
-                    } catch (NumberFormatException ignored) {
-                        // an HTTP-date Retry-After: not tallied
-                    }
+                if (retryAfterSecs >= 0
+                        && (st.retryAfter.containsKey(retryAfterSecs) || st.retryAfter.size() < MAX_RETRY_AFTER_VALUES)) {
+                    st.retryAfter.merge(retryAfterSecs, 1L, Long::sum);
                 }
             } else if (status >= 500) {
                 st.serverErrors++;
             } else {
                 st.otherStatus++;
+            }
+            if (options.honourRetryAfter() && retryAfterSecs > 0) {
+                long waitMs = Math.min(retryAfterSecs * 1000, Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+                vertx.setTimer(waitMs, t -> next(a.client));
+                return;
             }
             next(a.client);
         }

@@ -28,10 +28,12 @@ import static java.util.Objects.requireNonNull;
  * @param timeout     per-request timeout (connect + response); past it the request counts as an error
  * @param rampUp      clients start evenly spread over this period (0 = all at once)
  * @param seed        seed for the clients' key draws
+ * @param honourRetryAfter a client answered 429 or 503 with {@code Retry-After: N} waits N seconds before its
+ *                    next request, as a well-behaved app does; off, it asks again at once (a retry storm)
  */
 public record LoadOptions(URI url, String path, String method, String body, int concurrency, Duration duration,
                           long requests, ClientMix mix, String jwtSecret, String jwtIssuer, KeyDistribution keys,
-                          Duration timeout, Duration rampUp, long seed) {
+                          Duration timeout, Duration rampUp, long seed, boolean honourRetryAfter) {
 
     public LoadOptions {
         requireNonNull(url, "url");
@@ -85,7 +87,7 @@ public record LoadOptions(URI url, String path, String method, String body, int 
     public Builder toBuilder() {
         return new Builder().url(url).path(path).method(method).body(body).concurrency(concurrency).duration(duration)
                 .requests(requests).mix(mix).jwtSecret(jwtSecret).jwtIssuer(jwtIssuer).keys(keys).timeout(timeout)
-                .rampUp(rampUp).seed(seed);
+                .rampUp(rampUp).seed(seed).honourRetryAfter(honourRetryAfter);
     }
 
     /**
@@ -107,8 +109,11 @@ public record LoadOptions(URI url, String path, String method, String body, int 
         private Duration timeout = Duration.ofSeconds(30);
         private Duration rampUp = Duration.ZERO;
         private long seed = 1;
+        private boolean honourRetryAfter;
 
         private Builder() {}
+
+        public Builder honourRetryAfter(boolean honour) { this.honourRetryAfter = honour; return this; }
 
         public Builder url(URI url) { this.url = url; return this; }
         public Builder url(String url) { return url(URI.create(url)); }
@@ -132,7 +137,7 @@ public record LoadOptions(URI url, String path, String method, String body, int 
 
         public LoadOptions build() {
             return new LoadOptions(url, path, method, body, concurrency, duration, requests, mix, jwtSecret, jwtIssuer,
-                    keys, timeout, rampUp, seed);
+                    keys, timeout, rampUp, seed, honourRetryAfter);
         }
     }
 }

@@ -36,6 +36,26 @@ class LoadGeneratorBehaviourTest {
     }
 
     @Test
+    void honouringRetryAfterHoldsEachClientBackAfterA429() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
+            received.incrementAndGet();
+            req.response().setStatusCode(429).putHeader("Retry-After", "1").end("{}");
+        }).listen(0, "127.0.0.1"));
+        try {
+            LoadReport report = await(LoadGenerator.run(vertx, LoadOptions.builder()
+                    .url("http://127.0.0.1:" + server.actualPort()).concurrency(10)
+                    .duration(java.time.Duration.ofMillis(2500)).honourRetryAfter(true).build()));
+            // each client asks at 0 s, ~1 s and ~2 s; a retry storm would send thousands
+            assertThat(report.total().sent()).isBetween(10L, 30L);
+            assertThat(report.total().throttled()).isEqualTo(report.total().sent());
+            assertThat(received.get()).isEqualTo((int) report.total().sent());
+        } finally {
+            await(server.close());
+        }
+    }
+
+    @Test
     void agentsAndActiveBettorsSendSignedTokensBrowsersNone() throws Exception {
         ConcurrentLinkedQueue<String> auth = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> uris = new ConcurrentLinkedQueue<>();
