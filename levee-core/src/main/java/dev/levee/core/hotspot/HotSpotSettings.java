@@ -22,7 +22,7 @@ public record HotSpotSettings(int limit, Duration window, int queueCapacity, Dur
 
     public static final int DEFAULT_MAX_KEYS = 10_000;
     public static final double DEFAULT_ALERT_THRESHOLD = 0.8;
-    public static final int DEFAULT_TOP_KEYS = 64;
+    public static final int DEFAULT_TOP_KEYS = 256;
 
     public HotSpotSettings {
         if (limit <= 0) {

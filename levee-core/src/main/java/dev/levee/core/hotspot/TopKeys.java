@@ -13,22 +13,96 @@ import java.util.Set;
  * <p>Implementation notes: Space-Saving (Metwally, Agrawal, El Abbadi 2005) with {@code capacity} counters per
  * generation. A key not counted takes over the smallest counter and inherits its count as its error, so any key
  * with more than {@code n / capacity} hits in a generation is guaranteed to be present, and a count is never
- * under-estimated (Space-Saving only over-estimates, by at most the recorded error). Two
- * generations of one interval each are kept; the rate of a key is {@code current + previous x (fraction of the
- * interval not yet elapsed)}, a sliding estimate that does not drop to zero at each rotation. Memory: two maps of
- * {@code capacity} entries, whatever the number of keys. Updates take one lock; the limiter only records granted
- * calls, which the windows themselves bound, so the lock sees at most {@code keys x limit / window} updates.
+ * under-estimated (it over-estimates by at most the recorded error). The counters sit in an indexed min-heap, so
+ * an increment or a take-over costs O(log capacity). Two generations of one interval each are kept; the rate of a
+ * key is {@code current + previous x (fraction of the interval not yet elapsed)}, a sliding estimate that does not
+ * drop to zero at each rotation. Memory: two generations of {@code capacity} counters, whatever the number of
+ * keys. Updates take one lock; the limiter only records granted calls, which the windows themselves bound.
  */
 final class TopKeys {
 
-    /** A counter: hits and the over-estimate inherited when the key took the counter over. */
     private static final class Counter {
+        final String key;
         long count;
         long error;
+        int index;
 
-        Counter(long count, long error) {
+        Counter(String key, long count, long error) {
+            this.key = key;
             this.count = count;
             this.error = error;
+        }
+    }
+
+    /** One generation: counters by key, and the same counters in a min-heap by count. */
+    private static final class Generation {
+        final Map<String, Counter> byKey;
+        final Counter[] heap;
+        int size;
+
+        Generation(int capacity) {
+            byKey = new HashMap<>(capacity * 2);
+            heap = new Counter[capacity];
+        }
+
+        void offer(String key) {
+            Counter c = byKey.get(key);
+            if (c != null) {
+                c.count++;
+                siftDown(c.index);
+                return;
+            }
+            if (size < heap.length) {
+                c = new Counter(key, 1, 0);
+                byKey.put(key, c);
+                c.index = size;
+                heap[size++] = c;
+                siftUp(c.index);
+                return;
+            }
+            Counter min = heap[0];
+            byKey.remove(min.key);
+            c = new Counter(key, min.count + 1, min.count);
+            c.index = 0;
+            heap[0] = c;
+            byKey.put(key, c);
+            siftDown(0);
+        }
+
+        private void siftUp(int i) {
+            Counter c = heap[i];
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (heap[parent].count <= c.count) {
+                    break;
+                }
+                heap[i] = heap[parent];
+                heap[i].index = i;
+                i = parent;
+            }
+            heap[i] = c;
+            c.index = i;
+        }
+
+        private void siftDown(int i) {
+            Counter c = heap[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && heap[child + 1].count < heap[child].count) {
+                    child++;
+                }
+                if (heap[child].count >= c.count) {
+                    break;
+                }
+                heap[i] = heap[child];
+                heap[i].index = i;
+                i = child;
+            }
+            heap[i] = c;
+            c.index = i;
         }
     }
 
@@ -37,8 +111,8 @@ final class TopKeys {
 
     private final int capacity;
     private final long intervalNanos;
-    private Map<String, Counter> current;
-    private Map<String, Counter> previous = Map.of();
+    private Generation current;
+    private Generation previous;
     private long currentStart;
     private boolean started;
 
@@ -51,30 +125,13 @@ final class TopKeys {
         }
         this.capacity = capacity;
         this.intervalNanos = intervalNanos;
-        this.current = new HashMap<>(capacity * 2);
+        this.current = new Generation(capacity);
+        this.previous = new Generation(1);
     }
 
     synchronized void record(String key, long now) {
         rotate(now);
-        Counter c = current.get(key);
-        if (c != null) {
-            c.count++;
-            return;
-        }
-        if (current.size() < capacity) {
-            current.put(key, new Counter(1, 0));
-            return;
-        }
-        String minKey = null;
-        Counter min = null;
-        for (Map.Entry<String, Counter> e : current.entrySet()) {
-            if (min == null || e.getValue().count < min.count) {
-                min = e.getValue();
-                minKey = e.getKey();
-            }
-        }
-        current.remove(minKey);
-        current.put(key, new Counter(min.count + 1, min.count));
+        current.offer(key);
     }
 
     private void rotate(long now) {
@@ -88,8 +145,8 @@ final class TopKeys {
             return;
         }
         long periods = elapsed / intervalNanos;
-        previous = periods == 1 ? current : Map.of();
-        current = new HashMap<>(capacity * 2);
+        previous = periods == 1 ? current : new Generation(1);
+        current = new Generation(capacity);
         currentStart += periods * intervalNanos;
     }
 
@@ -99,12 +156,12 @@ final class TopKeys {
             rotate(now);
         }
         double weight = started ? 1.0 - Math.min(1.0, (double) (now - currentStart) / intervalNanos) : 0;
-        Set<String> keys = new HashSet<>(current.keySet());
-        keys.addAll(previous.keySet());
+        Set<String> keys = new HashSet<>(current.byKey.keySet());
+        keys.addAll(previous.byKey.keySet());
         List<Ranked> ranked = new ArrayList<>(keys.size());
         for (String k : keys) {
-            Counter c = current.get(k);
-            Counter p = previous.get(k);
+            Counter c = current.byKey.get(k);
+            Counter p = previous.byKey.get(k);
             double rate = (c == null ? 0 : c.count) + (p == null ? 0 : p.count * weight);
             double error = (c == null ? 0 : c.error) + (p == null ? 0 : p.error * weight);
             if (rate > 0) {
@@ -117,6 +174,6 @@ final class TopKeys {
 
     /** Counters in use, both generations (at most {@code 2 x capacity}). */
     synchronized int size() {
-        return current.size() + previous.size();
+        return current.size + previous.size;
     }
 }
