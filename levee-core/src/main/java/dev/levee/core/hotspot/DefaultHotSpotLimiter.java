@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -37,9 +38,11 @@ import static java.util.Objects.requireNonNull;
  *       With an asynchronous store (Redis) the same loop continues in the decision's callback.</li>
  *   <li><b>Admission to the queue</b> is decided at enqueue: a full queue, or an estimated wait (time until the
  *       next slot frees + position x {@code window / limit}) above max wait, is rejected at once with the time
- *       until the next slot frees. When the store answers "full until T", waiters whose deadline falls before T
- *       cannot be served in time and are rejected then rather than at their deadline. A waiter still queued at
- *       its deadline (the estimate was low) is rejected by the wake task.</li>
+ *       until the next slot frees. When the store answers "full until T", every waiter is judged by the same
+ *       estimate (position p is expected at T + p x spacing; one expected after its deadline is rejected then,
+ *       with Retry-After T - now), so a caller that arrived while a decision was running (T unknown) is judged by
+ *       that answer. A waiter still queued at its deadline (the estimate was low: calls in flight ended late) is
+ *       rejected by the wake task.</li>
  *   <li><b>Futures are completed outside the lock</b> (a permit's holder usually starts the upstream call in the
  *       callback). A permit that cannot be delivered because its waiter was cancelled is refunded.</li>
  *   <li><b>Bounded keys.</b> At most {@code maxKeys} key states. A state is removed only when idle (no waiter, no
@@ -102,7 +105,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
 
     private static final class Waiter {
         final CompletableFuture<Permit> future;
-        final long deadline;
+        final long deadline;  // enqueue time + max wait
 
         Waiter(CompletableFuture<Permit> future, long deadline) {
             this.future = future;
@@ -164,14 +167,20 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                     continue;
                 }
                 int ahead = ks.queue.size();
-                boolean mustWait = ahead > 0 || ks.deciding || now < ks.blockedUntil;
-                if (mustWait) {
-                    long firstFree = ks.blockedUntil > now ? ks.blockedUntil - now : 0;
-                    long retry = firstFree > 0 ? firstFree : spacingNanos;
+                boolean blocked = now < ks.blockedUntil;
+                if (ahead > 0 || ks.deciding || blocked) {
+                    long firstFree = blocked ? ks.blockedUntil - now : 0;
+                    Reason reason = null;
                     if (ahead >= settings.queueCapacity()) {
-                        rejection = new HotSpotRejectedException(key, Reason.QUEUE_FULL, retry);
-                    } else if (firstFree + ahead * spacingNanos > maxWaitNanos) {
-                        rejection = new HotSpotRejectedException(key, Reason.WAIT_TOO_LONG, retry);
+                        reason = Reason.QUEUE_FULL;
+                    } else if (blocked && firstFree + ahead * spacingNanos > maxWaitNanos) {
+                        // while a decision is still running the first free slot is unknown: such a waiter is
+                        // judged by the same estimate as soon as the store answers "full" (see decided)
+                        reason = Reason.WAIT_TOO_LONG;
+                    }
+                    if (reason != null) {
+                        rejection = new HotSpotRejectedException(key, reason,
+                                blocked ? firstFree : retryAfterNow(key, now));
                     }
                 }
                 if (rejection != null) {
@@ -205,6 +214,15 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
             }
             return f;
         }
+    }
+
+    /**
+     * Retry-After for a caller rejected while the key is not known to be blocked (a decision for the head is
+     * running): the store's own view if it has one, else one slot spacing.
+     */
+    private long retryAfterNow(String key, long now) {
+        long peek = store.peekRetryAfter(storeKey(key), settings.limit(), window, now).orElse(0);
+        return peek > 0 ? peek : spacingNanos;
     }
 
     private void reject(CompletableFuture<Permit> f, HotSpotRejectedException e) {
@@ -356,18 +374,25 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 }
                 ks.blockedUntil = now + Math.max(1, d.retryAfterNanos());
                 retry = ks.blockedUntil - now;
-                Waiter w;
-                // a waiter whose deadline falls before the next free slot cannot be served in time: tell it now
-                while ((w = ks.queue.peek()) != null
-                        && (settings.queueCapacity() == 0 || w.deadline < ks.blockedUntil || w.future.isDone())) {
-                    ks.queue.poll();
-                    queued.decrementAndGet();
-                    if (!w.future.isDone()) {
-                        ks.rejected++;
-                        if (late == null) {
-                            late = new ArrayList<>();
+                // the admission estimate, now that the first free slot is known: the waiter at position p is
+                // expected at blockedUntil + p x spacing; one expected after its deadline is told now
+                int position = 0;
+                for (Iterator<Waiter> it = ks.queue.iterator(); it.hasNext(); ) {
+                    Waiter w = it.next();
+                    boolean done = w.future.isDone();
+                    if (done || settings.queueCapacity() == 0
+                            || ks.blockedUntil + position * spacingNanos > w.deadline) {
+                        it.remove();
+                        queued.decrementAndGet();
+                        if (!done) {
+                            ks.rejected++;
+                            if (late == null) {
+                                late = new ArrayList<>();
+                            }
+                            late.add(w);
                         }
-                        late.add(w);
+                    } else {
+                        position++;
                     }
                 }
                 armTimer(ks);
@@ -517,6 +542,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
     public HotSpotSnapshot snapshot(int n) {
         long now = ticker.read();
         int alerting = 0;
+        long callsInWindow = 0;
         for (KeyState ks : keys.values()) {
             OptionalInt c = store.peekCount(storeKey(ks.key), window, now);
             synchronized (ks) {
@@ -527,6 +553,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 if (ks.alerting) {
                     alerting++;
                 }
+                callsInWindow += ks.lastCount;
             }
         }
         List<KeyUsage> view = new ArrayList<>(n);
@@ -555,7 +582,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         long rt = rejectedTimeout.sum();
         long rk = rejectedKeysExhausted.sum();
         return new HotSpotSnapshot(requests.sum(), granted.sum(), rq + rw + rt + rk, rq, rw, rt, rk, queued.get(),
-                inFlight.get(), alerts.sum(), alerting, keyCount.get(), view);
+                inFlight.get(), alerts.sum(), alerting, keyCount.get(), callsInWindow, view);
     }
 
     /** Key states held now (for tests: the memory bound). */

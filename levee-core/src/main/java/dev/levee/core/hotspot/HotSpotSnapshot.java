@@ -18,11 +18,14 @@ import java.util.List;
  * @param alerts         near-limit crossings so far
  * @param alerting       keys at or above the alert threshold now (among tracked keys)
  * @param trackedKeys    keys with per-key state now (at most {@code maxKeys})
+ * @param callsInWindow  calls counted in the windows of all tracked keys now (as last known for stores that
+ *                       cannot report without I/O)
  * @param top            the busiest keys by calls per minute, busiest first
  */
 public record HotSpotSnapshot(long requests, long granted, long rejected, long rejectedQueueFull,
                               long rejectedWaitTooLong, long rejectedTimeout, long rejectedKeysExhausted, int queued,
-                              int inFlight, long alerts, int alerting, int trackedKeys, List<KeyUsage> top) {
+                              int inFlight, long alerts, int alerting, int trackedKeys, long callsInWindow,
+                              List<KeyUsage> top) {
     public HotSpotSnapshot {
         top = List.copyOf(top);
     }

@@ -3,6 +3,7 @@ package dev.levee.core.hotspot;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -232,6 +233,19 @@ final class MemoryWindowStore implements WindowStore {
         }
         synchronized (log) {
             return OptionalInt.of(log.removed ? 0 : log.count(log.clamp(nowNanos)));
+        }
+    }
+
+    @Override
+    public OptionalLong peekRetryAfter(String key, int limit, Duration window, long nowNanos) {
+        Log log = logOf(key);
+        synchronized (log) {
+            long now = log.clamp(nowNanos);
+            if (log.removed || log.count(now) < limit) {
+                return OptionalLong.of(0);
+            }
+            long w = window.toNanos();
+            return OptionalLong.of(log.size > 0 ? Math.max(1, log.ends[log.head] + w - now) : w);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.levee.core.hotspot;
 
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -34,6 +35,14 @@ public interface WindowStore extends AutoCloseable {
     /** Calls counted for {@code key} now, if the store can tell without I/O (for reporting only). */
     default OptionalInt peekCount(String key, Duration window, long nowNanos) {
         return OptionalInt.empty();
+    }
+
+    /**
+     * Time until {@code key} has a free slot (0 if it has one now), if the store can tell without I/O; the limiter
+     * uses it for the Retry-After of a caller it rejects while no decision has told it yet.
+     */
+    default OptionalLong peekRetryAfter(String key, int limit, Duration window, long nowNanos) {
+        return OptionalLong.empty();
     }
 
     /** Housekeeping: forget keys with nothing in their window. Stores with their own expiry ignore it. */
