@@ -97,6 +97,7 @@ final class CacheWarmer implements AutoCloseable {
     private final Counter failed;
     private final Counter pollsOk;
     private final Counter pollsFailed;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Instant lastPollAt;
     private volatile String lastPollOutcome = "not yet";
     private volatile boolean closed;
@@ -309,6 +310,7 @@ final class CacheWarmer implements AutoCloseable {
 
     private void send(Event e, String uri, int port) {
         e.requests++;
+        pending.incrementAndGet();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                 .setURI(uri).putHeader(HotSpotFeature.WARM_HEADER, token)
                 .setTimeout(gw.config().upstream().timeout().toMillis() * 2);
@@ -316,6 +318,7 @@ final class CacheWarmer implements AutoCloseable {
                 .compose(req -> req.send())
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
                 .onComplete(ar -> {
+                    pending.decrementAndGet();
                     int status = ar.succeeded() ? ar.result() : 0;
                     synchronized (this) {
                         e.lastStatus = status;
@@ -330,6 +333,11 @@ final class CacheWarmer implements AutoCloseable {
                         log.debug("cache warming {} answered {}", uri, ar.succeeded() ? status : ar.cause());
                     }
                 });
+    }
+
+    /** Warming requests sent and not answered yet. */
+    int pending() {
+        return pending.get();
     }
 
     private int count(State state) {
@@ -351,6 +359,7 @@ final class CacheWarmer implements AutoCloseable {
         out.put("last_poll", lastPollOutcome);
         out.put("warming_now", count(State.WARMING));
         out.put("scheduled", count(State.SCHEDULED));
+        out.put("in_flight", pending.get());
         out.put("requests_ok", (long) ok.count());
         out.put("requests_rejected", (long) rejected.count());
         out.put("requests_failed", (long) failed.count());
