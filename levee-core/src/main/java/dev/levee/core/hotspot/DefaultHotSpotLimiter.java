@@ -199,18 +199,21 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 reject(f, rejection);
                 return f;
             }
-            Waiter w = waiter;
-            f.whenComplete((p, e) -> {
-                if (f.isCancelled()) {
-                    synchronized (ks) {
-                        if (ks.queue.remove(w)) {
-                            queued.decrementAndGet();
-                        }
-                    }
-                }
-            });
             if (pump) {
                 pump(ks);
+            }
+            if (!f.isDone()) {
+                // a waiter cancelled before this runs is still dropped, by pump, when it reaches the head
+                Waiter w = waiter;
+                f.whenComplete((p, e) -> {
+                    if (f.isCancelled()) {
+                        synchronized (ks) {
+                            if (ks.queue.remove(w)) {
+                                queued.decrementAndGet();
+                            }
+                        }
+                    }
+                });
             }
             return f;
         }
@@ -513,7 +516,8 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 }
             }
             if (onDemand) {
-                nextSweepAt = earliest;
+                // not before a state can go idle, and at most 16 sweeps a window however keys churn
+                nextSweepAt = Math.max(earliest, now + windowNanos / 16);
             }
         } finally {
             sweeping.set(false);

@@ -31,11 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       overflow log is idle: creating a log and deciding on the overflow log both happen under the overflow
  *       lock, so a key's calls are never split between the overflow log and a fresh log of its own.</li>
  *   <li><b>Sweeps.</b> Idle logs are removed by {@link #expireIdle} (the limiter calls it periodically) and on
- *       demand when the map is full; an on-demand sweep that frees nothing is not repeated before the earliest
- *       time a log it saw can become idle.</li>
+ *       demand when the map is full; an on-demand sweep is not repeated before the earliest time a log it saw can
+ *       become idle, nor within 100 ms, so a full map under churn costs one O(maxKeys) sweep per 100 ms at most.</li>
  * </ul>
  */
 final class MemoryWindowStore implements WindowStore {
+
+    private static final long MIN_SWEEP_GAP_NANOS = 100_000_000L;
 
     private final int maxKeys;
     private final ConcurrentHashMap<String, Log> logs = new ConcurrentHashMap<>();
@@ -190,7 +192,7 @@ final class MemoryWindowStore implements WindowStore {
             }
         }
         if (onDemand) {
-            nextSweepAt = earliest;
+            nextSweepAt = Math.max(earliest, now + MIN_SWEEP_GAP_NANOS); // bounded sweep rate under churn
         }
     }
 
