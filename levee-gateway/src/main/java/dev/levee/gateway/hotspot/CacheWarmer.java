@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  * fixture's upstream budget like any caller and is answered 429 when the window is full (counted as
  * {@code rejected}, never retried early). They carry {@link HotSpotFeature#WARM_HEADER} with a per-process
  * random token: the gateway strips it before anything goes upstream, and admission may use
- * {@link HotSpotFeature#isWarmingRequest} to let them through. The list is bounded ({@code max-events}, the soonest
+ * {@link HotSpotFeature#isWarmingRequest} to let them through. At most one warming request per event and path
+ * is outstanding at a time. The list is bounded ({@code max-events}, the soonest
  * first) and so is the body read ({@link #MAX_LIST_BYTES}). Times compare the fixture's {@code start_time} with
  * the ticker's wall clock, so tests drive the schedule with a manual ticker.
  */
@@ -66,6 +67,7 @@ final class CacheWarmer implements AutoCloseable {
         final Instant warmUntil;
         final String reason;
         final Map<String, Long> nextDue = new LinkedHashMap<>();
+        final java.util.Set<String> inFlight = new java.util.HashSet<>();
         long requests;
         int lastStatus;
         Instant lastWarmedAt;
@@ -298,17 +300,19 @@ final class CacheWarmer implements AutoCloseable {
             }
             for (Map.Entry<String, Duration> path : intervals.entrySet()) {
                 Long due = e.nextDue.get(path.getKey());
-                if (due != null && nowNanos < due) {
+                // one warming request per event and path at a time: a slow gateway never piles them up
+                if (due != null && nowNanos < due || e.inFlight.contains(path.getKey())) {
                     continue;
                 }
                 e.nextDue.put(path.getKey(), nowNanos + path.getValue().toNanos());
-                send(e, path.getKey().replace("{fixture_id}", URLEncoder.encode(e.fixtureId, StandardCharsets.UTF_8)),
-                        p);
+                e.inFlight.add(path.getKey());
+                send(e, path.getKey(), path.getKey().replace("{fixture_id}",
+                        URLEncoder.encode(e.fixtureId, StandardCharsets.UTF_8)), p);
             }
         }
     }
 
-    private void send(Event e, String uri, int port) {
+    private void send(Event e, String path, String uri, int port) {
         e.requests++;
         pending.incrementAndGet();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
@@ -321,6 +325,7 @@ final class CacheWarmer implements AutoCloseable {
                     pending.decrementAndGet();
                     int status = ar.succeeded() ? ar.result() : 0;
                     synchronized (this) {
+                        e.inFlight.remove(path);
                         e.lastStatus = status;
                         e.lastWarmedAt = Instant.ofEpochMilli(gw.ticker().epochMillis());
                     }
