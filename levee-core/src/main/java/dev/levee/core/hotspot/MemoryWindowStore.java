@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       may evict an active entry (losing its log would let the key exceed its limit).</li>
  *   <li><b>All keys active.</b> When the map is full and a sweep frees nothing, a new key is served by one shared
  *       overflow log with the same limit. Every call of such a key is counted there, so it cannot exceed its own
- *       limit; the cost is that those keys share one budget. New keys get their own log again only once the
- *       overflow log is idle: creating a log and deciding on the overflow log both happen under the overflow
- *       lock, so a key's calls are never split between the overflow log and a fresh log of its own.</li>
+ *       limit; the cost is that those keys share one budget while the map is full. As soon as a log is free, such
+ *       a key gets a log of its own (once none of its calls is in flight in the overflow log), seeded with every
+ *       ended call of the overflow window: possibly more than its own calls, never fewer, so the move never lets
+ *       it exceed its limit. Creating a log and deciding on the overflow log both hold the overflow lock, so a
+ *       key's calls are never split between the two without being counted.</li>
  *   <li><b>Sweeps.</b> Idle logs are removed by {@link #expireIdle} (the limiter calls it periodically) and on
  *       demand when the map is full; an on-demand sweep is not repeated before the earliest time a log it saw can
  *       become idle, nor within 100 ms, so a full map under churn costs one O(maxKeys) sweep per 100 ms at most.</li>
@@ -42,7 +44,7 @@ final class MemoryWindowStore implements WindowStore {
     private final int maxKeys;
     private final ConcurrentHashMap<String, Log> logs = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
-    private final Log overflow = new Log();
+    private final Log overflow = new Log(true);
     private final AtomicLong overflowDecisions = new AtomicLong();
     private volatile long nextSweepAt = Long.MIN_VALUE;
 
@@ -62,6 +64,52 @@ final class MemoryWindowStore implements WindowStore {
         private long windowNanos;
         private long latest = Long.MIN_VALUE;
         private boolean removed;
+        /** Only the overflow log: calls in flight per key (at most {@code limit} entries). */
+        private final Map<String, Integer> inFlightByKey;
+
+        Log() {
+            this(false);
+        }
+
+        Log(boolean overflow) {
+            this.inFlightByKey = overflow ? new java.util.HashMap<>() : null;
+        }
+
+        /** A new key's log starts with every ended call of the overflow window: never fewer than its own. */
+        private void seedFrom(Log overflow) {
+            windowNanos = overflow.windowNanos;
+            latest = overflow.latest;
+            for (int i = 0; i < overflow.size; i++) {
+                append(overflow.ends[(overflow.head + i) & (overflow.ends.length - 1)]);
+            }
+        }
+
+        private void startedBy(String key) {
+            inFlight++;
+            if (inFlightByKey != null) {
+                inFlightByKey.merge(key, 1, Integer::sum);
+            }
+        }
+
+        /** Returns false if {@code key} had no call in flight here. */
+        private boolean endedBy(String key) {
+            if (inFlightByKey != null) {
+                Integer n = inFlightByKey.get(key);
+                if (n == null) {
+                    return false;
+                }
+                if (n == 1) {
+                    inFlightByKey.remove(key);
+                } else {
+                    inFlightByKey.put(key, n - 1);
+                }
+            }
+            if (inFlight == 0) {
+                return false;
+            }
+            inFlight--;
+            return true;
+        }
 
         private long clamp(long now) {
             if (now > latest) {
@@ -122,24 +170,24 @@ final class MemoryWindowStore implements WindowStore {
                         continue;
                     }
                     overflowDecisions.incrementAndGet();
-                    return decide(overflow, limit, windowNanos, nowNanos);
+                    return decide(overflow, key, limit, windowNanos, nowNanos);
                 }
             }
             synchronized (log) {
                 if (log.removed) {
                     continue;
                 }
-                return decide(log, limit, windowNanos, nowNanos);
+                return decide(log, key, limit, windowNanos, nowNanos);
             }
         }
     }
 
-    private static WindowDecision decide(Log log, int limit, long windowNanos, long nowNanos) {
+    private static WindowDecision decide(Log log, String key, int limit, long windowNanos, long nowNanos) {
         long now = log.clamp(nowNanos);
         log.windowNanos = windowNanos;
         int used = log.count(now);
         if (used < limit) {
-            log.inFlight++;
+            log.startedBy(key);
             return new WindowDecision(true, used + 1, 0, 0);
         }
         // full: the earliest slot frees when the oldest ended call leaves the window; with every slot in flight,
@@ -154,9 +202,8 @@ final class MemoryWindowStore implements WindowStore {
             if (existing != null) {
                 return existing;
             }
-            overflow.trim(overflow.clamp(now));
-            if (overflow.inFlight > 0 || overflow.size > 0) {
-                return overflow;
+            if (overflow.inFlightByKey.containsKey(key)) {
+                return overflow; // its calls in flight are counted there until they end
             }
             if (size.get() >= maxKeys && now >= nextSweepAt) {
                 sweep(now, true);
@@ -165,6 +212,8 @@ final class MemoryWindowStore implements WindowStore {
                 return overflow;
             }
             Log log = new Log();
+            overflow.trim(overflow.clamp(now));
+            log.seedFrom(overflow);
             logs.put(key, log);
             size.incrementAndGet();
             return log;
@@ -200,8 +249,7 @@ final class MemoryWindowStore implements WindowStore {
     public void callEnded(String key, WindowDecision grant, long nowNanos) {
         Log log = logOf(key);
         synchronized (log) {
-            if (log.inFlight > 0) {
-                log.inFlight--;
+            if (log.endedBy(key)) {
                 log.append(log.clamp(nowNanos));
             }
         }
@@ -211,16 +259,14 @@ final class MemoryWindowStore implements WindowStore {
     public void refund(String key, WindowDecision grant, long nowNanos) {
         Log log = logOf(key);
         synchronized (log) {
-            if (log.inFlight > 0) {
-                log.inFlight--;
-            }
+            log.endedBy(key);
         }
     }
 
     /**
      * The log that holds a call of {@code key} in flight. A log with calls in flight is never evicted, and a key
-     * in the overflow log cannot get a log of its own while the overflow log has calls in flight, so the lookup
-     * finds the log the call was recorded in.
+     * with calls in flight in the overflow log does not get a log of its own until they end, so the lookup finds
+     * the log the call was recorded in.
      */
     private Log logOf(String key) {
         Log log = logs.get(key);

@@ -59,8 +59,8 @@ public interface WindowStore extends AutoCloseable {
     /**
      * The in-memory store: exact sliding logs for at most {@code maxKeys} keys. A key with calls in its window is
      * never evicted; when every one of the {@code maxKeys} logs is active, further new keys share one overflow log
-     * with the same limit (so no key can exceed its limit; those keys share a budget until the overflow log is
-     * idle again).
+     * with the same limit (so no key can exceed its limit; those keys share one budget until a log frees up, when
+     * they move to a log of their own seeded with the overflow window's calls).
      */
     static WindowStore inMemory(int maxKeys) {
         return new MemoryWindowStore(maxKeys);

@@ -1,7 +1,8 @@
 package dev.levee.core.hotspot;
 
 import dev.levee.core.time.ManualTicker;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
@@ -17,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Many threads on one hot key and many cold keys, with releases, refunds, cancellations and permits held across
+ * Many threads on one hot key and many cold keys, with the in-memory store answering at once and with a store
+ * answering later on other threads (the way the Redis store will), with releases, refunds, cancellations and permits held across
  * time steps. Time moves between rounds (all threads wait at a barrier), so every grant's time is exact; within a
  * round the threads race freely on the limiter. Invariant, checked on the recorded log of grants: no key ever has
  * more than {@code limit} calls in any interval of length {@code window}; every caller gets exactly one outcome;
@@ -32,11 +38,61 @@ class HotSpotLimiterRaceTest {
     private static final int ROUNDS = 150;
     private static final int OPS = 150;
 
-    @Test
-    void neverMoreThanTheLimitInAnyWindowUnderContention() throws Exception {
+    /**
+     * A store whose answers arrive later, on other threads (as Redis answers would); {@link #quiet} is true when no
+     * decision is outstanding, so time only moves between rounds once every decision of the round is made.
+     */
+    static final class AsyncStore implements WindowStore {
+        private final WindowStore inner;
+        private final ExecutorService executor = Executors.newFixedThreadPool(2);
+        private final AtomicInteger outstanding = new AtomicInteger();
+
+        AsyncStore(WindowStore inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public CompletionStage<WindowDecision> tryAcquire(String key, int limit, Duration window, long nowNanos) {
+            outstanding.incrementAndGet();
+            CompletableFuture<WindowDecision> f = new CompletableFuture<>();
+            executor.execute(() -> {
+                try {
+                    f.complete(inner.tryAcquire(key, limit, window, nowNanos).toCompletableFuture().join());
+                } finally {
+                    outstanding.decrementAndGet();
+                }
+            });
+            return f;
+        }
+
+        @Override
+        public void callEnded(String key, WindowDecision grant, long nowNanos) {
+            inner.callEnded(key, grant, nowNanos);
+        }
+
+        @Override
+        public void refund(String key, WindowDecision grant, long nowNanos) {
+            inner.refund(key, grant, nowNanos);
+        }
+
+        boolean quiet() {
+            return outstanding.get() == 0;
+        }
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void neverMoreThanTheLimitInAnyWindowUnderContention(boolean asyncStore) throws Exception {
         ManualTicker time = new ManualTicker();
         HotSpotSettings settings = new HotSpotSettings(LIMIT, WINDOW, 20, Duration.ofMillis(300), 200, 0.8, 64);
-        HotSpotLimiter limiter = HotSpotLimiter.create(settings, WindowStore.inMemory(150), time, time);
+        AsyncStore async = asyncStore ? new AsyncStore(WindowStore.inMemory(150)) : null;
+        HotSpotLimiter limiter = HotSpotLimiter.create(settings, async != null ? async : WindowStore.inMemory(150),
+                time, time);
         Map<String, Queue<Long>> grants = new ConcurrentHashMap<>();
         Queue<Permit> held = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Permit>> all = new ArrayList<>();
@@ -88,6 +144,9 @@ class HotSpotLimiterRaceTest {
         for (int r = 0; r < ROUNDS; r++) {
             start.await();
             end.await();
+            if (async != null) {
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(async::quiet);
+            }
             time.advance(ThreadLocalRandom.current().nextInt(0, 30), TimeUnit.MILLISECONDS);
         }
         for (Thread w : workers) {
@@ -98,13 +157,16 @@ class HotSpotLimiterRaceTest {
                 p.release();
             }
             time.advance(Duration.ofMillis(300));
+            if (async != null) {
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(async::quiet);
+            }
         }
         all.addAll(futures);
 
         assertThat(doubleEnds).hasValue(0);
         assertThat(all).hasSize(THREADS * ROUNDS * OPS).allMatch(CompletableFuture::isDone);
         long granted = grants.values().stream().mapToLong(Queue::size).sum();
-        assertThat(grants.get("hot")).hasSizeGreaterThan(ROUNDS / 10 * LIMIT / 2);
+        assertThat(grants.get("hot")).as("%s", limiter.snapshot(3)).hasSizeGreaterThan(ROUNDS / 10 * LIMIT / 2);
         for (Map.Entry<String, Queue<Long>> e : grants.entrySet()) {
             List<Long> times = new ArrayList<>(e.getValue());
             HotSpotLimiterTest.assertWindowNeverExceeded(times, LIMIT, WINDOW);
@@ -118,5 +180,8 @@ class HotSpotLimiterRaceTest {
         assertThat(s.granted() + s.rejected() + cancelled).isGreaterThanOrEqualTo(s.requests());
         assertThat(s.granted()).isGreaterThanOrEqualTo(granted);
         limiter.close();
+        if (async != null) {
+            async.close();
+        }
     }
 }

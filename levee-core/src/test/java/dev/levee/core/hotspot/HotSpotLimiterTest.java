@@ -282,16 +282,55 @@ class HotSpotLimiterTest {
     void overflowKeysCannotExceedTheirLimitWhenTheyLaterGetTheirOwnLog() {
         MemoryWindowStore store = new MemoryWindowStore(1);
         long w = TimeUnit.SECONDS.toNanos(10);
+        long s = TimeUnit.SECONDS.toNanos(1);
         WindowDecision a = store.decide("a", 2, w, 0);
         assertThat(a.allowed()).isTrue();
-        assertThat(store.decide("x", 2, w, 0).allowed()).isTrue();    // x shares the overflow log
-        store.callEnded("x", null, 0);
+        WindowDecision x = store.decide("x", 2, w, 0);          // no log left: x shares the overflow log
+        assertThat(x.allowed()).isTrue();
+        assertThat(store.overflowDecisions()).isEqualTo(1);
         store.callEnded("a", a, 0);
-        store.expireIdle(TimeUnit.SECONDS.toNanos(10));                // a is idle and goes
-        // the overflow log still has x's call in its window, so x must stay on it: 1 more call at most
-        assertThat(store.decide("x", 2, w, TimeUnit.SECONDS.toNanos(5)).allowed()).isTrue();
-        assertThat(store.decide("x", 2, w, TimeUnit.SECONDS.toNanos(5)).allowed()).isFalse();
-        assertThat(store.overflowDecisions()).isEqualTo(3);
+        store.expireIdle(10 * s);                                // a is idle and goes: a log is free
+        // x still has a call in flight in the overflow log: it stays there until that call ends
+        assertThat(store.decide("x", 2, w, 10 * s).allowed()).isTrue();
+        assertThat(store.overflowDecisions()).isEqualTo(2);
+        store.callEnded("x", x, 11 * s);
+        store.callEnded("x", x, 11 * s);
+        // now x moves to a log of its own, which starts with both of its calls (ended at 11 s): full until 21 s
+        WindowDecision denied = store.decide("x", 2, w, 12 * s);
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.retryAfterNanos()).isEqualTo(9 * s);
+        assertThat(store.overflowDecisions()).isEqualTo(2);
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(store.decide("x", 2, w, 21 * s).allowed()).isTrue();
+    }
+
+    @Test
+    void underSustainedKeyChurnKeysLeaveTheOverflowLogWhenLogsFree() {
+        HotSpotSettings s = HotSpotSettings.of(5, Duration.ofMillis(100), 0, Duration.ZERO).withMaxKeys(10_000);
+        MemoryWindowStore store = new MemoryWindowStore(10);
+        DefaultHotSpotLimiter l = limiter(s, store);
+        // 20 keys, each called every 10 ms, but only 10 logs: 10 keys share the overflow log at first
+        for (int round = 0; round < 20; round++) {
+            for (int k = 0; k < 20; k++) {
+                l.acquire("k" + k).thenAccept(Permit::release);
+            }
+            time.advance(Duration.ofMillis(10));
+        }
+        // traffic moves to 10 keys only: the busy keys that were in the overflow log get logs as others go idle
+        long before = store.overflowDecisions();
+        for (int round = 0; round < 100; round++) {
+            for (int k = 10; k < 20; k++) {
+                l.acquire("k" + k).thenAccept(Permit::release);
+            }
+            time.advance(Duration.ofMillis(10));
+        }
+        assertThat(store.overflowDecisions() - before).isLessThan(200);
+        l.acquire("k15").thenAccept(Permit::release);
+        long after = store.overflowDecisions();
+        for (int i = 0; i < 10; i++) {
+            l.acquire("k" + (10 + i)).thenAccept(Permit::release);
+        }
+        assertThat(store.overflowDecisions()).isEqualTo(after);
     }
 
     @Test
@@ -358,6 +397,53 @@ class HotSpotLimiterTest {
                 .containsExactly("h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9");
         assertThat(top.get(0).callsPerMinute()).isBetween(300.0, 300.0 + top.get(0).callsPerMinuteError());
         assertThat(l.sketchSize()).isLessThanOrEqualTo(2 * HotSpotSettings.DEFAULT_TOP_KEYS);
+    }
+
+    /** A store whose answers the test releases one at a time (as a remote store answers later). */
+    static final class ManualStore implements WindowStore {
+        final WindowStore inner = WindowStore.inMemory(100);
+        final java.util.ArrayDeque<Runnable> pending = new java.util.ArrayDeque<>();
+
+        @Override
+        public java.util.concurrent.CompletionStage<WindowDecision> tryAcquire(String key, int limit,
+                                                                               Duration window, long now) {
+            CompletableFuture<WindowDecision> f = new CompletableFuture<>();
+            pending.add(() -> f.complete(inner.tryAcquire(key, limit, window, now).toCompletableFuture().join()));
+            return f;
+        }
+
+        @Override
+        public void callEnded(String key, WindowDecision grant, long now) {
+            inner.callEnded(key, grant, now);
+        }
+
+        void answerOne() {
+            pending.poll().run();
+        }
+    }
+
+    @Test
+    void withAStoreThatAnswersLaterCallersQueueBehindTheDecisionAndAreJudgedByItsAnswer() {
+        ManualStore store = new ManualStore();
+        DefaultHotSpotLimiter l = limiter(HotSpotSettings.of(1, Duration.ofSeconds(10), 10, Duration.ofSeconds(13)),
+                store);
+        List<CompletableFuture<Permit>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(f(l.acquire("k")));
+        }
+        assertThat(calls).noneMatch(CompletableFuture::isDone);
+        assertThat(store.pending).hasSize(1);              // one decision at a time per key
+        store.answerOne();                                  // granted: the next waiter asks at once
+        granted(calls.get(0)).release();
+        assertThat(store.pending).hasSize(1);
+        store.answerOne();                                  // full for 10 s: position 0 at 10 s, 1 at 20 s > 13 s
+        assertThat(calls.get(1)).isNotDone();
+        assertThat(rejection(calls.get(2)).retryAfterSeconds()).isEqualTo(10);
+        assertThat(rejection(calls.get(3)).reason()).isEqualTo(Reason.WAIT_TOO_LONG);
+        assertThat(store.pending).isEmpty();                // blocked: nobody asks the store until 10 s
+        time.advance(Duration.ofSeconds(10));
+        store.answerOne();
+        granted(calls.get(1)).release();
     }
 
     @Test
