@@ -46,7 +46,7 @@ import static java.util.Objects.requireNonNull;
  *   <li><b>Futures are completed outside the lock</b> (a permit's holder usually starts the upstream call in the
  *       callback). A permit that cannot be delivered because its waiter was cancelled is refunded.</li>
  *   <li><b>Bounded keys.</b> At most {@code maxKeys} key states. A state is removed only when idle (no waiter, no
- *       decision running, no permit held, no grant or release within the last window), under its lock, with a
+ *       decision running, no permit held, no request, grant or release within the last window), under its lock, with a
  *       {@code removed} mark that makes a racing caller look the key up again. When every state is active, a new
  *       key is decided directly against the store without a queue (a full window rejects with
  *       {@link Reason#KEYS_EXHAUSTED}); the window itself stays exact because the store decides.</li>
@@ -166,6 +166,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 if (ks.removed) {
                     continue;
                 }
+                ks.lastActivity = Math.max(ks.lastActivity, now); // asked for: not idle for another window
                 int ahead = ks.queue.size();
                 boolean blocked = now < ks.blockedUntil;
                 if (ahead > 0 || ks.deciding || blocked) {
@@ -587,6 +588,19 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         long rk = rejectedKeysExhausted.sum();
         return new HotSpotSnapshot(requests.sum(), granted.sum(), rq + rw + rt + rk, rq, rw, rt, rk, queued.get(),
                 inFlight.get(), alerts.sum(), alerting, keyCount.get(), callsInWindow, view);
+    }
+
+    /** The state of one key, for debugging tests. */
+    String debug(String key) {
+        KeyState ks = keys.get(key);
+        if (ks == null) {
+            return key + ": no state";
+        }
+        synchronized (ks) {
+            return key + ": deciding=" + ks.deciding + " blockedUntil=" + ks.blockedUntil + " now=" + ticker.read()
+                    + " queue=" + ks.queue.size() + " timerAt=" + ks.timerAt + " inFlight=" + ks.inFlight
+                    + " lastActivity=" + ks.lastActivity + " removed=" + ks.removed;
+        }
     }
 
     /** Key states held now (for tests: the memory bound). */

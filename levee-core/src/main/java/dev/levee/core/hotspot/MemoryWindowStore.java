@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       traffic, not the configured limit. Times passed in are clamped to the log's latest time, so the ring
  *       stays sorted even when threads read the ticker in one order and take the lock in another.</li>
  *   <li><b>Bounded keys, safe eviction.</b> At most {@code maxKeys} logs. Eviction takes the log's lock, checks
- *       it is idle (nothing in flight, nothing in the window), marks it removed and then unmaps it; a decision
+ *       it is idle (nothing in flight, nothing in the window, no decision for two windows), marks it removed and unmaps it; a decision
  *       that finds its log removed looks it up again. So a key with calls in its window is never evicted and no
  *       two logs ever exist for one key at once. Caffeine is not used here because a size-bounded Caffeine cache
  *       may evict an active entry (losing its log would let the key exceed its limit).</li>
@@ -63,6 +63,7 @@ final class MemoryWindowStore implements WindowStore {
         private int inFlight;
         private long windowNanos;
         private long latest = Long.MIN_VALUE;
+        private long lastDecision = Long.MIN_VALUE;
         private boolean removed;
         /** Only the overflow log: calls in flight per key (at most {@code limit} entries). */
         private final Map<String, Integer> inFlightByKey;
@@ -143,12 +144,19 @@ final class MemoryWindowStore implements WindowStore {
             return size + inFlight;
         }
 
-        /** When this log becomes idle if nothing else happens; MAX_VALUE while calls are in flight. */
+        /**
+         * When this log becomes idle if nothing else happens: nothing in flight, nothing in the window, and no
+         * decision (granted or denied) for two windows. A waiting key asks again when its window frees, at most
+         * one window after its last answer, so it keeps its log even at the instant its last calls leave the
+         * window. MAX_VALUE while calls are in flight.
+         */
         private long idleAt() {
             if (inFlight > 0) {
                 return Long.MAX_VALUE;
             }
-            return size == 0 ? Long.MIN_VALUE : ends[(head + size - 1) & (ends.length - 1)] + windowNanos;
+            long asked = lastDecision == Long.MIN_VALUE ? Long.MIN_VALUE : lastDecision + 2 * windowNanos;
+            long ended = size == 0 ? Long.MIN_VALUE : ends[(head + size - 1) & (ends.length - 1)] + windowNanos;
+            return Math.max(asked, ended);
         }
     }
 
@@ -185,6 +193,7 @@ final class MemoryWindowStore implements WindowStore {
     private static WindowDecision decide(Log log, String key, int limit, long windowNanos, long nowNanos) {
         long now = log.clamp(nowNanos);
         log.windowNanos = windowNanos;
+        log.lastDecision = now;
         int used = log.count(now);
         if (used < limit) {
             log.startedBy(key);
@@ -230,7 +239,7 @@ final class MemoryWindowStore implements WindowStore {
                 }
                 long t = log.clamp(now);
                 log.trim(t);
-                long idleAt = log.idleAt();
+                long idleAt = log.idleAt();  // nothing in flight or in the window, not asked for a window
                 if (idleAt <= t) {
                     log.removed = true;
                     logs.remove(e.getKey(), log);
@@ -307,6 +316,20 @@ final class MemoryWindowStore implements WindowStore {
     @Override
     public int size() {
         return size.get();
+    }
+
+    String debug(String key) {
+        Log log = logs.get(key);
+        String o;
+        synchronized (overflow) {
+            o = " overflow: inFlight=" + overflow.inFlight + " size=" + overflow.size + " byKey=" + overflow.inFlightByKey;
+        }
+        if (log == null) {
+            return "store " + key + ": no log," + o;
+        }
+        synchronized (log) {
+            return "store " + key + ": inFlight=" + log.inFlight + " size=" + log.size + " removed=" + log.removed + o;
+        }
     }
 
     /** Decisions made on the shared overflow log because every log was active (for reporting). */

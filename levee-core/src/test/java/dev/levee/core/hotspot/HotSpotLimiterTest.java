@@ -271,7 +271,7 @@ class HotSpotLimiterTest {
         l.sweep(time.read(), false);
         store.expireIdle(time.read());
         assertThat(rejection(f(l.acquire("a"))).retryAfterSeconds()).isEqualTo(10);
-        time.advance(Duration.ofSeconds(10));          // everything idle now, and expired by housekeeping
+        time.advance(Duration.ofSeconds(20));          // idle (nothing in the window, not asked for two windows)
         assertThat(l.trackedKeys()).isZero();
         assertThat(store.size()).isZero();
         granted(f(l.acquire("e")));
@@ -289,19 +289,19 @@ class HotSpotLimiterTest {
         assertThat(x.allowed()).isTrue();
         assertThat(store.overflowDecisions()).isEqualTo(1);
         store.callEnded("a", a, 0);
-        store.expireIdle(10 * s);                                // a is idle and goes: a log is free
+        store.expireIdle(20 * s);                                // a is idle (not asked for two windows) and goes
         // x still has a call in flight in the overflow log: it stays there until that call ends
-        assertThat(store.decide("x", 2, w, 10 * s).allowed()).isTrue();
+        assertThat(store.decide("x", 2, w, 20 * s).allowed()).isTrue();
         assertThat(store.overflowDecisions()).isEqualTo(2);
-        store.callEnded("x", x, 11 * s);
-        store.callEnded("x", x, 11 * s);
-        // now x moves to a log of its own, which starts with both of its calls (ended at 11 s): full until 21 s
-        WindowDecision denied = store.decide("x", 2, w, 12 * s);
+        store.callEnded("x", x, 21 * s);
+        store.callEnded("x", x, 21 * s);
+        // now x moves to a log of its own, which starts with both of its calls (ended at 21 s): full until 31 s
+        WindowDecision denied = store.decide("x", 2, w, 22 * s);
         assertThat(denied.allowed()).isFalse();
         assertThat(denied.retryAfterNanos()).isEqualTo(9 * s);
         assertThat(store.overflowDecisions()).isEqualTo(2);
         assertThat(store.size()).isEqualTo(1);
-        assertThat(store.decide("x", 2, w, 21 * s).allowed()).isTrue();
+        assertThat(store.decide("x", 2, w, 31 * s).allowed()).isTrue();
     }
 
     @Test

@@ -83,8 +83,13 @@ class CacheWarmingTest {
         for (long s = 0; s < d.toSeconds(); s++) {
             time.advance(Duration.ofSeconds(1));
             // every warming request is answered, or waiting in the fixture's queue for time to move
-            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
-                    .until(() -> feature.warmer().pending() == feature.limiter(ODDS).snapshot(0).queued());
+            try {
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                        .until(() -> feature.warmer().pending() == feature.limiter(ODDS).snapshot(0).queued());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("pending " + feature.warmer().pending() + ", "
+                        + feature.limiter(ODDS).snapshot(3) + ", " + feature.warmer().report(), e);
+            }
         }
     }
 
