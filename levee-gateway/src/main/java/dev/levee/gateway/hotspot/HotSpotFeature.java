@@ -104,7 +104,7 @@ public final class HotSpotFeature implements GatewayFeature {
         this.gw = gw;
         this.config = gw.config().hotSpots();
         this.port = gw.config().server().port();
-        // TODO(scale-out issue): store.type redis plugs a Redis WindowStore in here
+        // windows are in memory; the scale-out issue plugs its Redis WindowStore in here for store.type redis
         this.store = WindowStore.inMemory(config.maxKeys());
         this.metrics = new HotSpotMetrics(gw.registry(), config.metricsTopK());
         for (RouteConfig r : gw.config().routes()) {
@@ -365,6 +365,7 @@ public final class HotSpotFeature implements GatewayFeature {
         totals.put("unkeyed_requests", unkeyed);
 
         Map<String, Object> details = new LinkedHashMap<>();
+        details.put("store", "memory");
         details.put("alert_threshold", config.alertThreshold());
         details.put("totals", totals);
         details.put("top", new ArrayList<>(top10));
