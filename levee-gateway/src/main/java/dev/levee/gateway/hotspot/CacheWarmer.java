@@ -120,7 +120,9 @@ final class CacheWarmer implements AutoCloseable {
             tick = Math.min(tick, interval.toNanos());
         }
         this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100), tick);
-        this.client = gw.vertx().httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true))
+        // a few requests per event and refresh interval: a fresh connection each time costs nothing and no
+        // request ever lands on a kept-alive connection the server is about to close
+        this.client = gw.vertx().httpClientBuilder().with(new HttpClientOptions().setKeepAlive(false))
                 .with(new PoolOptions().setHttp1MaxSize(8)).build();
         MeterRegistry registry = gw.registry();
         this.ok = warmCounter(registry, "ok");
