@@ -2,6 +2,7 @@ package dev.levee.gateway;
 
 import dev.levee.gateway.admission.AdmissionFeature;
 import dev.levee.gateway.events.EventsFeature;
+import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.readpath.ReadPathFeature;
 
 import java.util.List;
@@ -18,7 +19,8 @@ public final class Features {
         return List.of(
                 AdmissionFeature::new,  // first: its guard (authenticate, classify, admit) covers everything after it
                 EventsFeature::new,     // POST /api/v1/events, admitted like any request
-                ReadPathFeature::new    // cached/coalesced GETs on configured routes; the rest falls to the proxy
+                ReadPathFeature::new,   // cached/coalesced GETs on configured routes; the rest falls to the proxy
+                HotSpotFeature::new     // after the read path: decorates its upstream fetch, guards what it passes on
         );
     }
 }
