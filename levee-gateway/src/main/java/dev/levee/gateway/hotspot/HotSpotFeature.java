@@ -132,6 +132,11 @@ public final class HotSpotFeature implements GatewayFeature {
         return "hot_spots";
     }
 
+    /** The header value that marks this process's warming requests (for in-process callers and tests). */
+    public static String warmingToken() {
+        return TOKEN_TEXT;
+    }
+
     /** True if {@code request} is one of this gateway's cache-warming requests (for admission to let through). */
     public static boolean isWarmingRequest(HttpServerRequest request) {
         String v = request.getHeader(WARM_HEADER);

@@ -241,6 +241,24 @@ class AdmissionGatewayTest {
     }
 
     @Test
+    void cacheWarmingRequestsPassAdmissionWhileSaturatedAndForgedOnesDoNot() throws Exception {
+        saturate();
+        async("/hold", null);
+        async("/hold", null);
+        await().until(() -> stats().forClass("browser").queueDepth() == 2);
+
+        HttpResponse<String> warming = gw.send(HttpRequest.newBuilder(gw.uri("/echo"))
+                .header(dev.levee.gateway.hotspot.HotSpotFeature.WARM_HEADER,
+                        dev.levee.gateway.hotspot.HotSpotFeature.warmingToken()).build());
+        assertThat(warming.statusCode()).isEqualTo(200);
+        assertThat(warming.body()).isEqualTo("ok");
+
+        HttpResponse<String> forged = gw.send(HttpRequest.newBuilder(gw.uri("/echo"))
+                .header(dev.levee.gateway.hotspot.HotSpotFeature.WARM_HEADER, "guess").build());
+        assertThat(forged.statusCode()).isEqualTo(429);
+    }
+
+    @Test
     void opsPathsBypassAdmissionWhileSaturated() throws Exception {
         saturate();
         async("/hold", null);
