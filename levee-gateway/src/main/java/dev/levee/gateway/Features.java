@@ -12,7 +12,8 @@ public final class Features {
 
     public static List<Function<GatewayContext, GatewayFeature>> all() {
         return List.of(
-                dev.levee.gateway.events.EventsFeature::new
+                dev.levee.gateway.events.EventsFeature::new,
+                dev.levee.gateway.hotspot.HotSpotFeature::new
         );
     }
 }
