@@ -12,6 +12,7 @@ public final class Features {
 
     public static List<Function<GatewayContext, GatewayFeature>> all() {
         return List.of(
+                dev.levee.gateway.store.StoreFeature::new,
                 dev.levee.gateway.events.EventsFeature::new,
                 dev.levee.gateway.hotspot.HotSpotFeature::new
         );
