@@ -92,7 +92,7 @@ public final class FallbackWindowStore implements WindowStore {
         try {
             stage = shared.tryAcquire(key, limit, window, nowNanos);
         } catch (RuntimeException e) {
-            sharedFailed(e);
+            sharedFailed(e, nowNanos);
             return local(key, limit, window, nowNanos);
         }
         return stage.handle((d, e) -> {
@@ -103,7 +103,7 @@ public final class FallbackWindowStore implements WindowStore {
                 }
                 return CompletableFuture.completedFuture(d);
             }
-            sharedFailed(e);
+            sharedFailed(e, nowNanos);
             return local(key, limit, window, nowNanos);
         }).thenCompose(s -> s);
     }
@@ -123,7 +123,8 @@ public final class FallbackWindowStore implements WindowStore {
         return now >= next && nextProbeAt.compareAndSet(next, now + probeEveryNanos);
     }
 
-    private void sharedFailed(Throwable e) {
+    private void sharedFailed(Throwable e, long now) {
+        nextProbeAt.set(now + probeEveryNanos);
         if (sharedUp) {
             sharedUp = false;
             log.warn("shared hot-spot window decision failed ({}); deciding locally at limit / {}", e.toString(),
