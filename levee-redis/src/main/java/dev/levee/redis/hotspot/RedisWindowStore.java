@@ -2,17 +2,15 @@ package dev.levee.redis.hotspot;
 
 import dev.levee.core.hotspot.WindowDecision;
 import dev.levee.core.hotspot.WindowStore;
+import dev.levee.redis.LuaScript;
 import dev.levee.redis.RedisConnection;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -42,8 +40,8 @@ import static java.util.Objects.requireNonNull;
  *   <li><b>Expiry.</b> Each script sets a PEXPIRE of (latest score + window - now) on both keys, so a key whose
  *       calls all left the window vanishes by itself; nothing sweeps. The call-id counter lives as long as the
  *       log, and {@code callEnded} raises it past the id it re-adds, so ids never repeat inside one log.</li>
- *   <li><b>Scripts by SHA.</b> Both scripts are loaded once (SCRIPT LOAD) and run by EVALSHA; a NOSCRIPT answer
- *       (Redis restarted or SCRIPT FLUSH) loads them again and retries once.</li>
+ *   <li><b>Scripts by SHA</b> ({@link LuaScript}): loaded once (SCRIPT LOAD) and run by EVALSHA; a NOSCRIPT
+ *       answer (Redis restarted or SCRIPT FLUSH) loads them again and retries once.</li>
  * </ul>
  */
 public final class RedisWindowStore implements WindowStore {
@@ -113,8 +111,8 @@ public final class RedisWindowStore implements WindowStore {
     private final RedisConnection redis;
     private final String prefix;
     private final long leaseMicros;
-    private final String acquireSha;
-    private final String endedSha;
+    private final LuaScript acquire = new LuaScript(ACQUIRE);
+    private final LuaScript ended = new LuaScript(ENDED);
 
     private RedisWindowStore(RedisConnection redis, String prefix, Duration callLease) {
         this.redis = requireNonNull(redis, "redis");
@@ -124,9 +122,8 @@ public final class RedisWindowStore implements WindowStore {
             throw new IllegalArgumentException("callLease: " + callLease + " (expected: > 0)");
         }
         this.leaseMicros = TimeUnit.NANOSECONDS.toMicros(callLease.toNanos());
-        this.acquireSha = sha1(ACQUIRE);
-        this.endedSha = sha1(ENDED);
-        loadScripts();
+        acquire.preload(redis);
+        ended.preload(redis);
     }
 
     /**
@@ -146,16 +143,6 @@ public final class RedisWindowStore implements WindowStore {
         return prefix + "{hs:" + key + "}:meta";
     }
 
-    private void loadScripts() {
-        try {
-            RedisAsyncCommands<String, String> c = redis.async();
-            c.scriptLoad(ACQUIRE);
-            c.scriptLoad(ENDED);
-        } catch (RuntimeException e) {
-            log.debug("scripts not loaded yet (Redis unreachable); EVALSHA loads them on NOSCRIPT", e);
-        }
-    }
-
     @Override
     public CompletionStage<WindowDecision> tryAcquire(String key, int limit, Duration window, long nowNanos) {
         return acquire(key, limit, window, "");
@@ -173,7 +160,7 @@ public final class RedisWindowStore implements WindowStore {
         }
         String[] keys = {logKey(key), metaKey(key)};
         String[] args = {Integer.toString(limit), Long.toString(micros(window)), Long.toString(leaseMicros), now};
-        return this.<List<Long>>eval(acquireSha, ACQUIRE, ScriptOutputType.MULTI, keys, args).thenApply(r ->
+        return acquire.<List<Long>>eval(redis, ScriptOutputType.MULTI, keys, args).thenApply(r ->
                 new WindowDecision(r.get(0) == 1L, r.get(1).intValue(),
                         TimeUnit.MILLISECONDS.toNanos(r.get(2)), r.get(3)));
     }
@@ -196,7 +183,7 @@ public final class RedisWindowStore implements WindowStore {
         // the window is kept in the meta hash; if the call outlived its lease and the key expired, the lease
         // stands in for it (the call is then counted one lease after its end: long, but never too short)
         String[] args = {Long.toString(grant.callId()), Long.toString(leaseMicros), now};
-        return this.<Long>eval(endedSha, ENDED, ScriptOutputType.INTEGER, keys, args)
+        return ended.<Long>eval(redis, ScriptOutputType.INTEGER, keys, args)
                 .<Void>thenApply(r -> null)
                 .whenComplete((r, e) -> {
                     if (e != null) {
@@ -226,41 +213,7 @@ public final class RedisWindowStore implements WindowStore {
         return TimeUnit.NANOSECONDS.toMicros(d.toNanos());
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> eval(String sha, String script, ScriptOutputType type, String[] keys,
-                                          String[] args) {
-        CompletableFuture<T> first;
-        try {
-            first = redis.async().<T>evalsha(sha, type, keys, args).toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return first.handle((r, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(r);
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (!(cause instanceof RedisNoScriptException)) {
-                return CompletableFuture.<T>failedFuture(cause);
-            }
-            // Redis restarted or its script cache was flushed: load again, retry once
-            RedisAsyncCommands<String, String> c = redis.async();
-            return c.scriptLoad(script).toCompletableFuture()
-                    .thenCompose(loaded -> c.<T>evalsha(loaded, type, keys, args).toCompletableFuture());
-        }).thenCompose(f -> f);
-    }
-
     static String sha1ForTest(String script) {
-        return sha1(script);
-    }
-
-    private static String sha1(String script) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-1")
-                    .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new LuaScript(script).sha();
     }
 }
