@@ -28,9 +28,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li><b>hot-spot windows</b>: decided by a local in-memory window at {@code max(1, limit /
  *       store.redis.expected-instances)} per instance ({@link FallbackWindowStore}); back to Redis with the first
  *       decision that succeeds after the reconnect (one probe per 500 ms while the connection is up but failing).</li>
+ *   <li><b>event queue</b> (Redis Streams, {@link EventQueues}): an event that cannot be written is refused with
+ *       503 and Retry-After (never accepted and then lost); workers pause until Redis answers; an ack that could
+ *       not be written means the event is delivered again later (at-least-once).</li>
  * </ul>
- * Shared cache, cross-instance coalescing and the Redis Streams event queue are not wired yet (they stay
- * in-memory per instance with {@code type: redis}).
+ * The shared cache tier and cross-instance coalescing are not wired yet (they stay per instance with
+ * {@code type: redis}).
  *
  * <p>Listed first in {@code Features.all()} so later features find it in {@link GatewayContext#features()};
  * {@link WindowStores#forConfig} creates a private one when it is missing (tests with a feature subset).
@@ -40,6 +43,10 @@ public final class StoreFeature implements GatewayFeature {
     private final StoreConfig config;
     private final RedisConnection redis;
     private final List<FallbackWindowStore> windowStores = new CopyOnWriteArrayList<>();
+    // the gateway closes features in list order, this one first: the connection closes when the last user let go
+    private int users;
+    private boolean closeRequested;
+    private boolean connectionClosed;
 
     public StoreFeature(GatewayContext gw) {
         this.config = gw.config().store();
@@ -88,6 +95,23 @@ public final class StoreFeature implements GatewayFeature {
         windowStores.remove(store);
     }
 
+    /** A structure starts using the connection; it calls {@link #release} when closed. */
+    synchronized void retain() {
+        users++;
+    }
+
+    synchronized void release() {
+        users--;
+        closeIfUnused();
+    }
+
+    private synchronized void closeIfUnused() {
+        if (closeRequested && users <= 0 && !connectionClosed && redis != null) {
+            connectionClosed = true;
+            redis.close();
+        }
+    }
+
     /** True while connected and no shared structure is on its fallback. */
     public boolean redisUp() {
         if (redis == null || !redis.isConnected()) {
@@ -127,9 +151,8 @@ public final class StoreFeature implements GatewayFeature {
     }
 
     @Override
-    public void close() {
-        if (redis != null) {
-            redis.close();
-        }
+    public synchronized void close() {
+        closeRequested = true;
+        closeIfUnused();
     }
 }

@@ -32,11 +32,13 @@ public final class WindowStores {
         FallbackWindowStore store = new FallbackWindowStore(redis, WindowStore.inMemory(maxKeys),
                 config.redis().expectedInstances(), feature.redis()::isConnected, PROBE_EVERY);
         feature.track(store);
+        feature.retain();
+        if (registered == null) {
+            feature.close(); // a private one: its connection closes when this store does
+        }
         return store.onClose(() -> {
             feature.untrack(store);
-            if (registered == null) {
-                feature.close(); // a private connection
-            }
+            feature.release();
         });
     }
 }

@@ -83,9 +83,10 @@ class RedisRestartTest {
         redis = new RedisServerProcess();
         redis.start();
         HttpServer up = SharedWindowTest.upstream(vertx, new ConcurrentLinkedQueue<>());
-        // queue 0: a full window answers 429 at once, so each burst shows the limit in force
+        // window 30 s, max wait 1 s: once the window is full every waiter is told 429 at once, so each burst shows
+        // the limit in force (queue 0 would also refuse callers that arrive while a Redis decision is in flight)
         gateway = GatewayServer.start(vertx, SharedWindowTest.config("http://127.0.0.1:" + up.actualPort(),
-                redis.url(), LIMIT, Duration.ofSeconds(30), 0, Duration.ofSeconds(1))).await(10, TimeUnit.SECONDS);
+                redis.url(), LIMIT, Duration.ofSeconds(30), 100, Duration.ofSeconds(1))).await(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> storeHealth().get("connected").asBoolean());
 
         List<Integer> before = burst("a", 30);

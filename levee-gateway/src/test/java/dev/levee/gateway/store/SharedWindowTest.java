@@ -37,6 +37,8 @@ class SharedWindowTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final List<GatewayServer> gateways = new ArrayList<>();
+    // one Vert.x per instance, as in separate processes (on one Vert.x, servers on port 0 share one port)
+    private final List<Vertx> instances = new ArrayList<>();
     private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -44,6 +46,9 @@ class SharedWindowTest {
     void stop() throws Exception {
         for (GatewayServer g : gateways) {
             g.shutdown().await(30, TimeUnit.SECONDS);
+        }
+        for (Vertx v : instances) {
+            v.close().await(10, TimeUnit.SECONDS);
         }
         vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -77,8 +82,11 @@ class SharedWindowTest {
         LeveeConfig config = config("http://127.0.0.1:" + up.actualPort(), "redis://127.0.0.1:6379", LIMIT, WINDOW,
                 100, Duration.ofMillis(2500));
         for (int i = 0; i < 2; i++) {
-            gateways.add(GatewayServer.start(vertx, config).await(10, TimeUnit.SECONDS));
+            Vertx v = Vertx.vertx();
+            instances.add(v);
+            gateways.add(GatewayServer.start(v, config).await(10, TimeUnit.SECONDS));
         }
+        assertThat(gateways.get(0).port()).isNotEqualTo(gateways.get(1).port());
         String fixture = "shared-" + UUID.randomUUID(); // keys of earlier runs may still live in Redis
 
         // 400 concurrent clients, half through each instance, in two waves a window apart
