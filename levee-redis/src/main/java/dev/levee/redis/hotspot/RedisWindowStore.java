@@ -35,11 +35,13 @@ import static java.util.Objects.requireNonNull;
  *   <li><b>Denied answers</b> carry the time until the oldest counted call leaves the window, rounded up to the
  *       millisecond; when every counted call is still in flight no slot can free before one window from now, so
  *       the answer is one window (as the in-memory store says).</li>
- *   <li><b>Cluster.</b> Both keys of a window carry the hash tag {@code {hs:<key>}}, so one script touches one
+ *   <li><b>Cluster.</b> Both keys of a window (log and meta) carry the hash tag {@code {hs:<key>}}, so one script touches one
  *       slot and runs on Redis Cluster unchanged.</li>
  *   <li><b>Expiry.</b> Each script sets a PEXPIRE of (latest score + window - now) on both keys, so a key whose
- *       calls all left the window vanishes by itself; nothing sweeps. The call-id counter lives as long as the
- *       log, and {@code callEnded} raises it past the id it re-adds, so ids never repeat inside one log.</li>
+ *       calls all left the window vanishes by itself; nothing sweeps. A meta hash {@code {hs:<key>}:meta} beside
+ *       the log holds the call-id counter and the window (the SPI's {@code callEnded} carries no window); it
+ *       expires with the log, and {@code callEnded} raises the counter past an id it re-adds, so ids never repeat
+ *       inside one log.</li>
  *   <li><b>Scripts by SHA</b> ({@link LuaScript}): loaded once (SCRIPT LOAD) and run by EVALSHA; a NOSCRIPT
  *       answer (Redis restarted or SCRIPT FLUSH) loads them again and retries once.</li>
  * </ul>
