@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,7 +32,8 @@ import static java.util.Objects.requireNonNull;
  *       reconnect, so callers (the fallback window store) decide locally without waiting.</li>
  *   <li>A command timeout: a Redis that accepts the connection but does not answer fails commands after
  *       {@code commandTimeout} instead of leaving futures pending.</li>
- *   <li>A first connect that fails is retried in the background every second (Lettuce's auto-reconnect only
+ *   <li>{@link #connect} waits a bounded time for the first connection, so a reachable Redis serves the first
+ *       request. A first connect that fails is retried in the background every second (Lettuce's auto-reconnect only
  *       covers connections that were once up), so a gateway starts even while Redis is down and picks Redis up
  *       when it appears; until then {@link #async()} fails fast.</li>
  * </ul>
@@ -52,8 +56,9 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code url} ({@code redis://host:port[/db]}); never fails for an unreachable Redis (it keeps
-     * trying in the background).
+     * Connects to {@code url} ({@code redis://host:port[/db]}), waiting up to four command timeouts for the first
+     * connection (call it at start-up, not on an event loop); never fails for an unreachable Redis (it keeps trying
+     * in the background).
      */
     public static RedisConnection connect(String url, Duration commandTimeout) {
         requireNonNull(url, "url");
@@ -71,15 +76,22 @@ public final class RedisConnection implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(4)).build())
                 .build());
         RedisConnection c = new RedisConnection(client, uri, uri.getHost() + ":" + uri.getPort());
-        c.tryConnect();
+        try {
+            // a reachable Redis is used from the first decision; an unreachable one does not hold the start up
+            c.tryConnect().get(commandTimeout.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // retried in the background
+        }
         return c;
     }
 
-    private void tryConnect() {
+    private CompletableFuture<?> tryConnect() {
         if (closed || connection != null || !connecting.compareAndSet(false, true)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        client.connectAsync(StringCodec.UTF8, uri)
+        return client.connectAsync(StringCodec.UTF8, uri)
                 .toCompletableFuture().whenComplete((conn, err) -> {
                     connecting.set(false);
                     if (err == null) {
@@ -93,7 +105,9 @@ public final class RedisConnection implements AutoCloseable {
                         log.warn("Redis at {} unreachable ({}); retrying every {} ms", redacted, err.getMessage(),
                                 RETRY_CONNECT_MILLIS);
                         client.getResources().eventExecutorGroup()
-                                .schedule(this::tryConnect, RETRY_CONNECT_MILLIS, TimeUnit.MILLISECONDS);
+                                .schedule(() -> {
+                                    tryConnect();
+                                }, RETRY_CONNECT_MILLIS, TimeUnit.MILLISECONDS);
                     }
                 });
     }

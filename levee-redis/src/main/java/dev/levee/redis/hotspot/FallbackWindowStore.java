@@ -33,10 +33,15 @@ import static java.util.Objects.requireNonNull;
  *       local. The first shared decision that succeeds switches back.</li>
  *   <li><b>Where a grant lives.</b> A local grant is marked with call id {@link #LOCAL_CALL}, so its end or refund
  *       goes to the store that counted it, even after the switch back.</li>
- *   <li><b>Known gap at the switch.</b> The shared window does not learn the calls granted locally during the
- *       outage; for one window after recovery the upstream can see up to {@code limit} (shared) plus the local
- *       grants of the last window (at most about {@code limit} again across instances). The reverse switch is
- *       conservative: local windows start empty, at {@code limit / expectedInstances}.</li>
+ *   <li><b>Shadow counts.</b> Every shared grant is also counted in the local window (without a limit) and ended
+ *       there when it ends, so a fallback starts from this instance's own calls of the last window: an instance
+ *       that already made {@code limit / expectedInstances} calls gets no more locally. With the load spread
+ *       evenly the instances together stay within the limit across the switch; in the worst case (one instance
+ *       made every shared call) the window holds at most {@code limit} plus {@code limit / expectedInstances}
+ *       per other instance.</li>
+ *   <li><b>Known gap on the way back.</b> Redis does not learn the calls granted locally during the outage, so
+ *       for one window after recovery the upstream can see up to {@code limit} (shared) plus the local grants of
+ *       the last window.</li>
  * </ul>
  */
 public final class FallbackWindowStore implements WindowStore {
@@ -101,6 +106,9 @@ public final class FallbackWindowStore implements WindowStore {
                     sharedUp = true;
                     log.info("shared hot-spot windows reachable again; local fallback ended");
                 }
+                if (d.allowed()) {
+                    shadow(key, window, nowNanos);
+                }
                 return CompletableFuture.completedFuture(d);
             }
             sharedFailed(e, nowNanos);
@@ -132,6 +140,11 @@ public final class FallbackWindowStore implements WindowStore {
         }
     }
 
+    /** Counts a shared grant in the local window too (no limit), so a fallback starts from this instance's calls. */
+    private void shadow(String key, Duration window, long nowNanos) {
+        local.tryAcquire(key, Integer.MAX_VALUE, window, nowNanos);
+    }
+
     private CompletionStage<WindowDecision> local(String key, int limit, Duration window, long nowNanos) {
         fallbackDecisions.increment();
         return local.tryAcquire(key, localLimit(limit), window, nowNanos).thenApply(d -> d.allowed()
@@ -140,12 +153,18 @@ public final class FallbackWindowStore implements WindowStore {
 
     @Override
     public void callEnded(String key, WindowDecision grant, long nowNanos) {
-        (grant.callId() == LOCAL_CALL ? local : shared).callEnded(key, grant, nowNanos);
+        if (grant.callId() != LOCAL_CALL) {
+            shared.callEnded(key, grant, nowNanos);
+        }
+        local.callEnded(key, grant, nowNanos); // the local grant, or the shadow of the shared one
     }
 
     @Override
     public void refund(String key, WindowDecision grant, long nowNanos) {
-        (grant.callId() == LOCAL_CALL ? local : shared).refund(key, grant, nowNanos);
+        if (grant.callId() != LOCAL_CALL) {
+            shared.refund(key, grant, nowNanos);
+        }
+        local.refund(key, grant, nowNanos);
     }
 
     @Override

@@ -60,7 +60,8 @@ class FallbackWindowStoreTest {
             down.add(acquire(s, "k", 10, 1));
         }
         assertThat(s.sharedUp()).isFalse();
-        assertThat(down).filteredOn(WindowDecision::allowed).hasSize(3) // 10 / 3
+        // 10 / 3 = 3 locally, of which this instance already used one through the shared store (its shadow)
+        assertThat(down).filteredOn(WindowDecision::allowed).hasSize(2)
                 .allMatch(d -> d.callId() == FallbackWindowStore.LOCAL_CALL);
         assertThat(shared.calls.get()).as("one failed try, then local until the probe time").isEqualTo(2);
         assertThat(s.fallbackDecisions()).isEqualTo(6);
@@ -73,6 +74,23 @@ class FallbackWindowStoreTest {
         assertThat(acquire(s, "k", 10, 2).callId()).as("before the probe time: local").isNotEqualTo(7);
         assertThat(acquire(s, "k", 10, 1 + 500_000_000L).callId()).as("the probe succeeds").isEqualTo(7);
         assertThat(s.sharedUp()).isTrue();
+    }
+
+    @Test
+    void sharedGrantsCountAgainstTheFallbackUntilTheyLeaveTheWindow() {
+        Switchable shared = new Switchable();
+        FallbackWindowStore s = new FallbackWindowStore(shared, WindowStore.inMemory(100), 2, () -> true,
+                Duration.ofMillis(500));
+        List<WindowDecision> grants = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            grants.add(acquire(s, "k", 10, 0));
+        }
+        grants.forEach(g -> s.callEnded("k", g, 1));
+        assertThat(shared.ended).hasSize(5);
+        shared.failing.set(true);
+        assertThat(acquire(s, "k", 10, 2).allowed()).as("5 of 10 / 2 already used by this instance").isFalse();
+        long later = 1 + W.toNanos();
+        assertThat(acquire(s, "k", 10, later).allowed()).as("one window after they ended").isTrue();
     }
 
     @Test
