@@ -150,5 +150,19 @@ class SharedEventQueueTest {
         JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
                 + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(health.at("/components/store/status").asText()).isEqualTo("UP");
+
+        // Redis goes away: events are refused with 503 (never accepted and lost, never a 500), health answers
+        redis.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + a.port() + "/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body()).at("/components/store/status").asText().equals("DEGRADED"));
+        HttpResponse<String> refused = post(a, "{\"type\":\"critical-alarm\"}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(queue(b).get("depth").asInt()).isZero();
+
+        redis.start(); // empty again (no persistence); Lettuce reconnects by itself
+        await().atMost(Duration.ofSeconds(20)).until(() -> post(b, "{\"type\":\"critical-alarm\"}").statusCode() == 202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 27);
     }
 }

@@ -51,7 +51,7 @@ import static java.util.Objects.requireNonNull;
  *   <li><b>Retry.</b> The entry is XACKed + XDELed and kept in the delayed set until due; promotion XADDs it again
  *       at the tail of its stream (aging restarts, as in memory).</li>
  *   <li><b>Redis unreachable.</b> Operations never throw into the pipeline: enqueue answers false (the caller sees
- *       a rejection), claim answers null, and an ack/retry/dead-letter that fails leaves the entry pending, so
+ *       a rejection), claim answers null, counts answers the last counts read, and an ack/retry/dead-letter that fails leaves the entry pending, so
  *       XAUTOCLAIM delivers it again later (at-least-once).</li>
  * </ul>
  */
@@ -259,6 +259,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
     private final long timeoutMillis;
     private final Map<Delivery, Location> active = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile int depth;
+    private volatile QueueCounts lastCounts = new QueueCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     private volatile long nextReclaimAt = Long.MIN_VALUE;
     private volatile Runnable readyListener = () -> {};
     private volatile Scheduler.Cancellable poll;
@@ -482,10 +483,20 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         return capacity;
     }
 
+    /**
+     * One atomic read of every count (a Redis round trip). While Redis is unreachable: the last counts read, so
+     * health and metrics keep answering (the store's health says DEGRADED then).
+     */
     @Override
     public QueueCounts counts() {
-        List<Long> c = countsNow(false);
-        return toCounts(c);
+        try {
+            QueueCounts c = toCounts(countsNow(false));
+            lastCounts = c;
+            return c;
+        } catch (RuntimeException e) {
+            log.debug("event queue counts not read from Redis; reporting the last ones", e);
+            return lastCounts;
+        }
     }
 
     private static QueueCounts toCounts(List<Long> c) {
@@ -521,6 +532,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
                 return;
             }
             depth = (int) (c.get(0) + c.get(1) + c.get(2));
+            lastCounts = toCounts(c);
             boolean stalledMayWait = c.get(1) > 0 && ticker.read() >= nextReclaimAt;
             if (c.get(0) > 0 || c.get(10) > 0 || stalledMayWait) {
                 readyListener.run();
