@@ -1,6 +1,5 @@
 package dev.levee.bench;
 
-import dev.levee.core.hotspot.WindowDecision;
 import dev.levee.redis.RedisConnection;
 import dev.levee.redis.hotspot.RedisWindowStore;
 import io.github.bucket4j.BucketConfiguration;
@@ -44,6 +43,9 @@ public final class RedisWindowBenchMain {
     interface Contender extends AutoCloseable {
         /** One decision; the stage completes when Redis answered. */
         CompletableFuture<Boolean> decide();
+
+        @Override
+        void close();
     }
 
     public static void main(String[] args) throws Exception {
