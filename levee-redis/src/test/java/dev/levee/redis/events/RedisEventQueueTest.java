@@ -162,9 +162,61 @@ class RedisEventQueueTest {
     }
 
     @Test
+    void concurrentConsumersClaimEachEventExactlyOnce() throws Exception {
+        int events = 300;
+        List<RedisEventQueue> consumers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            consumers.add(queue("c" + i, 1_000, Duration.ofSeconds(60), 10));
+        }
+        for (int i = 0; i < events; i++) {
+            assertThat(consumers.get(i % 4).enqueue(event("e" + i, 1 + i % 10))).isTrue();
+        }
+        java.util.Map<String, Integer> claimed = new java.util.concurrent.ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        CountDownLatch done = new CountDownLatch(12);
+        for (int t = 0; t < 12; t++) {
+            RedisEventQueue q = consumers.get(t % 4);
+            pool.execute(() -> {
+                try {
+                    Delivery d;
+                    while ((d = q.claim()) != null) {
+                        claimed.merge(d.event().id(), 1, Integer::sum);
+                        if (d.event().priority() % 3 == 0 && d.attempt() == 1) {
+                            q.retryLater(d, Duration.ofMillis(1), "again");
+                        } else {
+                            q.ack(d);
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+        // retried events come back after their delay: drain them too
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Delivery d;
+            while ((d = consumers.get(0).claim()) != null) {
+                claimed.merge(d.event().id(), 1, Integer::sum);
+                consumers.get(0).ack(d);
+            }
+            return consumers.get(0).counts().depth() == 0;
+        });
+        pool.shutdown();
+        QueueCounts c = consumers.get(0).counts();
+        assertThat(c.completed()).isEqualTo(events);
+        assertThat(claimed).hasSize(events);
+        long retried = java.util.stream.IntStream.range(0, events).filter(i -> (1 + i % 10) % 3 == 0).count();
+        assertThat(c.failed()).isEqualTo(retried);
+        assertThat(claimed.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(events + (int) retried);
+        claimed.forEach((id, n) -> assertThat(n).as(id).isLessThanOrEqualTo(2));
+        assertInvariant(c);
+    }
+
+    @Test
     void aDeliveryWhoseWorkerDiedIsDeliveredAgainWithItsCount() {
-        RedisEventQueue dying = queue("worker-dies", 100, Duration.ofMillis(300), 10);
-        RedisEventQueue survivor = queue("worker-lives", 100, Duration.ofMillis(300), 10);
+        RedisEventQueue dying = queue("worker-dies", 100, Duration.ofSeconds(2), 10);
+        RedisEventQueue survivor = queue("worker-lives", 100, Duration.ofSeconds(2), 10);
         dying.enqueue(event("x", 5));
         Delivery first = dying.claim();
         assertThat(first.attempt()).isEqualTo(1);
