@@ -59,7 +59,7 @@ class SharedWindowTest {
                 server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }
                 upstream: { url: "%s" }
                 events: { enabled: false }
-                store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: 300ms } }
+                store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: 2s } }
                 routes:
                   - path: /odds
                     public: false
