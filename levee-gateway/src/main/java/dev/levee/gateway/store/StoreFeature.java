@@ -26,8 +26,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * error, reconnect by itself):
  * <ul>
  *   <li><b>hot-spot windows</b>: decided by a local in-memory window at {@code max(1, limit /
- *       store.redis.expected-instances)} per instance ({@link FallbackWindowStore}); back to Redis with the first
- *       decision that succeeds after the reconnect (one probe per 500 ms while the connection is up but failing).</li>
+ *       store.redis.expected-instances)} per instance ({@link FallbackWindowStore}), counting this instance's
+ *       recent Redis grants; back to Redis with the first decision that succeeds after the reconnect (one probe
+ *       per 500 ms while the connection is up but failing), keeping to the local share as well for one window
+ *       after the switch (Redis does not know the calls granted locally meanwhile).</li>
  *   <li><b>event queue</b> (Redis Streams, {@link EventQueues}): an event that cannot be written is refused with
  *       503 and Retry-After (never accepted and then lost); workers pause until Redis answers; an ack that could
  *       not be written means the event is delivered again later (at-least-once).</li>

@@ -39,9 +39,11 @@ import static java.util.Objects.requireNonNull;
  *       evenly the instances together stay within the limit across the switch; in the worst case (one instance
  *       made every shared call) the window holds at most {@code limit} plus {@code limit / expectedInstances}
  *       per other instance.</li>
- *   <li><b>Known gap on the way back.</b> Redis does not learn the calls granted locally during the outage, so
- *       for one window after recovery the upstream can see up to {@code limit} (shared) plus the local grants of
- *       the last window.</li>
+ *   <li><b>The way back.</b> Redis does not learn the calls granted locally during the outage. So for one window
+ *       after the switch back, a shared grant must also fit this instance's local share (which counts its local
+ *       grants and the shadows of its shared ones); one that does not is refunded to Redis and denied. With every
+ *       instance doing so, the window across the switch holds at most the sum of the local shares, i.e. the
+ *       limit.</li>
  * </ul>
  */
 public final class FallbackWindowStore implements WindowStore {
@@ -49,6 +51,7 @@ public final class FallbackWindowStore implements WindowStore {
 
     /** Call id of a grant made by the local store. */
     public static final long LOCAL_CALL = -1;
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final WindowStore shared;
     private final WindowStore local;
@@ -58,6 +61,7 @@ public final class FallbackWindowStore implements WindowStore {
     private final AtomicLong nextProbeAt = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder fallbackDecisions = new LongAdder();
     private volatile boolean sharedUp = true;
+    private volatile long recoveredAt = NEVER;
     private volatile Runnable onClose = () -> {};
 
     /**
@@ -104,12 +108,25 @@ public final class FallbackWindowStore implements WindowStore {
             if (e == null) {
                 if (!sharedUp) {
                     sharedUp = true;
+                    recoveredAt = nowNanos;
                     log.info("shared hot-spot windows reachable again; local fallback ended");
                 }
-                if (d.allowed()) {
-                    shadow(key, window, nowNanos);
+                if (!d.allowed()) {
+                    return CompletableFuture.completedFuture(d);
                 }
-                return CompletableFuture.completedFuture(d);
+                if (!recovering(nowNanos, window)) {
+                    shadow(key, window, nowNanos);
+                    return CompletableFuture.completedFuture(d);
+                }
+                // first window after an outage: Redis does not know the local grants, so this instance also
+                // keeps to its local share (which counts them); a grant over it is given back to Redis
+                return local.tryAcquire(key, localLimit(limit), window, nowNanos).thenApply(l -> {
+                    if (l.allowed()) {
+                        return d;
+                    }
+                    shared.refund(key, d, nowNanos);
+                    return new WindowDecision(false, l.count(), l.retryAfterNanos(), 0);
+                });
             }
             sharedFailed(e, nowNanos);
             return local(key, limit, window, nowNanos);
@@ -138,6 +155,11 @@ public final class FallbackWindowStore implements WindowStore {
             log.warn("shared hot-spot window decision failed ({}); deciding locally at limit / {}", e.toString(),
                     expectedInstances);
         }
+    }
+
+    private boolean recovering(long now, Duration window) {
+        long r = recoveredAt;
+        return r != NEVER && now - r < window.toNanos();
     }
 
     /** Counts a shared grant in the local window too (no limit), so a fallback starts from this instance's calls. */

@@ -24,6 +24,13 @@ class FallbackWindowStoreTest {
         final AtomicInteger calls = new AtomicInteger();
         final WindowStore inner = WindowStore.inMemory(100);
         final List<Long> ended = new ArrayList<>();
+        final List<Long> refunded = new ArrayList<>();
+
+        @Override
+        public void refund(String key, WindowDecision grant, long nowNanos) {
+            refunded.add(grant.callId());
+            inner.refund(key, grant, nowNanos);
+        }
 
         @Override
         public CompletionStage<WindowDecision> tryAcquire(String key, int limit, Duration window, long nowNanos) {
@@ -72,7 +79,7 @@ class FallbackWindowStoreTest {
 
         shared.failing.set(false);
         assertThat(acquire(s, "k", 10, 2).callId()).as("before the probe time: local").isNotEqualTo(7);
-        assertThat(acquire(s, "k", 10, 1 + 500_000_000L).callId()).as("the probe succeeds").isEqualTo(7);
+        assertThat(acquire(s, "fresh", 10, 1 + 500_000_000L).callId()).as("the probe succeeds").isEqualTo(7);
         assertThat(s.sharedUp()).isTrue();
     }
 
@@ -91,6 +98,32 @@ class FallbackWindowStoreTest {
         assertThat(acquire(s, "k", 10, 2).allowed()).as("5 of 10 / 2 already used by this instance").isFalse();
         long later = 1 + W.toNanos();
         assertThat(acquire(s, "k", 10, later).allowed()).as("one window after they ended").isTrue();
+    }
+
+    @Test
+    void forOneWindowAfterRecoveryEachInstanceAlsoKeepsToItsLocalShare() {
+        Switchable shared = new Switchable();
+        FallbackWindowStore s = new FallbackWindowStore(shared, WindowStore.inMemory(100), 2, () -> true,
+                Duration.ofMillis(500));
+        for (int i = 0; i < 3; i++) {
+            assertThat(acquire(s, "k", 10, 0).callId()).isEqualTo(7);
+        }
+        shared.failing.set(true);
+        List<WindowDecision> local = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            local.add(acquire(s, "k", 10, 1));
+        }
+        assertThat(local).filteredOn(WindowDecision::allowed).hasSize(2); // 10 / 2 - 3 shared
+
+        shared.failing.set(false);
+        long back = 1 + 500_000_000L;
+        WindowDecision afterRecovery = acquire(s, "k", 10, back);
+        assertThat(afterRecovery.allowed()).as("Redis would allow; the local share (5) is used up").isFalse();
+        assertThat(s.sharedUp()).isTrue();
+        assertThat(shared.refunded).containsExactly(7L);
+        assertThat(acquire(s, "other", 10, back).allowed()).as("another key has its share").isTrue();
+        // one window after the switch back, Redis alone decides again
+        assertThat(acquire(s, "k", 10, back + W.toNanos()).allowed()).isTrue();
     }
 
     @Test
