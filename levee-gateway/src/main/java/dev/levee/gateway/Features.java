@@ -4,6 +4,7 @@ import dev.levee.gateway.admission.AdmissionFeature;
 import dev.levee.gateway.events.EventsFeature;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.readpath.ReadPathFeature;
+import dev.levee.gateway.store.StoreFeature;
 
 import java.util.List;
 import java.util.function.Function;
@@ -17,7 +18,8 @@ public final class Features {
 
     public static List<Function<GatewayContext, GatewayFeature>> all() {
         return List.of(
-                AdmissionFeature::new,  // first: its guard (authenticate, classify, admit) covers everything after it
+                StoreFeature::new,      // first built: the shared store (memory or Redis) the others take windows and queues from
+                AdmissionFeature::new,  // first guard: authenticate, classify, admit; covers everything after it
                 EventsFeature::new,     // POST /api/v1/events, admitted like any request
                 ReadPathFeature::new,   // cached/coalesced GETs on configured routes; the rest falls to the proxy
                 HotSpotFeature::new     // after the read path: decorates its upstream fetch, guards what it passes on

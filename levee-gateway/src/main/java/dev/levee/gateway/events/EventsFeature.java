@@ -22,6 +22,7 @@ import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
+import dev.levee.gateway.store.EventQueues;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -50,9 +51,9 @@ import java.util.Map;
  * {@code events.drain-grace}; events still queued after that are lost with the process (the queue is in memory;
  * the Redis Streams queue makes them durable). Their number is logged.
  *
- * <p>The queue is the in-memory one. A durable queue whose calls block ({@code EventQueue.blocking()}) plugs in
- * through {@code EventPipeline.Builder.queue(..).queueExecutor(..)}; ingestion must then call
- * {@code submit} off the event loop ({@code vertx.executeBlocking}), which {@code pipeline.blocking()} signals.
+ * <p>The queue is the in-memory one, or with {@code store.type: redis} the Redis Streams queue shared by every
+ * instance ({@link EventQueues}): its calls block, so they run on a queue executor and ingestion calls
+ * {@code submit} off the event loop ({@code vertx.executeBlocking}) when {@code pipeline.blocking()}.
  */
 public final class EventsFeature implements GatewayFeature {
     public static final String EVENTS_PATH = "/api/v1/events";
@@ -73,22 +74,31 @@ public final class EventsFeature implements GatewayFeature {
     private final String adminToken;
     private final EventPipeline pipeline;
     private final HttpEventSink sink;
+    private final EventQueues.Shared sharedQueue; // null: the in-memory queue
+    private final io.vertx.core.Vertx vertx;
     @SuppressWarnings({"unused", "FieldCanBeLocal"}) // Micrometer holds meter sources weakly
     private final EventsMetrics metrics;
 
     public EventsFeature(GatewayContext ctx) {
         this.config = ctx.config().events();
         this.adminToken = ctx.config().admin().token();
+        this.vertx = ctx.vertx();
         if (!config.enabled()) {
             pipeline = null;
             sink = null;
+            sharedQueue = null;
             metrics = null;
             return;
         }
         this.sink = new HttpEventSink(ctx.vertx(), config);
         Thresholds thresholds = new Thresholds(config.warningThreshold(), config.criticalThreshold(),
                 config.recoveryThreshold(), config.effectiveCapacity(), config.stablePeriod());
-        this.pipeline = EventPipeline.builder(sink)
+        this.sharedQueue = EventQueues.forConfig(ctx, config); // store.type redis: Redis Streams, shared
+        EventPipeline.Builder builder = EventPipeline.builder(sink);
+        if (sharedQueue != null) {
+            builder.queue(sharedQueue.queue()).queueExecutor(sharedQueue.executor());
+        }
+        this.pipeline = builder
                 .thresholds(thresholds)
                 .priorities(config.priorities())
                 .defaultPriority(config.defaultPriority())
@@ -159,25 +169,36 @@ public final class EventsFeature implements GatewayFeature {
                 JsonResponses.sendError(ctx, HttpError.badRequest("Malformed JSON"));
                 return;
             }
-            try {
-                if (root == null || root.isMissingNode()) {
-                    throw HttpError.badRequest("Empty body").with("expected", "an event object or a JSON array");
-                }
-                if (root.isArray()) {
-                    sendBatchResult(ctx, submitAll(parseBatch(root)));
-                } else {
-                    Incoming one = parse(root, -1);
-                    Admission a = pipeline.submit(one.type(), one.payload());
-                    if (a.accepted()) {
-                        JsonResponses.send(ctx, 202, Map.of("accepted", 1, "ids", List.of(a.id())));
-                    } else {
-                        JsonResponses.sendError(ctx, overloaded(a));
-                    }
-                }
-            } catch (HttpError e) {
-                JsonResponses.sendError(ctx, e);
+            if (pipeline.blocking()) { // a Redis queue: submit makes a round trip, so not on the event loop
+                vertx.executeBlocking(() -> {
+                    accept(ctx, root);
+                    return null;
+                }, false).onFailure(e -> JsonResponses.sendError(ctx, e));
+            } else {
+                accept(ctx, root);
             }
         });
+    }
+
+    private void accept(RoutingContext ctx, JsonNode root) {
+        try {
+            if (root == null || root.isMissingNode()) {
+                throw HttpError.badRequest("Empty body").with("expected", "an event object or a JSON array");
+            }
+            if (root.isArray()) {
+                sendBatchResult(ctx, submitAll(parseBatch(root)));
+            } else {
+                Incoming one = parse(root, -1);
+                Admission a = pipeline.submit(one.type(), one.payload());
+                if (a.accepted()) {
+                    JsonResponses.send(ctx, 202, Map.of("accepted", 1, "ids", List.of(a.id())));
+                } else {
+                    JsonResponses.sendError(ctx, overloaded(a));
+                }
+            }
+        } catch (HttpError e) {
+            JsonResponses.sendError(ctx, e);
+        }
     }
 
     private List<Incoming> parseBatch(JsonNode array) {
@@ -523,6 +544,13 @@ public final class EventsFeature implements GatewayFeature {
         if (pipeline != null) {
             pipeline.close();
             sink.close();
+        }
+        if (sharedQueue != null) {
+            try {
+                sharedQueue.closer().close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
+import dev.levee.gateway.store.WindowStores;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamResponse;
 import io.vertx.core.Context;
@@ -104,8 +105,7 @@ public final class HotSpotFeature implements GatewayFeature {
         this.gw = gw;
         this.config = gw.config().hotSpots();
         this.port = gw.config().server().port();
-        // windows are in memory; the scale-out issue plugs its Redis WindowStore in here for store.type redis
-        this.store = WindowStore.inMemory(config.maxKeys());
+        this.store = WindowStores.forConfig(gw, config.maxKeys()); // memory, or Redis with a local fallback
         this.metrics = new HotSpotMetrics(gw.registry(), config.metricsTopK());
         for (RouteConfig r : gw.config().routes()) {
             RouteConfig.HotSpot h = r.hotSpot();

@@ -1,0 +1,66 @@
+package dev.levee.gateway.store;
+
+import dev.levee.core.events.EventQueue;
+import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.config.EventsConfig;
+import dev.levee.gateway.config.StoreConfig;
+import dev.levee.redis.events.RedisEventQueue;
+import io.vertx.core.WorkerExecutor;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * The event queue for {@code store.type}: null for {@code memory} (the pipeline's own in-memory queue), a
+ * {@link RedisEventQueue} shared by every instance for {@code redis}.
+ *
+ * <p>Policy while Redis is unreachable: an event that cannot be written to Redis is refused (503 "Queue
+ * overloaded" with Retry-After), never accepted and lost; workers stop claiming until Redis answers, and a
+ * delivery whose ack could not be written is delivered again later (at-least-once).
+ */
+public final class EventQueues {
+    /** A delivery pending this long (its instance died mid-delivery) is claimed by another instance. */
+    static final Duration MIN_STALL = Duration.ofSeconds(30);
+
+    private EventQueues() {}
+
+    /** The queue and the executor its blocking operations run on. */
+    public record Shared(EventQueue queue, Executor executor, AutoCloseable closer) {}
+
+    /** Null with {@code store.type: memory}. */
+    public static Shared forConfig(GatewayContext gw, EventsConfig events) {
+        StoreConfig config = gw.config().store();
+        if (config.type() == StoreConfig.Type.memory) {
+            return null;
+        }
+        StoreFeature registered = StoreFeature.registered(gw);
+        StoreFeature feature = registered != null ? registered : new StoreFeature(gw);
+        Duration stall = events.deliveryTimeout().multipliedBy(3);
+        RedisEventQueue queue = RedisEventQueue.builder(feature.redis(), "events")
+                .capacity(events.effectiveCapacity())
+                .agingStep(events.agingStep())
+                .deadLetterCapacity(events.deadLetterCapacity())
+                .stallTimeout(stall.compareTo(MIN_STALL) > 0 ? stall : MIN_STALL)
+                .operationTimeout(config.redis().commandTimeout().multipliedBy(2))
+                .consumer("levee-" + UUID.randomUUID())
+                .time(gw.ticker(), gw.scheduler())
+                .build();
+        // blocking queue calls (one Redis round trip each) run on a worker pool sized like the delivery workers
+        WorkerExecutor pool = gw.vertx().createSharedWorkerExecutor("levee-events-queue",
+                Math.max(2, events.workers()));
+        Executor executor = task -> pool.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false);
+        feature.retain();
+        if (registered == null) {
+            feature.close(); // a private one: its connection closes when this queue does
+        }
+        return new Shared(queue, executor, () -> {
+            queue.close();
+            pool.close();
+            feature.release();
+        });
+    }
+}

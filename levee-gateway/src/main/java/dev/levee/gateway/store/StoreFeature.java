@@ -1,0 +1,160 @@
+package dev.levee.gateway.store;
+
+import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.config.StoreConfig;
+import dev.levee.gateway.ops.HealthReport;
+import dev.levee.gateway.ops.HealthStatus;
+import dev.levee.redis.RedisConnection;
+import dev.levee.redis.hotspot.FallbackWindowStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Where shared state lives ({@code store:}): in memory (one instance, the default) or in Redis (several instances
+ * share the hot-spot windows). Owns the one Redis connection of the process and reports it: the {@code store}
+ * section of {@code /health} (DEGRADED while any shared structure runs on its local fallback) and the metrics
+ * {@code levee_store_redis_up} (1 while connected and deciding in Redis) and
+ * {@code levee_store_fallback_decisions_total}.
+ *
+ * <p>Policy per feature while Redis is unreachable (never allow everything, never fail a request for a store
+ * error, reconnect by itself):
+ * <ul>
+ *   <li><b>hot-spot windows</b>: decided by a local in-memory window at {@code max(1, limit /
+ *       store.redis.expected-instances)} per instance ({@link FallbackWindowStore}), counting this instance's
+ *       recent Redis grants; back to Redis with the first decision that succeeds after the reconnect (one probe
+ *       per 500 ms while the connection is up but failing), keeping to the local share as well for one window
+ *       after the switch (Redis does not know the calls granted locally meanwhile).</li>
+ *   <li><b>event queue</b> (Redis Streams, {@link EventQueues}): an event that cannot be written is refused with
+ *       503 and Retry-After (never accepted and then lost); workers pause until Redis answers; an ack that could
+ *       not be written means the event is delivered again later (at-least-once).</li>
+ * </ul>
+ * The shared cache tier and cross-instance coalescing are not wired yet (they stay per instance with
+ * {@code type: redis}).
+ *
+ * <p>Listed first in {@code Features.all()} so later features find it in {@link GatewayContext#features()};
+ * {@link WindowStores#forConfig} creates a private one when it is missing (tests with a feature subset).
+ */
+public final class StoreFeature implements GatewayFeature {
+
+    private final StoreConfig config;
+    private final RedisConnection redis;
+    private final List<FallbackWindowStore> windowStores = new CopyOnWriteArrayList<>();
+    // the gateway closes features in list order, this one first: the connection closes when the last user let go
+    private int users;
+    private boolean closeRequested;
+    private boolean connectionClosed;
+
+    public StoreFeature(GatewayContext gw) {
+        this.config = gw.config().store();
+        if (config.type() == StoreConfig.Type.redis) {
+            redis = RedisConnection.connect(config.redis().url(), config.redis().commandTimeout());
+            Gauge.builder("levee.store.redis.up", this, s -> s.redisUp() ? 1 : 0)
+                    .description("1 while Redis is connected and shared decisions are made there, else 0")
+                    .register(gw.registry());
+            FunctionCounter.builder("levee.store.fallback.decisions", this, StoreFeature::fallbackDecisions)
+                    .description("Decisions made by a local fallback because Redis was unreachable")
+                    .register(gw.registry());
+        } else {
+            redis = null;
+        }
+    }
+
+    /** The registered store feature of {@code gw}, or null. */
+    static StoreFeature registered(GatewayContext gw) {
+        for (GatewayFeature f : gw.features()) {
+            if (f instanceof StoreFeature s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return "store";
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    /** The shared connection (null with {@code type: memory}). */
+    public RedisConnection redis() {
+        return redis;
+    }
+
+    void track(FallbackWindowStore store) {
+        windowStores.add(store);
+    }
+
+    void untrack(FallbackWindowStore store) {
+        windowStores.remove(store);
+    }
+
+    /** A structure starts using the connection; it calls {@link #release} when closed. */
+    synchronized void retain() {
+        users++;
+    }
+
+    synchronized void release() {
+        users--;
+        closeIfUnused();
+    }
+
+    private synchronized void closeIfUnused() {
+        if (closeRequested && users <= 0 && !connectionClosed && redis != null) {
+            connectionClosed = true;
+            redis.close();
+        }
+    }
+
+    /** True while connected and no shared structure is on its fallback. */
+    public boolean redisUp() {
+        if (redis == null || !redis.isConnected()) {
+            return false;
+        }
+        for (FallbackWindowStore s : windowStores) {
+            if (!s.sharedUp()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public long fallbackDecisions() {
+        long n = 0;
+        for (FallbackWindowStore s : windowStores) {
+            n += s.fallbackDecisions();
+        }
+        return n;
+    }
+
+    @Override
+    public HealthReport health() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("type", config.type().name());
+        if (redis == null) {
+            return HealthReport.up(d);
+        }
+        boolean up = redisUp();
+        d.put("redis", redis.address());
+        d.put("connected", redis.isConnected());
+        d.put("expected_instances", config.redis().expectedInstances());
+        d.put("fallback_decisions", fallbackDecisions());
+        d.put("hot_spot_windows", up ? "redis" : "local fallback (limit / " + config.redis().expectedInstances()
+                + ")");
+        return new HealthReport(up ? HealthStatus.UP : HealthStatus.DEGRADED, d);
+    }
+
+    @Override
+    public synchronized void close() {
+        closeRequested = true;
+        closeIfUnused();
+    }
+}

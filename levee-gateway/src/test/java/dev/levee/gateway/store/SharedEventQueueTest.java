@@ -1,0 +1,168 @@
+package dev.levee.gateway.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.levee.gateway.GatewayServer;
+import dev.levee.gateway.config.ConfigLoader;
+import dev.levee.gateway.config.LeveeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two gateway instances with {@code store.type: redis} (a redis-server of the test's own, so the queue starts
+ * empty) share one Redis Streams event queue: the depth and the thresholds are the shared ones, and every accepted
+ * event is delivered once, by either instance.
+ */
+class SharedEventQueueTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<GatewayServer> gateways = new ArrayList<>();
+    // one Vert.x per instance, as in separate processes (on one Vert.x, servers on port 0 share one port)
+    private final List<Vertx> instances = new ArrayList<>();
+    private RedisServerProcess redis;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (GatewayServer g : gateways) {
+            g.shutdown().await(30, TimeUnit.SECONDS);
+        }
+        for (Vertx v : instances) {
+            v.close().await(10, TimeUnit.SECONDS);
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private HttpResponse<String> post(GatewayServer g, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/api/v1/events"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode queue(GatewayServer g) throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port()
+                + "/api/v1/metrics/queue")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static String batch(String type, int n) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"payload\":{\"n\":")
+                    .append(i).append("}}");
+        }
+        return sb.append(']').toString();
+    }
+
+    @Test
+    void instancesShareDepthThresholdsAndDeliveries() throws Exception {
+        redis = new RedisServerProcess();
+        redis.start();
+        AtomicBoolean sinkUp = new AtomicBoolean(false);
+        Map<String, Integer> delivered = new ConcurrentHashMap<>();
+        Router r = Router.router(vertx);
+        r.post("/ingest").handler(ctx -> ctx.request().body().onSuccess(body -> { // read it: keep-alive stays clean
+            if (!sinkUp.get()) {
+                ctx.response().setStatusCode(503).end();
+                return;
+            }
+            delivered.merge(ctx.request().getHeader("X-Levee-Event-Id"), 1, Integer::sum);
+            ctx.response().setStatusCode(200).end();
+        }));
+        HttpServer sink = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1")
+                .await(10, TimeUnit.SECONDS);
+        LeveeConfig config = ConfigLoader.load("""
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s }
+                upstream: { url: "http://127.0.0.1:1" }
+                store: { type: redis, redis: { url: "%s", expected-instances: 2 } }
+                events:
+                  sink: "http://127.0.0.1:%d/ingest"
+                  warning-threshold: 10
+                  critical-threshold: 25
+                  recovery-threshold: 5
+                  stable-period: 1s
+                  workers: 4
+                  max-attempts: 1000
+                  backoff-base: 100ms
+                  backoff-max: 200ms
+                  drain-grace: 1s
+                """.formatted(redis.url(), sink.actualPort()), Map.of());
+        for (int i = 0; i < 2; i++) {
+            Vertx v = Vertx.vertx();
+            instances.add(v);
+            gateways.add(GatewayServer.start(v, config).await(10, TimeUnit.SECONDS));
+        }
+        assertThat(gateways.get(0).port()).isNotEqualTo(gateways.get(1).port());
+        GatewayServer a = gateways.get(0);
+        GatewayServer b = gateways.get(1);
+
+        Set<String> accepted = new HashSet<>();
+        HttpResponse<String> ra = post(a, batch("telemetry-data", 12));
+        HttpResponse<String> rb = post(b, batch("telemetry-data", 12));
+        assertThat(ra.statusCode()).isEqualTo(202);
+        assertThat(rb.statusCode()).isEqualTo(202);
+        JSON.readTree(ra.body()).get("ids").forEach(id -> accepted.add(id.asText()));
+        JSON.readTree(rb.body()).get("ids").forEach(id -> accepted.add(id.asText()));
+        assertThat(accepted).hasSize(24);
+
+        // each instance sees the other's events in its depth (sink down: they are all waiting or retrying)
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue(a).get("depth").asInt() == 24
+                && queue(b).get("depth").asInt() == 24);
+        // one more through a reaches critical (25) on the shared depth: both refuse normal events now
+        HttpResponse<String> last = post(a, "{\"type\":\"telemetry-data\"}");
+        assertThat(last.statusCode()).isEqualTo(202);
+        JSON.readTree(last.body()).get("ids").forEach(id -> accepted.add(id.asText()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> post(b, "{\"type\":\"telemetry-data\"}").statusCode() == 503
+                && post(a, "{\"type\":\"telemetry-data\"}").statusCode() == 503);
+        HttpResponse<String> critical = post(b, "{\"type\":\"critical-alarm\",\"payload\":1}");
+        assertThat(critical.statusCode()).as("priority 1 is still accepted at critical").isEqualTo(202);
+        JSON.readTree(critical.body()).get("ids").forEach(id -> accepted.add(id.asText()));
+        assertThat(accepted).hasSize(26);
+
+        sinkUp.set(true);
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue(a).get("depth").asInt() == 0
+                && queue(b).get("depth").asInt() == 0);
+        assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(accepted);
+        assertThat(delivered).as("each event delivered once").allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+        JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
+                + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(health.at("/components/store/status").asText()).isEqualTo("UP");
+
+        // Redis goes away: events are refused with 503 (never accepted and lost, never a 500), health answers
+        redis.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + a.port() + "/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body()).at("/components/store/status").asText().equals("DEGRADED"));
+        HttpResponse<String> refused = post(a, "{\"type\":\"critical-alarm\"}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(queue(b).get("depth").asInt()).isZero();
+
+        redis.start(); // empty again (no persistence); Lettuce reconnects by itself
+        await().atMost(Duration.ofSeconds(20)).until(() -> post(b, "{\"type\":\"critical-alarm\"}").statusCode() == 202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 27);
+    }
+}

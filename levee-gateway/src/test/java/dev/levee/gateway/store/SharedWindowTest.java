@@ -1,0 +1,141 @@
+package dev.levee.gateway.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.levee.gateway.GatewayServer;
+import dev.levee.gateway.config.ConfigLoader;
+import dev.levee.gateway.config.LeveeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two gateway instances with {@code store.type: redis} (the machine's Redis) in front of one upstream that logs
+ * when each call arrives: their hot-spot windows are one window.
+ */
+class SharedWindowTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int LIMIT = 20;
+    private static final Duration WINDOW = Duration.ofSeconds(1);
+
+    private final Vertx vertx = Vertx.vertx();
+    private final List<GatewayServer> gateways = new ArrayList<>();
+    // one Vert.x per instance, as in separate processes (on one Vert.x, servers on port 0 share one port)
+    private final List<Vertx> instances = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (GatewayServer g : gateways) {
+            g.shutdown().await(30, TimeUnit.SECONDS);
+        }
+        for (Vertx v : instances) {
+            v.close().await(10, TimeUnit.SECONDS);
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static LeveeConfig config(String upstream, String redisUrl, int limit, Duration window, int queue,
+                              Duration maxWait) {
+        return ConfigLoader.load("""
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }
+                upstream: { url: "%s" }
+                events: { enabled: false }
+                store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: 2s } }
+                routes:
+                  - path: /odds
+                    public: false
+                    hot-spot: { key: "query:fixture_id", limit: %d, window: %dms, queue: %d, max-wait: %dms }
+                """.formatted(upstream, redisUrl, limit, window.toMillis(), queue, maxWait.toMillis()), Map.of());
+    }
+
+    static HttpServer upstream(Vertx vertx, ConcurrentLinkedQueue<Long> arrivals) throws Exception {
+        Router r = Router.router(vertx);
+        r.get("/odds").handler(ctx -> {
+            arrivals.add(System.nanoTime());
+            vertx.setTimer(5, t -> ctx.end("{\"odds\":1.5}"));
+        });
+        return vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void twoInstancesNeverLetMoreThanTheLimitThroughInAnyWindow() throws Exception {
+        HttpServer up = upstream(vertx, arrivals);
+        LeveeConfig config = config("http://127.0.0.1:" + up.actualPort(), "redis://127.0.0.1:6379", LIMIT, WINDOW,
+                100, Duration.ofMillis(2500));
+        for (int i = 0; i < 2; i++) {
+            Vertx v = Vertx.vertx();
+            instances.add(v);
+            gateways.add(GatewayServer.start(v, config).await(10, TimeUnit.SECONDS));
+        }
+        assertThat(gateways.get(0).port()).isNotEqualTo(gateways.get(1).port());
+        String fixture = "shared-" + UUID.randomUUID(); // keys of earlier runs may still live in Redis
+
+        // 400 concurrent clients, half through each instance, in two waves a window apart
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int wave = 0; wave < 2; wave++) {
+            for (int i = 0; i < 200; i++) {
+                GatewayServer g = gateways.get(i % 2);
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port()
+                        + "/odds?fixture_id=" + fixture)).timeout(Duration.ofSeconds(30)).GET().build();
+                all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+            }
+            if (wave == 0) {
+                CompletableFuture.anyOf(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)),
+                        CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)))
+                        .join();
+            }
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        List<HttpResponse<String>> responses = all.stream().map(CompletableFuture::join).toList();
+
+        long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
+        long limited = responses.stream().filter(r -> r.statusCode() == 429).count();
+        assertThat(ok + limited).as("only 200 and 429").isEqualTo(responses.size());
+        assertThat(ok).isEqualTo(arrivals.size());
+        assertThat(ok).as("both windows were used").isGreaterThan(LIMIT);
+        assertThat(limited).isPositive();
+        for (HttpResponse<String> r : responses) {
+            if (r.statusCode() == 429) {
+                JsonNode body = JSON.readTree(r.body());
+                assertThat(r.headers().firstValue("Retry-After")).hasValue(body.get("retry_after").asText());
+            }
+        }
+
+        // the invariant: no interval of one window holds more than LIMIT arrivals, across both instances
+        List<Long> t = arrivals.stream().sorted().toList();
+        long windowNanos = WINDOW.toNanos() - TimeUnit.MILLISECONDS.toNanos(1); // clock granularity margin
+        for (int i = 0; i + LIMIT < t.size(); i++) {
+            assertThat(t.get(i + LIMIT) - t.get(i)).as("arrivals %d..%d", i, i + LIMIT)
+                    .isGreaterThanOrEqualTo(windowNanos);
+        }
+        // and the first window really was shared: one instance alone would have let LIMIT through by itself
+        long firstWindow = t.stream().filter(x -> x - t.get(0) < WINDOW.toNanos()).count();
+        assertThat(firstWindow).isEqualTo(LIMIT);
+
+        for (GatewayServer g : gateways) {
+            JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + g.port() + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(health.at("/components/store/status").asText()).isEqualTo("UP");
+            assertThat(health.at("/components/store/fallback_decisions").asLong()).isZero();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.levee.gateway.store;
+
+import dev.levee.gateway.config.ConfigException;
+import dev.levee.gateway.config.ConfigLoader;
+import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.gateway.config.StoreConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StoreConfigTest {
+
+    @Test
+    void defaultsAndOverrides() {
+        LeveeConfig d = ConfigLoader.load(Map.of());
+        assertThat(d.store().type()).isEqualTo(StoreConfig.Type.memory);
+        assertThat(d.store().redis().expectedInstances()).isEqualTo(2);
+        assertThat(d.store().redis().commandTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(d.store().redis().callLease()).isEqualTo(Duration.ofSeconds(60));
+
+        LeveeConfig c = ConfigLoader.load("store: { type: redis, redis: { url: \"redis://10.0.0.5:6380\","
+                + " expected-instances: 4, command-timeout: 200ms } }", Map.of("LEVEE_STORE_REDIS_CALL_LEASE", "20s"));
+        assertThat(c.store().type()).isEqualTo(StoreConfig.Type.redis);
+        assertThat(c.store().redis().url()).isEqualTo("redis://10.0.0.5:6380");
+        assertThat(c.store().redis().expectedInstances()).isEqualTo(4);
+        assertThat(c.store().redis().commandTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.store().redis().callLease()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void rejectsBadValuesWithTheKeyPath() {
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { command-timeout: 0s } }", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.command-timeout: 0")
+                .hasMessageContaining("expected: > 0");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { expected-instances: 0 } }", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.expected-instances: 0");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { url: \"http://x\" } }", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.url: 'http://x'");
+    }
+}

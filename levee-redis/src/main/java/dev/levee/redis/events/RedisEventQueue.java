@@ -1,0 +1,655 @@
+package dev.levee.redis.events;
+
+import dev.levee.core.events.DeadLetter;
+import dev.levee.core.events.Delivery;
+import dev.levee.core.events.Event;
+import dev.levee.core.events.EventQueue;
+import dev.levee.core.events.QueueCounts;
+import dev.levee.core.time.Scheduler;
+import dev.levee.core.time.Ticker;
+import dev.levee.redis.LuaScript;
+import dev.levee.redis.RedisConnection;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An {@link EventQueue} on Redis Streams, shared by every instance that uses the same {@code name}: events
+ * survive an instance, and any instance's workers deliver them.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ *   <li><b>Layout.</b> One stream per priority ({@code <prefix>{ev:<name>}:p1} .. {@code :p10}) with one consumer
+ *       group; a ZSET + HASH of delayed retries; a dead-letter stream; a HASH of totals. Every key carries the hash
+ *       tag {@code {ev:<name>}} so each operation is one atomic Lua script on one slot (on Redis Cluster a queue
+ *       lives on one shard).</li>
+ *   <li><b>Exact shared depth.</b> An acked or dead-lettered entry is XACKed and XDELed at once, so
+ *       {@code depth = sum(XLEN of the ten streams) + ZCARD(delayed)}: waiting and pending (active) entries of
+ *       every instance plus retries. The enqueue script checks it against the capacity atomically;
+ *       {@link #depth()} returns the value the last script (or the {@code poll-every} refresh) saw, so the
+ *       pipeline's thresholds act on the shared depth without a round trip per request.</li>
+ *   <li><b>Claim.</b> One script: promotes due retries, then (at most every {@code stallTimeout / 2})
+ *       XAUTOCLAIMs one entry idle longer than {@code stallTimeout} in any consumer's pending list (a worker that
+ *       died mid-delivery: its event is delivered again), else picks the best head by effective priority
+ *       {@code max(1, p - waited / agingStep)} (the head's wait is read from its stream id, which is Redis time)
+ *       and XREADGROUPs it. The attempt is the entry's earlier attempts plus the pending list's delivery counter,
+ *       so redeliveries count.</li>
+ *   <li><b>Retry.</b> The entry is XACKed + XDELed and kept in the delayed set until due; promotion XADDs it again
+ *       at the tail of its stream (aging restarts, as in memory).</li>
+ *   <li><b>Redis unreachable.</b> Operations never throw into the pipeline: enqueue answers false (the caller sees
+ *       a rejection), claim answers null, counts answers the last counts read, and an ack/retry/dead-letter that fails leaves the entry pending, so
+ *       XAUTOCLAIM delivers it again later (at-least-once).</li>
+ * </ul>
+ */
+public final class RedisEventQueue implements EventQueue, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisEventQueue.class);
+    private static final int LEVELS = Event.LOWEST_PRIORITY;
+    private static final String GROUP = "levee-workers";
+
+    /** Lua shared by the scripts: the exact depth. */
+    private static final String DEPTH_FN = """
+            local function depth()
+              local d = redis.call('ZCARD', KEYS[11])
+              for p = 1, 10 do d = d + redis.call('XLEN', KEYS[p]) end
+              return d
+            end
+            local function nowms()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            local function promote(now, max)
+              local due = redis.call('ZRANGEBYSCORE', KEYS[11], '-inf', now, 'LIMIT', 0, max)
+              for _, uid in ipairs(due) do
+                local raw = redis.call('HGET', KEYS[12], uid)
+                if raw then
+                  local e = cjson.decode(raw)
+                  redis.call('XADD', KEYS[e.p], '*', unpack(e.f))
+                end
+                redis.call('HDEL', KEYS[12], uid)
+                redis.call('ZREM', KEYS[11], uid)
+              end
+              return #due
+            end
+            """;
+
+    // ARGV: capacity, priority, id, type, created, has-payload, payload
+    static final LuaScript ENQUEUE = new LuaScript(DEPTH_FN + """
+            local d = depth()
+            if d >= tonumber(ARGV[1]) then return {0, d} end
+            local f = {'id', ARGV[3], 'type', ARGV[4], 'created', ARGV[5], 'a', '0'}
+            if ARGV[6] == '1' then f[9] = 'payload'; f[10] = ARGV[7] end
+            redis.call('XADD', KEYS[tonumber(ARGV[2])], '*', unpack(f))
+            redis.call('HINCRBY', KEYS[14], 'enqueued', 1)
+            return {1, d + 1}
+            """);
+
+    // ARGV: group, consumer, aging ms, reclaim (1/0), min idle ms. Returns {p, id, deliveries, fields, depth} or {0, depth}
+    static final LuaScript CLAIM = new LuaScript(DEPTH_FN + """
+            local g, c = ARGV[1], ARGV[2]
+            local now = nowms()
+            promote(now, 100)
+            local last = {}
+            for p = 1, 10 do
+              local groups = redis.pcall('XINFO', 'GROUPS', KEYS[p])
+              local found = nil
+              if type(groups) == 'table' and not groups.err then
+                for _, gi in ipairs(groups) do
+                  local name, ld
+                  for i = 1, #gi, 2 do
+                    if gi[i] == 'name' then name = gi[i + 1] elseif gi[i] == 'last-delivered-id' then ld = gi[i + 1] end
+                  end
+                  if name == g then found = ld end
+                end
+              end
+              if not found then
+                redis.call('XGROUP', 'CREATE', KEYS[p], g, '0', 'MKSTREAM')
+                found = '0-0'
+              end
+              last[p] = found
+            end
+            if ARGV[4] == '1' then
+              for p = 1, 10 do
+                local r = redis.call('XAUTOCLAIM', KEYS[p], g, c, ARGV[5], '0-0', 'COUNT', 1)
+                local e = r[2][1]
+                if e then
+                  local pend = redis.call('XPENDING', KEYS[p], g, e[1], e[1], 1)
+                  return {p, e[1], pend[1][4], e[2], depth()}
+                end
+              end
+            end
+            local aging = tonumber(ARGV[3])
+            local best, bestEff, bestMs
+            for p = 1, 10 do
+              local head = redis.call('XRANGE', KEYS[p], '(' .. last[p], '+', 'COUNT', 1)
+              if head[1] then
+                local ms = tonumber(string.match(head[1][1], '^(%d+)'))
+                local eff = math.max(1, p - math.floor((now - ms) / aging))
+                if best == nil or eff < bestEff or (eff == bestEff and ms < bestMs) then
+                  best, bestEff, bestMs = p, eff, ms
+                end
+              end
+            end
+            if not best then return {0, depth()} end
+            local r = redis.call('XREADGROUP', 'GROUP', g, c, 'COUNT', 1, 'STREAMS', KEYS[best], '>')
+            local e = r[1][2][1]
+            return {best, e[1], 1, e[2], depth()}
+            """);
+
+    // ARGV: group, p, id
+    static final LuaScript ACK = new LuaScript(DEPTH_FN + """
+            local s = KEYS[tonumber(ARGV[2])]
+            if redis.call('XACK', s, ARGV[1], ARGV[3]) == 1 then
+              redis.call('XDEL', s, ARGV[3])
+              redis.call('HINCRBY', KEYS[14], 'completed', 1)
+            end
+            return depth()
+            """);
+
+    // ARGV: group, p, id, delay ms, attempts so far
+    static final LuaScript RETRY = new LuaScript(DEPTH_FN + """
+            local p = tonumber(ARGV[2])
+            local s = KEYS[p]
+            local e = redis.call('XRANGE', s, ARGV[3], ARGV[3])
+            if e[1] and redis.call('XACK', s, ARGV[1], ARGV[3]) == 1 then
+              local f = e[1][2]
+              for i = 1, #f, 2 do if f[i] == 'a' then f[i + 1] = ARGV[5] end end
+              local uid = p .. ':' .. ARGV[3]
+              redis.call('HSET', KEYS[12], uid, cjson.encode({p = p, f = f}))
+              redis.call('ZADD', KEYS[11], nowms() + tonumber(ARGV[4]), uid)
+              redis.call('XDEL', s, ARGV[3])
+              redis.call('HINCRBY', KEYS[14], 'failed', 1)
+            end
+            return depth()
+            """);
+
+    // ARGV: group, p, id, attempts, reason, dead-letter capacity
+    static final LuaScript DEAD = new LuaScript(DEPTH_FN + """
+            local p = tonumber(ARGV[2])
+            local s = KEYS[p]
+            local e = redis.call('XRANGE', s, ARGV[3], ARGV[3])
+            if e[1] and redis.call('XACK', s, ARGV[1], ARGV[3]) == 1 then
+              local f = e[1][2]
+              for i = 1, #f, 2 do if f[i] == 'a' then f[i + 1] = ARGV[4] end end
+              f[#f + 1] = 'p'; f[#f + 1] = ARGV[2]
+              f[#f + 1] = 'reason'; f[#f + 1] = ARGV[5]
+              f[#f + 1] = 'at'; f[#f + 1] = tostring(nowms())
+              local cap = tonumber(ARGV[6])
+              local n = redis.call('XLEN', KEYS[13])
+              if n >= cap then
+                local gone = redis.call('XTRIM', KEYS[13], 'MAXLEN', cap - 1)
+                redis.call('HINCRBY', KEYS[14], 'evicted', gone)
+              end
+              redis.call('XADD', KEYS[13], '*', unpack(f))
+              redis.call('XDEL', s, ARGV[3])
+              redis.call('HINCRBY', KEYS[14], 'failed', 1)
+              redis.call('HINCRBY', KEYS[14], 'deadLettered', 1)
+            end
+            return depth()
+            """);
+
+    // ARGV: capacity, limit, any (1/0), ids...  Returns the event ids replayed.
+    static final LuaScript REPLAY = new LuaScript(DEPTH_FN + """
+            local cap, limit, any = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
+            local wanted = {}
+            for i = 4, #ARGV do wanted[ARGV[i]] = true end
+            local done = {}
+            local d = depth()
+            local entries = redis.call('XRANGE', KEYS[13], '-', '+')
+            for _, e in ipairs(entries) do
+              if #done >= limit or d >= cap then break end
+              local f = e[2]
+              local m = {}
+              for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+              if any or wanted[m.id] then
+                local nf = {'id', m.id, 'type', m.type, 'created', m.created, 'a', '0'}
+                if m.payload then nf[9] = 'payload'; nf[10] = m.payload end
+                redis.call('XADD', KEYS[tonumber(m.p)], '*', unpack(nf))
+                redis.call('XDEL', KEYS[13], e[1])
+                redis.call('HINCRBY', KEYS[14], 'replayed', 1)
+                done[#done + 1] = m.id
+                d = d + 1
+              end
+            end
+            return done
+            """);
+
+    // ARGV: group, promote (1/0). Returns {waiting, active, delayed, completed, failed, deadLettered, deadLetters,
+    // evicted, enqueued, replayed, due promoted}
+    static final LuaScript COUNTS = new LuaScript(DEPTH_FN + """
+            local promoted = 0
+            if ARGV[2] == '1' then promoted = promote(nowms(), 100) end
+            local len, active = 0, 0
+            for p = 1, 10 do
+              len = len + redis.call('XLEN', KEYS[p])
+              local pend = redis.pcall('XPENDING', KEYS[p], ARGV[1])
+              if type(pend) == 'table' and not pend.err then active = active + pend[1] end
+            end
+            local function total(name) return tonumber(redis.call('HGET', KEYS[14], name) or '0') end
+            return {len - active, active, redis.call('ZCARD', KEYS[11]), total('completed'), total('failed'),
+                    total('deadLettered'), redis.call('XLEN', KEYS[13]), total('evicted'), total('enqueued'),
+                    total('replayed'), promoted}
+            """);
+
+    private record Location(int priority, String id) {}
+
+    private final RedisConnection redis;
+    private final String[] keys;
+    private final int capacity;
+    private final long agingMillis;
+    private final int deadLetterCapacity;
+    private final long stallMillis;
+    private final String consumer;
+    private final Ticker ticker;
+    private final Scheduler scheduler;
+    private final long pollNanos;
+    private final long timeoutMillis;
+    private final Map<Delivery, Location> active = Collections.synchronizedMap(new IdentityHashMap<>());
+    private volatile int depth;
+    private volatile QueueCounts lastCounts = new QueueCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile long nextReclaimAt = Long.MIN_VALUE;
+    private volatile Runnable readyListener = () -> {};
+    private volatile Scheduler.Cancellable poll;
+    private volatile boolean closed;
+
+    private RedisEventQueue(Builder b) {
+        this.redis = b.redis;
+        this.capacity = b.capacity;
+        this.agingMillis = Math.max(1, b.agingStep.toMillis());
+        this.deadLetterCapacity = b.deadLetterCapacity;
+        this.stallMillis = Math.max(1, b.stallTimeout.toMillis());
+        this.consumer = b.consumer;
+        this.ticker = b.ticker;
+        this.scheduler = b.scheduler;
+        this.pollNanos = b.pollEvery.toNanos();
+        this.timeoutMillis = b.operationTimeout.toMillis();
+        String tag = b.prefix + "{ev:" + b.name + "}:";
+        keys = new String[14];
+        for (int p = 1; p <= LEVELS; p++) {
+            keys[p - 1] = tag + "p" + p;
+        }
+        keys[10] = tag + "delayed";
+        keys[11] = tag + "delayed-data";
+        keys[12] = tag + "dead";
+        keys[13] = tag + "totals";
+        for (LuaScript s : List.of(ENQUEUE, CLAIM, ACK, RETRY, DEAD, REPLAY, COUNTS)) {
+            s.preload(redis);
+        }
+        schedulePoll();
+    }
+
+    public static Builder builder(RedisConnection redis, String name) {
+        return new Builder(redis, name);
+    }
+
+    /** The Redis keys of this queue (streams p1..p10, delayed, delayed-data, dead, totals). */
+    public List<String> keys() {
+        return List.of(keys);
+    }
+
+    /** This instance's consumer name in the group. */
+    public String consumer() {
+        return consumer;
+    }
+
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
+    private <T> T call(LuaScript script, ScriptOutputType type, String... args) {
+        CompletableFuture<T> f = script.eval(redis, type, keys, args);
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            f.cancel(false);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Redis event queue: " + cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public boolean enqueue(Event event) {
+        requireNonNull(event, "event");
+        try {
+            List<Long> r = call(ENQUEUE, ScriptOutputType.MULTI, Integer.toString(capacity),
+                    Integer.toString(event.priority()), event.id(), event.type(),
+                    Long.toString(event.createdEpochMillis()), event.payload() == null ? "0" : "1",
+                    event.payload() == null ? "" : event.payload());
+            depth = r.get(1).intValue();
+            return r.get(0) == 1L;
+        } catch (RuntimeException e) {
+            log.warn("event not enqueued in Redis ({}); refusing it", e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Delivery claim() {
+        long now = ticker.read();
+        boolean reclaim = now >= nextReclaimAt;
+        if (reclaim) {
+            nextReclaimAt = now + TimeUnit.MILLISECONDS.toNanos(Math.max(1, stallMillis / 2));
+        }
+        List<Object> r;
+        try {
+            r = call(CLAIM, ScriptOutputType.MULTI, GROUP, consumer, Long.toString(agingMillis), reclaim ? "1" : "0",
+                    Long.toString(stallMillis));
+        } catch (RuntimeException e) {
+            log.warn("claim from Redis failed ({}); will try again", e.getMessage());
+            return null;
+        }
+        int p = ((Long) r.get(0)).intValue();
+        if (p == 0) {
+            depth = ((Long) r.get(1)).intValue();
+            return null;
+        }
+        String id = (String) r.get(1);
+        int deliveries = ((Long) r.get(2)).intValue();
+        List<Object> fields = (List<Object>) r.get(3);
+        depth = ((Long) r.get(4)).intValue();
+        String eventId = null, type = null, payload = null;
+        long created = 0;
+        int earlier = 0;
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            String k = (String) fields.get(i);
+            String v = (String) fields.get(i + 1);
+            switch (k) {
+                case "id" -> eventId = v;
+                case "type" -> type = v;
+                case "payload" -> payload = v;
+                case "created" -> created = Long.parseLong(v);
+                case "a" -> earlier = Integer.parseInt(v);
+                default -> { }
+            }
+        }
+        Delivery d = new Delivery(new Event(eventId, type, p, payload, created), earlier + Math.max(1, deliveries));
+        active.put(d, new Location(p, id));
+        return d;
+    }
+
+    private Location take(Delivery d) {
+        Location l = active.remove(d);
+        if (l == null) {
+            throw new IllegalArgumentException("delivery: " + d + " (expected: one claimed from this queue)");
+        }
+        return l;
+    }
+
+    @Override
+    public void ack(Delivery delivery) {
+        Location l = take(delivery);
+        try {
+            depth = this.<Long>call(ACK, ScriptOutputType.INTEGER, GROUP, Integer.toString(l.priority()), l.id())
+                    .intValue();
+        } catch (RuntimeException e) {
+            log.warn("ack of {} not recorded in Redis ({}); it will be delivered again", l.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void retryLater(Delivery delivery, Duration delay, String reason) {
+        Location l = take(delivery);
+        long delayMs = Math.max(0, (delay.toNanos() + 999_999) / 1_000_000);
+        try {
+            depth = this.<Long>call(RETRY, ScriptOutputType.INTEGER, GROUP, Integer.toString(l.priority()), l.id(),
+                    Long.toString(delayMs), Integer.toString(delivery.attempt())).intValue();
+            scheduler.schedule(this::promoteAndNotify, TimeUnit.MILLISECONDS.toNanos(delayMs) + 1_000_000,
+                    TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            log.warn("retry of {} not recorded in Redis ({}); it will be delivered again", l.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void deadLetter(Delivery delivery, String reason) {
+        Location l = take(delivery);
+        try {
+            depth = this.<Long>call(DEAD, ScriptOutputType.INTEGER, GROUP, Integer.toString(l.priority()), l.id(),
+                    Integer.toString(delivery.attempt()), reason == null ? "" : reason,
+                    Integer.toString(deadLetterCapacity)).intValue();
+        } catch (RuntimeException e) {
+            log.warn("dead letter {} not recorded in Redis ({}); it will be delivered again", l.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<StreamMessage<String, String>> msgs;
+        try {
+            msgs = redis.async().xrange(keys[12], Range.create("-", "+"),
+                    io.lettuce.core.Limit.from(limit)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Redis event queue: " + e.getMessage(), e);
+        }
+        List<DeadLetter> out = new ArrayList<>(msgs.size());
+        for (StreamMessage<String, String> m : msgs) {
+            Map<String, String> f = m.getBody();
+            Event e = new Event(f.get("id"), f.get("type"), Integer.parseInt(f.get("p")), f.get("payload"),
+                    Long.parseLong(f.get("created")));
+            out.add(new DeadLetter(e, f.getOrDefault("reason", ""), Integer.parseInt(f.get("a")),
+                    Long.parseLong(f.get("at"))));
+        }
+        return out;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> replay(Collection<String> ids, int limit) {
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(capacity));
+        args.add(Integer.toString(Math.max(0, limit)));
+        args.add(ids == null ? "1" : "0");
+        if (ids != null) {
+            args.addAll(ids);
+        }
+        List<Object> done = call(REPLAY, ScriptOutputType.MULTI, args.toArray(String[]::new));
+        List<String> out = new ArrayList<>(done.size());
+        done.forEach(o -> out.add((String) o));
+        if (!out.isEmpty()) {
+            refreshDepth();
+            readyListener.run();
+        }
+        return out;
+    }
+
+    @Override
+    public int depth() {
+        return depth;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * One atomic read of every count (a Redis round trip). While Redis is unreachable: the last counts read, so
+     * health and metrics keep answering (the store's health says DEGRADED then).
+     */
+    @Override
+    public QueueCounts counts() {
+        try {
+            QueueCounts c = toCounts(countsNow(false));
+            lastCounts = c;
+            return c;
+        } catch (RuntimeException e) {
+            log.debug("event queue counts not read from Redis; reporting the last ones", e);
+            return lastCounts;
+        }
+    }
+
+    private static QueueCounts toCounts(List<Long> c) {
+        return new QueueCounts(c.get(0).intValue(), c.get(1).intValue(), c.get(2).intValue(), c.get(3), c.get(4),
+                c.get(5), c.get(6).intValue(), c.get(7), c.get(8), c.get(9));
+    }
+
+    private List<Long> countsNow(boolean promote) {
+        List<Long> c = call(COUNTS, ScriptOutputType.MULTI, GROUP, promote ? "1" : "0");
+        depth = (int) (c.get(0) + c.get(1) + c.get(2));
+        return c;
+    }
+
+    /** Re-reads the shared depth now (other instances change it too). */
+    public int refreshDepth() {
+        countsNow(false);
+        return depth;
+    }
+
+    @Override
+    public void onReady(Runnable listener) {
+        this.readyListener = requireNonNull(listener, "listener");
+    }
+
+    /** Non-blocking (runs on the scheduler's thread): promotes due retries, refreshes depth, wakes workers. */
+    private void promoteAndNotify() {
+        if (closed) {
+            return;
+        }
+        COUNTS.<List<Long>>eval(redis, ScriptOutputType.MULTI, keys, GROUP, "1").whenComplete((c, e) -> {
+            if (e != null) {
+                log.debug("event queue poll failed", e);
+                return;
+            }
+            depth = (int) (c.get(0) + c.get(1) + c.get(2));
+            lastCounts = toCounts(c);
+            boolean stalledMayWait = c.get(1) > 0 && ticker.read() >= nextReclaimAt;
+            if (c.get(0) > 0 || c.get(10) > 0 || stalledMayWait) {
+                readyListener.run();
+            }
+        });
+    }
+
+    /**
+     * Every {@code pollEvery}: re-read the shared depth, promote due retries, and wake the workers when events
+     * are waiting (enqueued by another instance, or stalled deliveries to reclaim).
+     */
+    private void schedulePoll() {
+        if (closed) {
+            return;
+        }
+        poll = scheduler.schedule(() -> {
+            promoteAndNotify();
+            schedulePoll();
+        }, pollNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops polling (the data stays in Redis; the connection belongs to the caller). */
+    @Override
+    public void close() {
+        closed = true;
+        Scheduler.Cancellable p = poll;
+        if (p != null) {
+            p.cancel();
+        }
+    }
+
+    public static final class Builder {
+        private final RedisConnection redis;
+        private final String name;
+        private String prefix = "levee:";
+        private int capacity = 100_000;
+        private Duration agingStep = Duration.ofSeconds(10);
+        private int deadLetterCapacity = 10_000;
+        private Duration stallTimeout = Duration.ofSeconds(60);
+        private Duration pollEvery = Duration.ofMillis(200);
+        private Duration operationTimeout = Duration.ofSeconds(2);
+        private String consumer = java.util.UUID.randomUUID().toString();
+        private Ticker ticker = Ticker.system();
+        private Scheduler scheduler;
+
+        private Builder(RedisConnection redis, String name) {
+            this.redis = requireNonNull(redis, "redis");
+            this.name = requireNonNull(name, "name");
+        }
+
+        public Builder prefix(String prefix) {
+            this.prefix = requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        public Builder capacity(int capacity) {
+            if (capacity <= 0) {
+                throw new IllegalArgumentException("capacity: " + capacity + " (expected: > 0)");
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        public Builder agingStep(Duration agingStep) {
+            this.agingStep = positive("agingStep", agingStep);
+            return this;
+        }
+
+        public Builder deadLetterCapacity(int deadLetterCapacity) {
+            if (deadLetterCapacity <= 0) {
+                throw new IllegalArgumentException("deadLetterCapacity: " + deadLetterCapacity + " (expected: > 0)");
+            }
+            this.deadLetterCapacity = deadLetterCapacity;
+            return this;
+        }
+
+        /** A delivery pending longer than this is taken as stalled (its worker died) and delivered again. */
+        public Builder stallTimeout(Duration stallTimeout) {
+            this.stallTimeout = positive("stallTimeout", stallTimeout);
+            return this;
+        }
+
+        public Builder pollEvery(Duration pollEvery) {
+            this.pollEvery = positive("pollEvery", pollEvery);
+            return this;
+        }
+
+        public Builder operationTimeout(Duration operationTimeout) {
+            this.operationTimeout = positive("operationTimeout", operationTimeout);
+            return this;
+        }
+
+        /** This instance's consumer name (default: a random UUID). */
+        public Builder consumer(String consumer) {
+            this.consumer = requireNonNull(consumer, "consumer");
+            return this;
+        }
+
+        public Builder time(Ticker ticker, Scheduler scheduler) {
+            this.ticker = requireNonNull(ticker, "ticker");
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        public RedisEventQueue build() {
+            if (scheduler == null) {
+                throw new IllegalArgumentException("scheduler: missing (expected: time(ticker, scheduler))");
+            }
+            return new RedisEventQueue(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+            }
+            return d;
+        }
+    }
+}
