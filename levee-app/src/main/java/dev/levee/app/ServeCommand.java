@@ -3,6 +3,7 @@ package dev.levee.app;
 import dev.levee.gateway.GatewayServer;
 import dev.levee.gateway.config.ConfigException;
 import dev.levee.gateway.config.ConfigLoader;
+import dev.levee.gateway.config.EventsConfig;
 import dev.levee.gateway.config.LeveeConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +36,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Listen port (overrides server.port).")
     Integer port;
 
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Event queue thresholds (warning / critical / recovery): dev (1,000 / 5,000 / 500),"
+                    + " prod-10k (10,000 / 50,000 / 5,000) or prod-100k (50,000 / 200,000 / 25,000)."
+                    + " Thresholds set explicitly still win.")
+    String preset;
+
     @Override
     public Integer call() throws Exception {
         LeveeConfig cfg;
         try {
-            cfg = load(config, port);
+            cfg = load(config, port, preset);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("levee: invalid config: " + e.getMessage());
             return 2;
@@ -58,12 +67,16 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    static LeveeConfig load(Path file, Integer port) {
+    static LeveeConfig load(Path file, Integer port, String preset) {
         Path f = file;
         if (f == null && Files.exists(Path.of("levee.yaml"))) {
             f = Path.of("levee.yaml");
         }
-        LeveeConfig cfg = f == null ? ConfigLoader.load(System.getenv()) : ConfigLoader.load(f, System.getenv());
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (preset != null) {
+            env.putAll(EventsConfig.presetOverride(preset));
+        }
+        LeveeConfig cfg = f == null ? ConfigLoader.load(env) : ConfigLoader.load(f, env);
         return port == null ? cfg : cfg.withPort(port);
     }
 

@@ -1,0 +1,57 @@
+package dev.levee.app;
+
+import dev.levee.gateway.config.ConfigException;
+import dev.levee.gateway.config.LeveeConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServeCommandTest {
+
+    @Test
+    void presetSetsTheEventThresholdsAndPortOverridesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("levee.yaml");
+        Files.writeString(file, "server: { port: 7000 }\n");
+        LeveeConfig c = ServeCommand.load(file, 7100, "dev");
+        assertThat(c.server().port()).isEqualTo(7100);
+        assertThat(c.events().warningThreshold()).isEqualTo(1_000);
+        assertThat(c.events().criticalThreshold()).isEqualTo(5_000);
+        assertThat(c.events().recoveryThreshold()).isEqualTo(500);
+        assertThat(ServeCommand.load(file, null, "prod-100k").events().criticalThreshold()).isEqualTo(200_000);
+    }
+
+    @Test
+    void unknownPresetIsAConfigError() {
+        assertThatThrownBy(() -> ServeCommand.load(null, null, "huge")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("huge");
+    }
+
+    @Test
+    void invalidConfigStopsWithExitCode2AndNamesTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "admission: { max-concurrent: 0 }\n");
+        StringWriter err = new StringWriter();
+        CommandLine cl = LeveeCli.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("serve", "--config", file.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("admission.max-concurrent: 0 (expected: > 0)");
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = LeveeCli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("--help")).isZero();
+        assertThat(out.toString()).contains("serve", "demo", "loadtest", "upstream-sim");
+    }
+}
