@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.levee.core.util.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -154,12 +155,5 @@ public interface PriorityAdmission {
                     retryAfterMax, ticker, scheduler);
         }
 
-        private static Duration positive(String name, Duration d) {
-            requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-            }
-            return d;
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
+import static dev.levee.core.util.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -205,19 +206,6 @@ public interface EventPipeline extends AutoCloseable {
             return new DefaultEventPipeline(this, q, s);
         }
 
-        private static int positive(String name, int value) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
 
-        private static Duration positive(String name, Duration value) {
-            requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.levee.core.events;
 
 import java.time.Duration;
 
+import static dev.levee.core.util.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -72,9 +73,4 @@ public record Thresholds(int warning, int critical, int recovery, int capacity, 
         return (int) (3L * critical / 5);
     }
 
-    private static void positive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-        }
-    }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.levee.core.util.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -644,12 +645,5 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
             return new RedisEventQueue(this);
         }
 
-        private static Duration positive(String name, Duration d) {
-            requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-            }
-            return d;
-        }
     }
 }
