@@ -6,7 +6,7 @@ package dev.levee.core.events;
 public enum CircuitState {
     /** Normal: every priority accepted (low priority shed from 80 % of critical). */
     CLOSED(0),
-    /** Recovering: priorities below {@link Event#LOW_PRIORITY} accepted. */
+    /** Recovering: priorities 1 to {@link Event#NORMAL_PRIORITY} (5) accepted. */
     HALF_OPEN(1),
     /** Protecting: only {@link Event#CRITICAL_PRIORITY} accepted. */
     OPEN(2);

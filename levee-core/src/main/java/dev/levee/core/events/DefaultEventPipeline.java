@@ -175,7 +175,7 @@ final class DefaultEventPipeline implements EventPipeline {
             case CAPACITY_FULL -> queue.capacity() - 1;
             case LOW_PRIORITY_SHED -> thresholds.lowPriorityDropAt() - 1;
             case CIRCUIT_OPEN -> {
-                if (priority >= Event.LOW_PRIORITY) { // needs CLOSED: drain to recovery, then a stable period
+                if (priority > Event.NORMAL_PRIORITY) { // needs CLOSED: drain to recovery, then a stable period
                     extraNanos = thresholds.stablePeriod().toNanos();
                 }
                 yield thresholds.recovery();

@@ -15,7 +15,9 @@ import static java.util.Objects.requireNonNull;
 public record Event(String id, String type, int priority, String payload, long createdEpochMillis) {
     /** Priority 1: accepted even while the queue circuit is OPEN. */
     public static final int CRITICAL_PRIORITY = 1;
-    /** Priorities at or past this are "low": dropped first (at 80 % of critical) and refused while HALF_OPEN. */
+    /** Priority 5, the default: the least urgent priority a HALF_OPEN circuit still accepts. */
+    public static final int NORMAL_PRIORITY = 5;
+    /** Priorities at or past this are "low": dropped first, at 80 % of critical. */
     public static final int LOW_PRIORITY = 10;
     /** The largest priority value (the least urgent). */
     public static final int LOWEST_PRIORITY = 10;

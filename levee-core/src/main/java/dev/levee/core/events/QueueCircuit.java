@@ -83,7 +83,7 @@ final class QueueCircuit {
         Phase p = evaluate(depth);
         return switch (p.state()) {
             case CLOSED -> priority >= Event.LOW_PRIORITY && depth >= lowDropAt ? RejectReason.LOW_PRIORITY_SHED : null;
-            case HALF_OPEN -> priority >= Event.LOW_PRIORITY ? RejectReason.CIRCUIT_HALF_OPEN : null;
+            case HALF_OPEN -> priority > Event.NORMAL_PRIORITY ? RejectReason.CIRCUIT_HALF_OPEN : null;
             case OPEN -> priority <= Event.CRITICAL_PRIORITY ? null : RejectReason.CIRCUIT_OPEN;
         };
     }

@@ -24,7 +24,7 @@ class QueueCircuitTest {
     void setUp() {
         events = EventPipeline.builder(sink)
                 .thresholds(new Thresholds(8, 10, 4, 20, Duration.ofSeconds(30)))
-                .priorities(Map.of("scheduled", 1, "telemetry-data", 5, "batch-operation", 10))
+                .priorities(Map.of("scheduled", 1, "telemetry-data", 5, "batch-operation", 10, "report", 7))
                 .workers(100) // every accepted event is in flight: depth == accepted - completed
                 .deliveryTimeout(Duration.ofHours(1))
                 .ticker(time).scheduler(time)
@@ -92,6 +92,7 @@ class QueueCircuitTest {
         fill(10, 5);
         drainTo(4);
         assertThat(events.submit("batch-operation", null).reason()).isEqualTo(RejectReason.CIRCUIT_HALF_OPEN);
+        assertThat(events.submit("report", null).reason()).isEqualTo(RejectReason.CIRCUIT_HALF_OPEN);
         assertThat(events.submit("telemetry-data", null).accepted()).isTrue();
         assertThat(events.submit("scheduled", null).accepted()).isTrue();
         assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);

@@ -331,7 +331,7 @@ public final class EventsFeature implements GatewayFeature {
     private static String acceptingPriorities(EventStats s) {
         return switch (s.state()) {
             case CLOSED -> s.depth() >= s.thresholds().lowPriorityDropAt() ? "1-9" : "1-10";
-            case HALF_OPEN -> "1-9";
+            case HALF_OPEN -> "1-5";
             case OPEN -> "1";
         };
     }
