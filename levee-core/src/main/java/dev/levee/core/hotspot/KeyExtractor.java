@@ -1,5 +1,7 @@
 package dev.levee.core.hotspot;
 
+import java.util.List;
+
 import java.util.Locale;
 
 import static java.util.Objects.requireNonNull;
@@ -24,6 +26,12 @@ public record KeyExtractor(Source source, String name, int segment) {
 
         /** First value of the query parameter, or null. */
         String queryParam(String name);
+
+        /** Every value of the query parameter, in order (a batched upstream call repeats it). */
+        default List<String> queryParams(String name) {
+            String v = queryParam(name);
+            return v == null ? List.of() : List.of(v);
+        }
 
         /** Value of the header, or null. */
         String header(String name);
@@ -67,6 +75,18 @@ public record KeyExtractor(Source source, String name, int segment) {
                 break;
         }
         throw new IllegalArgumentException("key: '" + spec + "' (expected: query:NAME, path:N or header:NAME)");
+    }
+
+    /**
+     * Every distinct key of {@code request}: one for most requests, several for a batched call that repeats the
+     * query parameter (each key it carries costs the upstream one call of that key's quota).
+     */
+    public List<String> extractAll(Request request) {
+        if (source != Source.QUERY) {
+            String key = extract(request);
+            return key == null ? List.of() : List.of(key);
+        }
+        return request.queryParams(name).stream().filter(v -> v != null && !v.isEmpty()).distinct().toList();
     }
 
     /** The key of {@code request}, or null if it has none. */

@@ -1,5 +1,6 @@
 package dev.levee.gateway.hotspot;
 
+import java.util.concurrent.CompletionException;
 import dev.levee.core.hotspot.HotSpotLimiter;
 import dev.levee.core.hotspot.HotSpotRejectedException;
 import dev.levee.core.hotspot.HotSpotSettings;
@@ -221,14 +222,14 @@ public final class HotSpotFeature implements GatewayFeature {
         }
         return request -> {
             request.headers().remove(WARM_HEADER);
-            String key = rl.extractor().extract(RequestViews.of(request));
-            if (key == null) {
+            List<String> keys = rl.extractor().extractAll(RequestViews.of(request));
+            if (keys.isEmpty()) {
                 rl.unkeyed().increment();
                 return next.fetch(request);
             }
             Context context = Vertx.currentContext();
             Promise<UpstreamResponse> promise = Promise.promise();
-            rl.limiter().acquire(key).whenComplete((permit, err) -> onContext(context, () -> {
+            acquireAll(rl.limiter(), keys).whenComplete((permits, err) -> onContext(context, () -> {
                 if (err != null) {
                     promise.fail(toHttpError(err));
                     return;
@@ -237,17 +238,38 @@ public final class HotSpotFeature implements GatewayFeature {
                 try {
                     call = next.fetch(request);
                 } catch (RuntimeException e) {
-                    permit.refund(); // nothing was sent
+                    permits.forEach(Permit::refund); // nothing was sent
                     promise.fail(e);
                     return;
                 }
                 call.onComplete(ar -> {
-                    permit.release();
+                    permits.forEach(Permit::release);
                     promise.handle(ar);
                 });
             }));
             return promise.future();
         };
+    }
+
+    /**
+     * A slot of every key, or none: a batched upstream call (repeated key parameter, see the read path's batching)
+     * costs each fixture it names one call of its quota, as the upstream counts it. Keys are taken one after the
+     * other; if one is refused, the slots already taken are refunded (nothing was sent) and the refusal stands.
+     */
+    private static CompletableFuture<List<Permit>> acquireAll(HotSpotLimiter limiter, List<String> keys) {
+        CompletableFuture<List<Permit>> chain = CompletableFuture.completedFuture(new ArrayList<>(keys.size()));
+        for (String key : keys) {
+            chain = chain.thenCompose(taken -> limiter.acquire(key).toCompletableFuture()
+                    .handle((permit, err) -> {
+                        if (err != null) {
+                            taken.forEach(Permit::refund);
+                            throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+                        }
+                        taken.add(permit);
+                        return taken;
+                    }));
+        }
+        return chain;
     }
 
     private static void onContext(Context context, Runnable action) {

@@ -45,6 +45,12 @@ final class RequestViews {
             }
 
             @Override
+            public List<String> queryParams(String name) {
+                List<String> values = decoder.parameters().get(name);
+                return values == null ? List.of() : values;
+            }
+
+            @Override
             public String header(String name) {
                 return request.headers().get(name);
             }
