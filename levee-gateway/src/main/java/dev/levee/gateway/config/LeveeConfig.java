@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConfig auth, AdminConfig admin,
                           AdmissionConfig admission, List<RouteConfig> routes, EventsConfig events,
-                          StoreConfig store) {
+                          StoreConfig store, HotSpotsConfig hotSpots) {
     public LeveeConfig {
         Checks.required("server", server);
         Checks.required("upstream", upstream);
@@ -18,6 +18,7 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
         routes = routes == null ? List.of() : List.copyOf(routes);
         Checks.required("events", events);
         Checks.required("store", store);
+        Checks.required("hot-spots", hotSpots);
     }
 
     /** The first route whose prefix matches, or null. */
@@ -34,6 +35,6 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
     public LeveeConfig withPort(int port) {
         ServerConfig s = new ServerConfig(server.host(), port, server.maxBodySize(), server.shutdownGrace(),
                 server.eventLoops());
-        return new LeveeConfig(s, upstream, auth, admin, admission, routes, events, store);
+        return new LeveeConfig(s, upstream, auth, admin, admission, routes, events, store, hotSpots);
     }
 }

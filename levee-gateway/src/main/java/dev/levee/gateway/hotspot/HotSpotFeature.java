@@ -1,0 +1,404 @@
+package dev.levee.gateway.hotspot;
+
+import dev.levee.core.hotspot.HotSpotLimiter;
+import dev.levee.core.hotspot.HotSpotRejectedException;
+import dev.levee.core.hotspot.HotSpotSettings;
+import dev.levee.core.hotspot.HotSpotSnapshot;
+import dev.levee.core.hotspot.KeyExtractor;
+import dev.levee.core.hotspot.KeyUsage;
+import dev.levee.core.hotspot.Permit;
+import dev.levee.core.hotspot.WindowStore;
+import dev.levee.core.time.Scheduler;
+import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.config.HotSpotsConfig;
+import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.http.HttpError;
+import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.ops.HealthReport;
+import dev.levee.gateway.ops.HealthStatus;
+import dev.levee.gateway.ops.OpsEndpoints;
+import dev.levee.gateway.upstream.UpstreamFetcher;
+import dev.levee.gateway.upstream.UpstreamResponse;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Hot-spot protection in the gateway: per route with a {@code hot-spot} block, upstream calls per key (the fixture
+ * id) go through an exact sliding window with a bounded wait queue; a caller that cannot get a slot in time gets
+ * 429 {@code {"error":"Too many requests for this resource","retry_after":N,"key":"..."}} with Retry-After N.
+ *
+ * <p>Where calls are counted, exactly once per upstream call:
+ * <ul>
+ *   <li>{@link #decorateFetch}: the read path's upstream fetch for a hot-spot route (cache misses and refreshes,
+ *       after coalescing) acquires a slot before calling the next fetcher and releases it when the fetch
+ *       completes;</li>
+ *   <li>{@link #mountRoutes}: a hot-spot route's request that reaches this feature's route handler, i.e. one the
+ *       read path did not serve (non-cached routes, methods other than GET/HEAD, or no read path at all), acquires
+ *       a slot, is marked with {@link #GUARDED} and continues to the plain proxy; the slot is released when its
+ *       response ends. A request already marked {@link #GUARDED} passes untouched.</li>
+ * </ul>
+ * The contract with the read path: it is listed before this feature in {@code Features.all()}; a request it serves
+ * (ends) never reaches the handler here, and its upstream calls go through the fetcher this feature decorates.
+ * Any handler that makes an upstream call for a hot-spot route by another way must mark the request with
+ * {@link #GUARDED} only if it took a slot for it.
+ *
+ * <p>Warming requests (see {@link CacheWarmer}) carry {@link #WARM_HEADER}; {@link #isWarmingRequest} tells them
+ * apart for admission. The header is removed before anything is sent upstream.
+ */
+public final class HotSpotFeature implements GatewayFeature {
+
+    /** Routing-context key: this request holds (or held) a hot-spot slot; value {@link Boolean#TRUE}. */
+    public static final String GUARDED = "levee.hotspot.guarded";
+
+    /** Routing-context key set on warming requests; value {@link Boolean#TRUE}. */
+    public static final String WARMING = "levee.hotspot.warming";
+
+    /** Header that marks the gateway's own cache-warming requests (value: a per-process random token). */
+    public static final String WARM_HEADER = "X-Levee-Warm";
+
+    public static final String HEALTH_PATH = "/health/hot-spots";
+
+    static final String TOO_MANY = "Too many requests for this resource";
+
+    private static final byte[] TOKEN = new byte[24];
+    private static final String TOKEN_TEXT;
+
+    static {
+        new SecureRandom().nextBytes(TOKEN);
+        TOKEN_TEXT = HexFormat.of().formatHex(TOKEN);
+    }
+
+    /** One hot-spot route: its limiter and key extractor. */
+    private record RouteLimiter(RouteConfig route, KeyExtractor extractor, HotSpotLimiter limiter,
+                                LongAdder unkeyed) {}
+
+    private final GatewayContext gw;
+    private final HotSpotsConfig config;
+    private final WindowStore store;
+    private final Map<String, RouteLimiter> routes = new LinkedHashMap<>();
+    private final HotSpotMetrics metrics;
+    private final CacheWarmer warmer;
+    private volatile int port;
+    private volatile Scheduler.Cancellable metricsTimer;
+    private volatile boolean closed;
+
+    public HotSpotFeature(GatewayContext gw) {
+        this.gw = gw;
+        this.config = gw.config().hotSpots();
+        this.port = gw.config().server().port();
+        // TODO(scale-out issue): store.type redis plugs a Redis WindowStore in here
+        this.store = WindowStore.inMemory(config.maxKeys());
+        this.metrics = new HotSpotMetrics(gw.registry(), config.metricsTopK());
+        for (RouteConfig r : gw.config().routes()) {
+            RouteConfig.HotSpot h = r.hotSpot();
+            if (h == null || routes.containsKey(r.path())) {
+                continue;
+            }
+            HotSpotSettings s = new HotSpotSettings(h.limit(), h.window(), h.queue(), h.maxWait(), config.maxKeys(),
+                    config.alertThreshold(), config.sketchCounters());
+            HotSpotLimiter limiter = HotSpotLimiter.create(s, store, r.path() + "|", gw.ticker(), gw.scheduler());
+            routes.put(r.path(), new RouteLimiter(r, KeyExtractor.parse(h.key()), limiter, new LongAdder()));
+            metrics.bind(r.path(), limiter);
+        }
+        scheduleMetrics();
+        if (config.warming().enabled()) {
+            warmer = new CacheWarmer(gw, config.warming(), () -> port, TOKEN_TEXT);
+            warmer.start();
+        } else {
+            warmer = null;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "hot_spots";
+    }
+
+    /** True if {@code request} is one of this gateway's cache-warming requests (for admission to let through). */
+    public static boolean isWarmingRequest(HttpServerRequest request) {
+        String v = request.getHeader(WARM_HEADER);
+        return v != null && MessageDigest.isEqual(v.getBytes(StandardCharsets.US_ASCII),
+                TOKEN_TEXT.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void mountOps(Router router) {
+        router.get(HEALTH_PATH).handler(ctx -> {
+            learnPort(ctx);
+            OpsEndpoints.sendSection(ctx, health());
+        });
+    }
+
+    @Override
+    public void mountGuards(Router router) {
+        router.route().handler(ctx -> {
+            learnPort(ctx);
+            if (ctx.request().headers().contains(WARM_HEADER)) {
+                if (isWarmingRequest(ctx.request())) {
+                    ctx.put(WARMING, Boolean.TRUE);
+                }
+                ctx.request().headers().remove(WARM_HEADER);
+            }
+            ctx.next();
+        });
+    }
+
+    private void learnPort(RoutingContext ctx) {
+        if (port <= 0 && ctx.request().localAddress() != null) {
+            port = ctx.request().localAddress().port();
+        }
+    }
+
+    @Override
+    public void mountRoutes(Router router) {
+        if (!routes.isEmpty()) {
+            router.route().handler(this::guardProxy);
+        }
+    }
+
+    /** Takes a slot for a hot-spot route's request the read path did not serve, then lets it reach the proxy. */
+    private void guardProxy(RoutingContext ctx) {
+        RouteConfig route = gw.config().routeFor(ctx.request().path());
+        RouteLimiter rl = route == null ? null : routes.get(route.path());
+        if (rl == null || ctx.get(GUARDED) != null) {
+            ctx.next();
+            return;
+        }
+        ctx.put(GUARDED, Boolean.TRUE);
+        String key = rl.extractor().extract(RequestViews.of(ctx.request()));
+        if (key == null) {
+            rl.unkeyed().increment();
+            ctx.next();
+            return;
+        }
+        Context context = gw.vertx().getOrCreateContext();
+        CompletableFuture<Permit> slot = rl.limiter().acquire(key).toCompletableFuture();
+        if (!slot.isDone()) {
+            ctx.response().closeHandler(v -> slot.cancel(false)); // a client that leaves gives its place up
+        }
+        slot.whenComplete((permit, err) -> onContext(context, () -> {
+            if (err != null) {
+                JsonResponses.sendError(ctx, toHttpError(err));
+                return;
+            }
+            if (ctx.response().closed() || ctx.response().ended()) {
+                permit.refund();
+                return;
+            }
+            ctx.addEndHandler(ar -> permit.release());
+            ctx.next();
+        }));
+    }
+
+    @Override
+    public UpstreamFetcher decorateFetch(RouteConfig route, UpstreamFetcher next) {
+        RouteLimiter rl = routes.get(route.path());
+        if (rl == null) {
+            return next;
+        }
+        return request -> {
+            request.headers().remove(WARM_HEADER);
+            String key = rl.extractor().extract(RequestViews.of(request));
+            if (key == null) {
+                rl.unkeyed().increment();
+                return next.fetch(request);
+            }
+            Context context = Vertx.currentContext();
+            Promise<UpstreamResponse> promise = Promise.promise();
+            rl.limiter().acquire(key).whenComplete((permit, err) -> onContext(context, () -> {
+                if (err != null) {
+                    promise.fail(toHttpError(err));
+                    return;
+                }
+                io.vertx.core.Future<UpstreamResponse> call;
+                try {
+                    call = next.fetch(request);
+                } catch (RuntimeException e) {
+                    permit.refund(); // nothing was sent
+                    promise.fail(e);
+                    return;
+                }
+                call.onComplete(ar -> {
+                    permit.release();
+                    promise.handle(ar);
+                });
+            }));
+            return promise.future();
+        };
+    }
+
+    private static void onContext(Context context, Runnable action) {
+        if (context == null || Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    /** A limiter's answer as the gateway's error: 429 with the real Retry-After for a rejection. */
+    static HttpError toHttpError(Throwable err) {
+        Throwable e = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                ? err.getCause() : err;
+        if (e instanceof HotSpotRejectedException r) {
+            return HttpError.withRetryAfter(429, TOO_MANY, r.retryAfterSeconds()).with("key", r.key());
+        }
+        if (e instanceof HttpError he) {
+            return he;
+        }
+        if (e instanceof IllegalStateException) {
+            return HttpError.of(503, "Shutting down");
+        }
+        return HttpError.of(500, "Internal error");
+    }
+
+    private void scheduleMetrics() {
+        if (closed || routes.isEmpty()) {
+            return;
+        }
+        metricsTimer = gw.scheduler().schedule(() -> {
+            try {
+                metrics.refresh();
+            } finally {
+                scheduleMetrics();
+            }
+        }, config.metricsRefresh().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Recomputes the per-key metric series now (they are also refreshed every {@code metrics-refresh}). */
+    public void refreshMetrics() {
+        metrics.refresh();
+    }
+
+    /** The limiter of the route with path prefix {@code routePath}, or null. */
+    public HotSpotLimiter limiter(String routePath) {
+        RouteLimiter rl = routes.get(routePath);
+        return rl == null ? null : rl.limiter();
+    }
+
+    HotSpotMetrics metrics() {
+        return metrics;
+    }
+
+    CacheWarmer warmer() {
+        return warmer;
+    }
+
+    @Override
+    public HealthReport health() {
+        long requests = 0, granted = 0, rejected = 0, queueFull = 0, tooLong = 0, timeout = 0, exhausted = 0;
+        long alerts = 0, unkeyed = 0, callsInWindow = 0;
+        int queued = 0, inFlight = 0, alerting = 0, tracked = 0;
+        boolean keysFull = false;
+        List<Map<String, Object>> top = new ArrayList<>();
+        Map<String, Object> perRoute = new LinkedHashMap<>();
+        for (RouteLimiter rl : routes.values()) {
+            HotSpotSnapshot s = rl.limiter().snapshot(10);
+            HotSpotSettings set = rl.limiter().settings();
+            requests += s.requests();
+            granted += s.granted();
+            rejected += s.rejected();
+            queueFull += s.rejectedQueueFull();
+            tooLong += s.rejectedWaitTooLong();
+            timeout += s.rejectedTimeout();
+            exhausted += s.rejectedKeysExhausted();
+            queued += s.queued();
+            inFlight += s.inFlight();
+            alerts += s.alerts();
+            alerting += s.alerting();
+            tracked += s.trackedKeys();
+            callsInWindow += s.callsInWindow();
+            unkeyed += rl.unkeyed().sum();
+            keysFull |= s.trackedKeys() >= set.maxKeys();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("key", rl.extractor().toString());
+            r.put("limit", set.limit());
+            r.put("window_seconds", set.window().toMillis() / 1000.0);
+            r.put("queue", set.queueCapacity());
+            r.put("max_wait_seconds", set.maxWait().toMillis() / 1000.0);
+            r.put("alert_at", set.alertAt());
+            r.put("requests", s.requests());
+            r.put("granted", s.granted());
+            r.put("rejected", s.rejected());
+            r.put("queued", s.queued());
+            r.put("alerting_keys", s.alerting());
+            r.put("tracked_keys", s.trackedKeys());
+            perRoute.put(rl.route().path(), r);
+            for (KeyUsage u : s.top()) {
+                top.add(keyView(rl.route().path(), u));
+            }
+        }
+        top.sort(Comparator.comparingDouble((Map<String, Object> m) -> -(double) m.get("calls_per_minute")));
+        List<Map<String, Object>> top10 = top.size() > 10 ? top.subList(0, 10) : top;
+
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("requests", requests);
+        totals.put("granted", granted);
+        totals.put("rejected", rejected);
+        totals.put("rejected_by_reason", Map.of("queue_full", queueFull, "wait_too_long", tooLong,
+                "wait_timeout", timeout, "keys_exhausted", exhausted));
+        totals.put("queued", queued);
+        totals.put("in_flight", inFlight);
+        totals.put("calls_in_window", callsInWindow);
+        totals.put("alerts", alerts);
+        totals.put("alerting_keys", alerting);
+        totals.put("tracked_keys", tracked);
+        totals.put("store_keys", store.size());
+        totals.put("max_keys", config.maxKeys());
+        totals.put("unkeyed_requests", unkeyed);
+
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("alert_threshold", config.alertThreshold());
+        details.put("totals", totals);
+        details.put("top", new ArrayList<>(top10));
+        details.put("routes", perRoute);
+        details.put("warming", warmer == null ? Map.of("enabled", false) : warmer.report());
+        // every key slot active: new keys share one overflow window (exact, but one budget for all of them)
+        return new HealthReport(keysFull ? HealthStatus.DEGRADED : HealthStatus.UP, details);
+    }
+
+    private static Map<String, Object> keyView(String route, KeyUsage u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("route", route);
+        m.put("key", u.key());
+        m.put("calls_in_window", u.callsInWindow());
+        m.put("limit", u.limit());
+        m.put("usage_percent", Math.round(u.usagePercent() * 10) / 10.0);
+        m.put("queue_depth", u.queueDepth());
+        m.put("overflow_count", u.rejected());
+        m.put("alert", u.alerting());
+        m.put("calls_per_minute", Math.round(u.callsPerMinute() * 10) / 10.0);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Scheduler.Cancellable t = metricsTimer;
+        if (t != null) {
+            t.cancel();
+        }
+        if (warmer != null) {
+            warmer.close();
+        }
+        routes.values().forEach(rl -> rl.limiter().close());
+        store.close();
+    }
+}
