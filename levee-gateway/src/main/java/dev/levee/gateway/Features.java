@@ -19,7 +19,8 @@ public final class Features {
                 AdmissionFeature::new,  // first: its guard (authenticate, classify, admit) covers everything after it
                 EventsFeature::new,     // POST /api/v1/events, admitted like any request
                 ReadPathFeature::new,   // cached/coalesced GETs on configured routes; the rest falls to the proxy
-                dev.levee.gateway.hotspot.HotSpotFeature::new
+                dev.levee.gateway.hotspot.HotSpotFeature::new,
+                dev.levee.gateway.dashboard.DashboardFeature::new  // last: reads every other feature's stats
         );
     }
 }
