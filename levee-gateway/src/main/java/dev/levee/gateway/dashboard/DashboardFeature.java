@@ -57,7 +57,7 @@ public final class DashboardFeature implements GatewayFeature {
 
     public DashboardFeature(GatewayContext gateway) {
         this.gateway = gateway;
-        this.sampler = new DashboardSampler(gateway.features(), gateway.config(), gateway.ticker(), HISTORY);
+        this.sampler = new DashboardSampler(gateway.features(), gateway.registry(), gateway.config(), gateway.ticker(), HISTORY);
         schedule();
     }
 

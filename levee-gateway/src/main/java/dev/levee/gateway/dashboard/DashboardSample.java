@@ -24,10 +24,11 @@ public record DashboardSample(long seq, long epochMillis, List<ClassPoint> class
      * @param shedPerSecond     requests answered 429/503 by admission per second (all reasons)
      * @param queueDepth        requests waiting for a permit at the sample instant
      * @param inFlight          requests holding a permit at the sample instant
-     * @param waitP99Ms         p99 of the time admitted requests of this class waited, as admission reports it
+     * @param waitP99Ms         p99 of the time requests of this class admitted in this interval waited for a
+     *                          permit (upper bound of the histogram bucket); null if none was admitted
      */
     public record ClassPoint(String name, double admittedPerSecond, double shedPerSecond, int queueDepth,
-                             int inFlight, double waitP99Ms) {}
+                             int inFlight, Double waitP99Ms) {}
 
     /**
      * @param hitRatePercent    share of callers in this interval that joined a running call; null if none came

@@ -17,6 +17,10 @@ import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.events.EventsFeature;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.readpath.ReadPathFeature;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the other features' stat snapshots once per interval and keeps the last {@code capacity} samples.
@@ -34,6 +39,10 @@ import java.util.Map;
  *   <li><b>True rates:</b> every rate is (counter now - counter at the previous sample) / (ticker time between
  *       the two samples), not an average since start and not the features' own smoothed rates. A counter that went
  *       down (a stats reset endpoint) gives 0 for that interval rather than a negative rate.</li>
+ *   <li><b>Wait p99 per interval:</b> the p99 of the admission wait over the last interval comes from the
+ *       {@code levee.admission.wait} timer's histogram: bucket counts now minus at the previous sample, then the
+ *       upper bound of the bucket where 99 % of the interval's waits are reached (so it is "p99 <= bound", with the
+ *       histogram's resolution). No admission in the interval gives no value rather than a stale one.</li>
  *   <li><b>Live feature list:</b> features are looked up by type in the gateway's live view at each sample, so a
  *       gateway built without some feature (tests, admission off) simply has no figures for it.</li>
  *   <li><b>Threads:</b> {@link #sample()} runs on the scheduler, {@link #since} on event loops; both are
@@ -46,16 +55,20 @@ final class DashboardSampler {
     static final int TOP = 10;
 
     private final List<GatewayFeature> features;
+    private final MeterRegistry registry;
     private final LeveeConfig config;
     private final Ticker ticker;
     private final int capacity;
     private final ArrayDeque<DashboardSample> history;
     private final Map<String, Long> previous = new HashMap<>();
+    private final Map<String, HistogramSnapshot> previousWaits = new HashMap<>();
     private long previousNanos;
     private long seq;
 
-    DashboardSampler(List<GatewayFeature> features, LeveeConfig config, Ticker ticker, int capacity) {
+    DashboardSampler(List<GatewayFeature> features, MeterRegistry registry, LeveeConfig config, Ticker ticker,
+                     int capacity) {
         this.features = features;
+        this.registry = registry;
         this.config = config;
         this.ticker = ticker;
         this.capacity = capacity;
@@ -85,7 +98,7 @@ final class DashboardSampler {
                 classes.add(new DashboardSample.ClassPoint(c.name(),
                         r.rate("admitted." + c.name(), c.admitted()),
                         r.rate("shed." + c.name(), c.shed()),
-                        c.queueDepth(), c.inFlight(), c.waitP99().toNanos() / 1e6));
+                        c.queueDepth(), c.inFlight(), intervalWaitP99Ms(c.name())));
             }
         }
 
@@ -137,6 +150,33 @@ final class DashboardSampler {
         }
         history.addLast(sample);
         return sample;
+    }
+
+    /** p99 of the admission wait of {@code cls} over the last interval, in ms; null if nobody was admitted. */
+    private Double intervalWaitP99Ms(String cls) {
+        Timer timer = registry.find("levee.admission.wait").tag("class", cls).timer();
+        if (timer == null) {
+            return null;
+        }
+        HistogramSnapshot now = timer.takeSnapshot(); // one snapshot: count and buckets agree
+        HistogramSnapshot before = previousWaits.put(cls, now);
+        CountAtBucket[] b = now.histogramCounts();
+        if (before == null || before.histogramCounts().length != b.length || b.length == 0) {
+            return null;
+        }
+        long total = now.count() - before.count();
+        if (total <= 0) {
+            return null;
+        }
+        // Prometheus histograms are cumulative: bucket i counts every wait <= its bound
+        double target = Math.ceil(total * 0.99);
+        CountAtBucket[] a = before.histogramCounts();
+        for (int i = 0; i < b.length; i++) {
+            if (b[i].count() - a[i].count() >= target) {
+                return Math.round(b[i].bucket(TimeUnit.MILLISECONDS) * 100) / 100.0;
+            }
+        }
+        return Math.round(now.max(TimeUnit.MILLISECONDS) * 100) / 100.0; // past the last bucket: the max seen
     }
 
     /** The samples newer than {@code afterSeq}, oldest first (all of the history for a negative value). */

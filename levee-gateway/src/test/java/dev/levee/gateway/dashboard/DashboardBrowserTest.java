@@ -122,6 +122,8 @@ class DashboardBrowserTest {
                 assertThat(Double.parseDouble(driver.findElement(By.id("chart-admitted")).getDomAttribute("data-last")))
                         .isGreaterThan(0));
         assertThat(points(driver.findElement(By.id("chart-events")))).isPositive();
+        assertThat(points(driver.findElement(By.id("chart-wait")))).isPositive();
+        assertThat(points(driver.findElement(By.id("chart-shed")))).isPositive();
         assertThat(points(driver.findElement(By.id("chart-hit")))).isPositive();
 
         // the hammered fixture is in the top-10 table, highlighted past 80 % of its limit

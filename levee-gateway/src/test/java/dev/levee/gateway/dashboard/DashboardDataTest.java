@@ -81,6 +81,9 @@ class DashboardDataTest {
         assertThat(browser(samples.get(0)).get("admittedPerSecond").asDouble()).isEqualTo(10.0);
         assertThat(browser(samples.get(1)).get("admittedPerSecond").asDouble()).isEqualTo(0.0);
         assertThat(browser(samples.get(2)).get("admittedPerSecond").asDouble()).isEqualTo(6.0);
+        // nobody waited (permits free): p99 is the first bucket of the wait histogram, 1 ms; no admission, no p99
+        assertThat(browser(samples.get(0)).get("waitP99Ms").asDouble()).isEqualTo(1.0);
+        assertThat(browser(samples.get(1)).get("waitP99Ms").isNull()).isTrue();
         assertThat(samples.get(0).at("/coalescer/requestsPerSecond").asDouble()).isEqualTo(10.0);
         assertThat(samples.get(0).at("/coalescer/callsPerSecond").asDouble()).isEqualTo(10.0);
         assertThat(samples.get(0).at("/coalescer/hitRatePercent").asDouble()).isEqualTo(0.0);
