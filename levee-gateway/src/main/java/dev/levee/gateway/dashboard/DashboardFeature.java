@@ -86,11 +86,6 @@ public final class DashboardFeature implements GatewayFeature {
         }, INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Takes a sample now (tests on a manual ticker; the timer does this every second). */
-    public DashboardSample sampleNow() {
-        return sampler.sample();
-    }
-
     @Override
     public String name() {
         return "dashboard";
