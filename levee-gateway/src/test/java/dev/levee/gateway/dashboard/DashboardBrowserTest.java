@@ -66,7 +66,7 @@ class DashboardBrowserTest {
     private ChromeDriver driver;
 
     private static String bearer(Map<String, Object> claims) {
-        return "Bearer " + Tokens.hs256(SECRET, Tokens.claims(System.currentTimeMillis(), claims).build());
+        return "Bearer " + Tokens.hs256(SECRET, Tokens.claims(dev.levee.core.time.Ticker.system().epochMillis(), claims).build());
     }
 
     @BeforeEach
