@@ -1,5 +1,6 @@
 package dev.levee.gateway.dashboard;
 
+import dev.levee.core.time.Ticker;
 import dev.levee.gateway.auth.Tokens;
 import dev.levee.gateway.testing.GatewayExtension;
 import io.vertx.core.http.HttpMethod;
@@ -66,7 +67,7 @@ class DashboardBrowserTest {
     private ChromeDriver driver;
 
     private static String bearer(Map<String, Object> claims) {
-        return "Bearer " + Tokens.hs256(SECRET, Tokens.claims(dev.levee.core.time.Ticker.system().epochMillis(), claims).build());
+        return "Bearer " + Tokens.hs256(SECRET, Tokens.claims(Ticker.system().epochMillis(), claims).build());
     }
 
     @BeforeEach
