@@ -123,8 +123,9 @@ final class DemoCommand implements Callable<Integer> {
             gateway.shutdown().eventually(sim::close).eventually(vertx::close).await(30, TimeUnit.SECONDS);
             return 0;
         }
-        out.printf("%nStill serving: try `curl '%s/api/v3/fixtures/odds?fixture_id=1'`, %s/health, %s/metrics."
-                + " Ctrl-C stops.%n", gatewayUrl, gatewayUrl, gatewayUrl);
+        out.printf("%nStill serving: open %s/dashboard in a browser, or try"
+                + " `curl '%s/api/v3/fixtures/odds?fixture_id=1'`, %s/health, %s/metrics. Ctrl-C stops.%n",
+                gatewayUrl, gatewayUrl, gatewayUrl, gatewayUrl);
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

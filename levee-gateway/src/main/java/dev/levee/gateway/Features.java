@@ -1,6 +1,7 @@
 package dev.levee.gateway;
 
 import dev.levee.gateway.admission.AdmissionFeature;
+import dev.levee.gateway.dashboard.DashboardFeature;
 import dev.levee.gateway.events.EventsFeature;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.readpath.ReadPathFeature;
@@ -22,7 +23,8 @@ public final class Features {
                 AdmissionFeature::new,  // first guard: authenticate, classify, admit; covers everything after it
                 EventsFeature::new,     // POST /api/v1/events, admitted like any request
                 ReadPathFeature::new,   // cached/coalesced GETs on configured routes; the rest falls to the proxy
-                HotSpotFeature::new     // after the read path: decorates its upstream fetch, guards what it passes on
+                HotSpotFeature::new,    // after the read path: decorates its upstream fetch, guards what it passes on
+                DashboardFeature::new   // last: reads every other feature's stats
         );
     }
 }

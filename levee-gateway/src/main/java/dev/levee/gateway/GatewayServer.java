@@ -175,6 +175,22 @@ public final class GatewayServer {
         return features;
     }
 
+    /** "METHOD path" of every route with an exact path (ops endpoints, event ingestion), for the OpenAPI test. */
+    public List<String> routePaths() {
+        List<String> out = new ArrayList<>();
+        for (Route route : router.getRoutes()) {
+            if (route.getPath() == null) {
+                continue;
+            }
+            if (route.methods() == null || route.methods().isEmpty()) {
+                out.add("* " + route.getPath());
+            } else {
+                route.methods().forEach(m -> out.add(m.name() + " " + route.getPath()));
+            }
+        }
+        return out;
+    }
+
     /** The feature of {@code type}, for tests and the dashboard. */
     public <T extends GatewayFeature> T feature(Class<T> type) {
         return features.stream().filter(type::isInstance).map(type::cast).findFirst()

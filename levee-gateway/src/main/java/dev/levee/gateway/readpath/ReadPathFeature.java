@@ -98,6 +98,22 @@ public final class ReadPathFeature implements GatewayFeature {
         p.serve(ctx);
     }
 
+    /** Every route's coalescer figures summed (the dashboard reads this). */
+    public CoalescerStats coalescerStats() {
+        return aggregate();
+    }
+
+    /** Each breaker's stats by route prefix, in config order (the dashboard reads this). */
+    public Map<String, BreakerStats> breakerStats() {
+        Map<String, BreakerStats> out = new LinkedHashMap<>();
+        for (RoutePipeline p : ordered) {
+            if (p.breaker != null) {
+                out.put(p.route.path(), p.breaker.stats());
+            }
+        }
+        return out;
+    }
+
     // ---- stats and health ----
 
     private List<RoutePipeline> coalescing() {

@@ -1,0 +1,54 @@
+package dev.levee.gateway.dashboard;
+
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Headless Debian Chromium through Debian's chromedriver. Both paths are fixed (overridable with
+ * {@code -Dlevee.chromium=...} and {@code -Dlevee.chromedriver=...}) so Selenium Manager never downloads a browser
+ * or a driver; a missing binary fails the test with the install line instead of skipping it.
+ */
+final class Chromium {
+    static final String BROWSER = System.getProperty("levee.chromium", "/usr/bin/chromium");
+    static final String DRIVER = System.getProperty("levee.chromedriver", "/usr/bin/chromedriver");
+
+    private Chromium() {}
+
+    static ChromeDriver start(Path userDataDir) throws IOException {
+        assertThat(Files.isExecutable(Path.of(BROWSER)) && Files.isExecutable(Path.of(DRIVER)))
+                .as("the dashboard browser test needs Debian's Chromium at %s and chromedriver at %s; install them "
+                        + "with: apt-get update && apt-get install -y chromium chromium-driver", BROWSER, DRIVER)
+                .isTrue();
+        System.setProperty("webdriver.chrome.driver", DRIVER);
+        Files.createDirectories(userDataDir);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BROWSER);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-extensions", "--window-size=1400,1100",
+                "--user-data-dir=" + userDataDir.toAbsolutePath());
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER))
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        return driver;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.levee.gateway.dashboard;
+
+import dev.levee.gateway.testing.GatewayExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The page on a gateway that runs nothing but the dashboard (no admission, read path, hot spots or events): it
+ * still updates, says what is not running, and raises no script error on the missing sections.
+ */
+class DashboardBrowserBareTest {
+    @RegisterExtension
+    final GatewayExtension gw = GatewayExtension.builder()
+            .features(List.of(DashboardFeature::new))
+            .build();
+
+    private ChromeDriver driver;
+
+    @AfterEach
+    void quit() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void pageRendersWithoutTheOtherFeatures() throws Exception {
+        driver = Chromium.start(Path.of("target", "chromium-profile-bare-" + ProcessHandle.current().pid()));
+        driver.get("http://127.0.0.1:" + gw.port() + "/dashboard");
+        WebElement status = driver.findElement(By.id("status"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(Integer.parseInt(status.getDomAttribute("data-updates"))).isGreaterThanOrEqualTo(3));
+        assertThat(status.getDomAttribute("class")).contains("ok");
+        assertThat(driver.findElement(By.id("admission-now")).getText()).isEqualTo("admission not running");
+        assertThat(driver.findElement(By.id("events-now")).getText()).isEqualTo("events disabled");
+        assertThat(driver.findElement(By.id("hotspot-now")).getText()).isEqualTo("no hot-spot routes");
+        assertThat(driver.findElement(By.id("breakers-none")).isDisplayed()).isTrue();
+        List<String> problems = new ArrayList<>();
+        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+            if (e.getLevel().intValue() >= Level.WARNING.intValue()) {
+                problems.add(e.getLevel() + " " + e.getMessage());
+            }
+        }
+        assertThat(problems).as("browser console warnings and errors").isEmpty();
+    }
+}
