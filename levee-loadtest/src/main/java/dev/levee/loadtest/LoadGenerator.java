@@ -418,7 +418,10 @@ public final class LoadGenerator {
                 st.otherStatus++;
             }
             if (options.honourRetryAfter() && retryAfterSecs > 0) {
-                long waitMs = Math.min(retryAfterSecs * 1000, Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+                // a wait that reaches the end of the run ends the client: wake it just past the deadline, never before
+                long untilEndMs = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE // a request count, no duration
+                        : (deadlineNanos - System.nanoTime() + 999_999) / 1_000_000 + 1;
+                long waitMs = Math.max(1, Math.min(retryAfterSecs * 1000, untilEndMs));
                 vertx.setTimer(waitMs, t -> next(a.client));
                 return;
             }
