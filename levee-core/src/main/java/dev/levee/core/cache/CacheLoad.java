@@ -19,7 +19,10 @@ public interface CacheLoad<V> extends Supplier<CompletionStage<V>> {
     /** True for a background refresh of a stale entry, false for a load of a key with nothing servable. */
     boolean refresh();
 
-    /** The entry a value loaded at {@code nowMillis} is stored as, or null if the value must not be stored. */
+    /**
+     * The entry {@link #get()} stored for {@code value} (same times), or for another value the entry it would be
+     * stored as at {@code nowMillis}; null if the value must not be stored.
+     */
     CacheEntry<V> entryFor(V value, long nowMillis);
 
     /** A shared entry (loaded elsewhere) stored locally with its own times; returns its value. */

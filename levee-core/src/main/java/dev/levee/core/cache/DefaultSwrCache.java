@@ -122,7 +122,8 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         // nobody waits for a background refresh; its outcome lands in the store
     }
 
-    private CompletionStage<V> load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader) {
+    private CompletionStage<V> load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader,
+                                    Load self) {
         CompletionStage<V> stage;
         try {
             stage = loader.get();
@@ -133,6 +134,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
             long now = ticker.epochMillis();
             if (err == null) {
                 CacheEntry<V> entry = entryFor(v, now, policy);
+                self.stored = entry;
                 if (entry != null) {
                     store.put(key, entry);
                 } else {
@@ -169,6 +171,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         private final CachePolicy policy;
         private final Supplier<? extends CompletionStage<V>> loader;
         private final boolean refresh;
+        private volatile CacheEntry<V> stored;
 
         Load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader, boolean refresh) {
             this.key = key;
@@ -179,7 +182,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
 
         @Override
         public CompletionStage<V> get() {
-            return load(key, policy, loader);
+            return load(key, policy, loader, this);
         }
 
         @Override
@@ -194,6 +197,10 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
 
         @Override
         public CacheEntry<V> entryFor(V value, long nowMillis) {
+            CacheEntry<V> e = stored;
+            if (e != null && e.value() == value) {
+                return e; // what get() stored: the shared tier gets the same times as the local store
+            }
             return DefaultSwrCache.this.entryFor(value, nowMillis, policy);
         }
 
