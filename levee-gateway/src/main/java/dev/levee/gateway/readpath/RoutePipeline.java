@@ -9,6 +9,7 @@ import dev.levee.core.cache.CacheStatus;
 import dev.levee.core.cache.SwrCache;
 import dev.levee.core.coalesce.CoalescerOverflowException;
 import dev.levee.core.coalesce.CoalescerTimeoutException;
+import dev.levee.core.coalesce.FlightCoordinator;
 import dev.levee.core.coalesce.RequestCoalescer;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
@@ -57,14 +58,15 @@ final class RoutePipeline {
     private final UpstreamFetcher bottom;
     private volatile UpstreamFetcher decorated;
 
-    RoutePipeline(GatewayContext gateway, GatewayFeature self, RouteConfig route) {
+    RoutePipeline(GatewayContext gateway, GatewayFeature self, RouteConfig route,
+                  FlightCoordinator<String, UpstreamResponse> coordinator) {
         this.gateway = gateway;
         this.self = self;
         this.route = route;
         RouteConfig.Coalesce c = route.coalesce();
         if (c != null || route.cache() != null) {
             var b = RequestCoalescer.<String, UpstreamResponse>builder()
-                    .ticker(gateway.ticker()).scheduler(gateway.scheduler());
+                    .ticker(gateway.ticker()).scheduler(gateway.scheduler()).coordinator(coordinator);
             if (c != null) {
                 b.maxWait(c.maxWait()).maxWaitersPerKey(c.maxWaitersPerKey()).maxWaiters(c.maxWaiters());
             }

@@ -212,7 +212,8 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
 
     // ---- keys ----
 
-    static String hash(String key) {
+    /** The id of {@code key} in Redis key names (tools and tests). */
+    public static String hash(String key) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 22);
@@ -221,7 +222,8 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
         }
     }
 
-    String base(String id) {
+    /** {@code <prefix>{fl:<id>}}: the hash-tagged stem of one key's lock, result and entry keys. */
+    public String base(String id) {
         return prefix + "{fl:" + id + "}";
     }
 
