@@ -1,0 +1,236 @@
+package dev.levee.gateway.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.levee.gateway.GatewayServer;
+import dev.levee.gateway.config.ConfigLoader;
+import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.redis.coalesce.RedisFlightCoordinator;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two gateway instances with {@code store.type: redis} (the machine's Redis) in front of one counting upstream: the
+ * read path's cache is shared, and a cold key costs one upstream call across both instances. Every test uses its own
+ * fixture id and deletes the Redis keys of its own cache keys.
+ */
+class SharedReadPathTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REDIS = "redis://127.0.0.1:6379";
+
+    private final Vertx vertx = Vertx.vertx();
+    private final List<GatewayServer> gateways = new ArrayList<>();
+    private final List<Vertx> instances = new ArrayList<>();
+    private final List<String> cacheKeys = new ArrayList<>();
+    private final AtomicInteger calls = new AtomicInteger();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private volatile Promise<Void> release; // when set, the upstream holds every answer until it completes
+
+    @AfterEach
+    void stop() throws Exception {
+        for (GatewayServer g : gateways) {
+            g.shutdown().await(30, TimeUnit.SECONDS);
+        }
+        for (Vertx v : instances) {
+            v.close().await(10, TimeUnit.SECONDS);
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+        RedisClient client = RedisClient.create(REDIS);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            for (String key : cacheKeys) {
+                String base = RedisFlightCoordinator.DEFAULT_PREFIX + "{fl:" + RedisFlightCoordinator.hash(key) + "}";
+                c.sync().del(base + ":lock", base + ":res", base + ":entry");
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private HttpServer upstream() throws Exception {
+        Router r = Router.router(vertx);
+        r.get("/odds").handler(ctx -> {
+            int n = calls.incrementAndGet();
+            Promise<Void> gate = release;
+            // a slow upstream (200 ms), held longer while a test still sends its requests
+            vertx.setTimer(200, t -> {
+                Runnable answer = () -> ctx.response().putHeader("Content-Type", "application/json")
+                        .putHeader("X-Upstream-Call", Integer.toString(n)).end("{\"odds\":1.5,\"call\":" + n + "}");
+                if (gate == null) {
+                    answer.run();
+                } else {
+                    gate.future().onComplete(v -> answer.run());
+                }
+            });
+        });
+        return vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    private static LeveeConfig config(String upstream, String redisUrl, String routeBlocks) {
+        return ConfigLoader.load("""
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }
+                upstream: { url: "%s", timeout: 5s }
+                admission: { max-concurrent: 1000, queue-capacity: 2000 }
+                events: { enabled: false }
+                store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: 2s } }
+                routes:
+                  - path: /odds
+                    public: true
+                %s
+                """.formatted(upstream, redisUrl, routeBlocks), Map.of());
+    }
+
+    private void startTwo(LeveeConfig config) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            Vertx v = Vertx.vertx();
+            instances.add(v);
+            gateways.add(GatewayServer.start(v, config).await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    private HttpResponse<String> get(GatewayServer g, String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode json(GatewayServer g, String path) throws Exception {
+        return JSON.readTree(get(g, path).body());
+    }
+
+    @Test
+    void anEntryOneInstanceLoadedIsServedByTheOtherWithoutAnUpstreamCall() throws Exception {
+        HttpServer up = upstream();
+        startTwo(config("http://127.0.0.1:" + up.actualPort(), REDIS, """
+                    cache: { fresh: 30s, stale: 60s }
+                    coalesce: { max-wait: 5s }
+                """));
+        String fixture = "shared-cache-" + UUID.randomUUID();
+        String query = "/odds?fixture_id=" + fixture;
+        cacheKeys.add("GET " + query);
+
+        HttpResponse<String> a = get(gateways.get(0), query);
+        assertThat(a.statusCode()).isEqualTo(200);
+        assertThat(a.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(calls).hasValue(1);
+        // A answers first and publishes right after; wait until B's coordinator can see it
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                json(gateways.get(0), "/health").at("/components/store/flights/flights_led").asLong() == 1);
+
+        HttpResponse<String> b = get(gateways.get(1), query);
+        assertThat(b.statusCode()).isEqualTo(200);
+        assertThat(b.headers().firstValue("X-Cache")).as("served from the shared tier").hasValue("HIT");
+        assertThat(b.body()).isEqualTo(a.body());
+        assertThat(b.headers().firstValue("X-Upstream-Call")).hasValue("1");
+        assertThat(b.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(calls).as("no upstream call for instance B").hasValue(1);
+
+        // B now holds it in its own Caffeine: the next read does not ask Redis again
+        assertThat(get(gateways.get(1), query).headers().firstValue("X-Cache")).hasValue("HIT");
+        JsonNode storeB = json(gateways.get(1), "/health").at("/components/store");
+        assertThat(storeB.at("/status").asText()).isEqualTo("UP");
+        assertThat(storeB.at("/flights/shared_cache_hits").asLong()).isEqualTo(1);
+        assertThat(storeB.at("/fallback_decisions").asLong()).isZero();
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aColdKeyAskedFiveHundredTimesThroughTwoInstancesCostsOneUpstreamCall() throws Exception {
+        HttpServer up = upstream();
+        // coalescing only (no cache): every one of the 500 must be answered by the one flight
+        startTwo(config("http://127.0.0.1:" + up.actualPort(), REDIS, """
+                    coalesce: { max-wait: 20s }
+                """));
+        String fixture = "shared-flight-" + UUID.randomUUID();
+        String query = "/odds?fixture_id=" + fixture;
+        cacheKeys.add("GET " + query);
+        release = Promise.promise();
+
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            GatewayServer g = gateways.get(i % 2);
+            all.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + query))
+                    .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        // the upstream answers (200 ms after the call) only once all 500 reached the two coalescers
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            long total = 0;
+            for (GatewayServer g : gateways) {
+                total += json(g, "/api/v1/shared/deduplication/stats").get("total_requests").asLong();
+            }
+            return total == 500;
+        });
+        release.complete();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        assertThat(calls).as("upstream calls for one cold key across two instances").hasValue(1);
+        String body = all.get(0).join().body();
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            HttpResponse<String> r = f.join();
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(body);
+        }
+        long made = 0;
+        long joined = 0;
+        for (GatewayServer g : gateways) {
+            JsonNode store = json(g, "/health").at("/components/store");
+            assertThat(store.at("/status").asText()).isEqualTo("UP");
+            made += store.at("/flights/flights_led").asLong();
+            joined += store.at("/flights/flights_joined").asLong();
+        }
+        assertThat(made).as("one instance led").isEqualTo(1);
+        assertThat(joined).as("the other instance's flight joined it").isEqualTo(1);
+    }
+
+    @Test
+    void withRedisUnreachableRequestsAreServedLocallyAndTheStoreIsDegraded() throws Exception {
+        HttpServer up = upstream();
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        LeveeConfig config = config("http://127.0.0.1:" + up.actualPort(), "redis://127.0.0.1:" + closedPort, """
+                    cache: { fresh: 30s, stale: 60s }
+                """);
+        Vertx v = Vertx.vertx();
+        instances.add(v);
+        gateways.add(GatewayServer.start(v, config).await(20, TimeUnit.SECONDS));
+        String query = "/odds?fixture_id=down-" + UUID.randomUUID();
+
+        HttpResponse<String> first = get(gateways.get(0), query);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(get(gateways.get(0), query).headers().firstValue("X-Cache")).as("the local cache still works")
+                .hasValue("HIT");
+        assertThat(calls).hasValue(1);
+
+        HttpResponse<String> health = get(gateways.get(0), "/health");
+        JsonNode store = JSON.readTree(health.body()).at("/components/store");
+        assertThat(store.at("/status").asText()).isEqualTo("DEGRADED");
+        assertThat(store.at("/fallback_decisions").asLong()).isEqualTo(1);
+        assertThat(store.at("/coalescing_and_cache").asText()).startsWith("local fallback");
+        String metrics = get(gateways.get(0), "/metrics").body();
+        assertThat(metrics).contains("levee_store_fallback_decisions_total 1.0");
+    }
+}
