@@ -163,6 +163,62 @@ class RedisFlightCoordinatorTest {
         assertThat(a.stats().fallbacks() + b.stats().fallbacks()).isZero();
     }
 
+    /**
+     * Race: four coordinators (instances) on two connections, 16 threads, few keys, thousands of runs with fetches
+     * of random length. Invariants: never two fetches of one key at once across instances (the lock), every run
+     * completes with a value some fetch of its key produced, nothing falls back, no waiter is left behind.
+     */
+    @Test
+    void raceNeverTwoFetchesOfAKeyAtOnceAndEveryRunGetsAFetchedValue() throws Exception {
+        List<RedisFlightCoordinator<String>> cs = List.of(coordinator(redisA, Duration.ofSeconds(10)),
+                coordinator(redisB, Duration.ofSeconds(10)), coordinator(redisA, Duration.ofSeconds(10)),
+                coordinator(redisB, Duration.ofSeconds(10)));
+        int keys = 8;
+        int runs = 3000;
+        java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> produced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger fetches = new AtomicInteger();
+        java.util.concurrent.ScheduledExecutorService delays = Executors.newScheduledThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        try {
+            for (int i = 0; i < runs; i++) {
+                int n = i;
+                checks.add(CompletableFuture.supplyAsync(() -> {
+                    String key = "race-" + (n % keys);
+                    RedisFlightCoordinator<String> c = cs.get(n % cs.size());
+                    return c.run(key, () -> {
+                        if (inFlight.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() > 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        String v = key + "#" + fetches.incrementAndGet();
+                        CompletableFuture<String> f = new CompletableFuture<>();
+                        delays.schedule(() -> {
+                            produced.add(v);
+                            inFlight.get(key).decrementAndGet();
+                            f.complete(v);
+                        }, java.util.concurrent.ThreadLocalRandom.current().nextInt(0, 4), TimeUnit.MILLISECONDS);
+                        return f;
+                    }).toCompletableFuture().thenAccept(v -> {
+                        assertThat(v).startsWith(key + "#");
+                        assertThat(produced).contains(v);
+                    });
+                }, pool).thenCompose(f -> f));
+            }
+            CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdown();
+            delays.shutdown();
+        }
+        assertThat(overlaps).as("fetches of one key running at once").hasValue(0);
+        assertThat(fetches.get()).as("runs were coalesced").isLessThan(runs);
+        long fallbacks = cs.stream().mapToLong(RedisFlightCoordinator::fallbacks).sum();
+        assertThat(fallbacks).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> cs.stream().mapToInt(RedisFlightCoordinator::waitingFlights)
+                .sum() == 0);
+    }
+
     @Test
     void theOtherInstanceReceivesThePublishedValue() throws Exception {
         RedisFlightCoordinator<String> a = coordinator(redisA, Duration.ofSeconds(10));
