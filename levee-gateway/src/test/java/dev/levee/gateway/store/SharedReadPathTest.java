@@ -49,10 +49,15 @@ class SharedReadPathTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private volatile Promise<Void> release; // when set, the upstream holds every answer until it completes
 
+    private RedisServerProcess ownRedis;
+
     @AfterEach
     void stop() throws Exception {
         for (GatewayServer g : gateways) {
             g.shutdown().await(30, TimeUnit.SECONDS);
+        }
+        if (ownRedis != null) {
+            ownRedis.close();
         }
         for (Vertx v : instances) {
             v.close().await(10, TimeUnit.SECONDS);
@@ -232,5 +237,64 @@ class SharedReadPathTest {
         assertThat(store.at("/coalescing_and_cache").asText()).startsWith("local fallback");
         String metrics = get(gateways.get(0), "/metrics").body();
         assertThat(metrics).contains("levee_store_fallback_decisions_total 1.0");
+    }
+
+    /**
+     * A redis-server of the test's own stopped and restarted in the middle of a run: both instances serve every
+     * request locally while it is down (DEGRADED), and share cache and flights again after the restart (UP).
+     */
+    @Test
+    void redisStoppedAndRestartedMidRun() throws Exception {
+        ownRedis = new RedisServerProcess();
+        ownRedis.start();
+        HttpServer up = upstream();
+        startTwo(config("http://127.0.0.1:" + up.actualPort(), ownRedis.url(), """
+                    cache: { fresh: 30s, stale: 60s }
+                """));
+        GatewayServer a = gateways.get(0);
+        GatewayServer b = gateways.get(1);
+        String run = UUID.randomUUID().toString();
+
+        assertThat(get(a, "/odds?fixture_id=1-" + run).headers().firstValue("X-Cache")).hasValue("MISS");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                json(a, "/health").at("/components/store/flights/flights_led").asLong() == 1);
+        assertThat(get(b, "/odds?fixture_id=1-" + run).headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(calls).hasValue(1);
+
+        ownRedis.stop();
+        for (GatewayServer g : gateways) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !json(g, "/health").at("/components/store/connected")
+                    .asBoolean());
+        }
+        // down: every request is still answered, through each instance's own flight and cache
+        for (GatewayServer g : gateways) {
+            HttpResponse<String> r = get(g, "/odds?fixture_id=2-" + run);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Cache")).hasValue("MISS");
+            assertThat(get(g, "/odds?fixture_id=2-" + run).headers().firstValue("X-Cache")).hasValue("HIT");
+            JsonNode store = json(g, "/health").at("/components/store");
+            assertThat(store.at("/status").asText()).isEqualTo("DEGRADED");
+            assertThat(store.at("/fallback_decisions").asLong()).isPositive();
+        }
+        assertThat(calls).as("one call per instance while Redis is away").hasValue(3);
+
+        ownRedis.start(); // same port, empty
+        AtomicInteger probes = new AtomicInteger();
+        for (GatewayServer g : gateways) {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                get(g, "/odds?fixture_id=probe-" + probes.incrementAndGet() + "-" + run);
+                return json(g, "/health").at("/components/store/status").asText().equals("UP");
+            });
+        }
+        int before = calls.get();
+        assertThat(get(a, "/odds?fixture_id=3-" + run).headers().firstValue("X-Cache")).hasValue("MISS");
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == before + 1);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            // A publishes right after answering; until then B may not see it yet (it would lead a flight itself)
+            return json(a, "/health").at("/components/store/flights/flights_led").asLong() >= 2;
+        });
+        assertThat(get(b, "/odds?fixture_id=3-" + run).headers().firstValue("X-Cache")).as("shared again")
+                .hasValue("HIT");
+        assertThat(calls).hasValue(before + 1);
     }
 }
