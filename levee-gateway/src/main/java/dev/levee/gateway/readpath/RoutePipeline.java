@@ -201,7 +201,8 @@ final class RoutePipeline {
         String value = batchValue;
         String group = batchGroup;
         // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
-        Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
+        Context origin = Vertx.currentContext();
+        Supplier<CompletionStage<UpstreamResponse>> fetch = () -> {
             UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, ctx.request().uri(),
                     sharedHeaders(ctx), null);
             Future<UpstreamResponse> f = value != null ? batcher.fetch(request, group, value) : decorated().fetch(request);
@@ -211,6 +212,27 @@ final class RoutePipeline {
                 }
                 return r;
             });
+        };
+        // a Redis flight coordinator starts a fetch from its own threads: run it on the request's event loop
+        Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
+            if (origin == null || Vertx.currentContext() == origin) {
+                return fetch.get();
+            }
+            CompletableFuture<UpstreamResponse> hop = new CompletableFuture<>();
+            origin.runOnContext(v -> {
+                try {
+                    fetch.get().whenComplete((r, e) -> {
+                        if (e == null) {
+                            hop.complete(r);
+                        } else {
+                            hop.completeExceptionally(e);
+                        }
+                    });
+                } catch (Throwable t) {
+                    hop.completeExceptionally(t);
+                }
+            });
+            return hop;
         };
         CompletableFuture<Served> served;
         if (cache != null) {
