@@ -81,7 +81,9 @@ class SharedReadPathTest {
             Promise<Void> gate = release;
             // a slow upstream (200 ms), held longer while a test still sends its requests
             vertx.setTimer(200, t -> {
-                Runnable answer = () -> ctx.response().putHeader("Content-Type", "application/json")
+                boolean fail = "1".equals(ctx.request().getParam("fail"));
+                Runnable answer = () -> ctx.response().setStatusCode(fail ? 503 : 200)
+                        .putHeader("Content-Type", "application/json")
                         .putHeader("X-Upstream-Call", Integer.toString(n)).end("{\"odds\":1.5,\"call\":" + n + "}");
                 if (gate == null) {
                     answer.run();
@@ -206,6 +208,38 @@ class SharedReadPathTest {
         }
         assertThat(made).as("one instance led").isEqualTo(1);
         assertThat(joined).as("the other instance's flight joined it").isEqualTo(1);
+    }
+
+    @Test
+    void anUpstreamErrorReachesTheWaitersOfBothInstancesFromOneCall() throws Exception {
+        HttpServer up = upstream();
+        startTwo(config("http://127.0.0.1:" + up.actualPort(), REDIS, """
+                    coalesce: { max-wait: 20s }
+                """));
+        String query = "/odds?fail=1&fixture_id=shared-error-" + UUID.randomUUID();
+        cacheKeys.add("GET " + query);
+        release = Promise.promise();
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            all.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateways.get(i % 2).port()
+                    + query)).timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            long total = 0;
+            for (GatewayServer g : gateways) {
+                total += json(g, "/api/v1/shared/deduplication/stats").get("total_requests").asLong();
+            }
+            return total == 100;
+        });
+        release.complete();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(calls).hasValue(1);
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            HttpResponse<String> r = f.join();
+            assertThat(r.statusCode()).as("the upstream's own answer, on both instances").isEqualTo(503);
+            assertThat(r.body()).isEqualTo("{\"odds\":1.5,\"call\":1}");
+            assertThat(r.headers().firstValue("X-Upstream-Call")).hasValue("1");
+        }
     }
 
     @Test
