@@ -16,13 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
 
 /**
  * Where shared state lives ({@code store:}): in memory (one instance, the default) or in Redis (several instances
  * share the hot-spot windows, the event queue, the read path's cache tier and coalescing). Owns the one Redis connection of the process and reports it: the {@code store}
  * section of {@code /health} (DEGRADED while any shared structure runs on its local fallback) and the metrics
  * {@code levee_store_redis_up} (1 while connected and deciding in Redis) and
- * {@code levee_store_fallback_decisions_total} (window decisions and read-path flights made locally).
+ * {@code levee_store_fallback_decisions_total} (window decisions and read-path flights made locally), and
+ * {@code levee_store_flights_total{outcome}} for the read path's shared flights.
  *
  * <p>Policy per feature while Redis is unreachable (never allow everything, never fail a request for a store
  * error, reconnect by itself):
@@ -64,9 +66,29 @@ public final class StoreFeature implements GatewayFeature {
             FunctionCounter.builder("levee.store.fallback.decisions", this, StoreFeature::fallbackDecisions)
                     .description("Decisions made by a local fallback because Redis was unreachable")
                     .register(gw.registry());
+            bindFlights(gw, "shared_hit", FlightCoordinatorStats::sharedHits);
+            bindFlights(gw, "led", FlightCoordinatorStats::led);
+            bindFlights(gw, "joined", FlightCoordinatorStats::joined);
+            bindFlights(gw, "takeover", FlightCoordinatorStats::takeovers);
+            bindFlights(gw, "fallback", FlightCoordinatorStats::fallbacks);
         } else {
             redis = null;
         }
+    }
+
+    private void bindFlights(GatewayContext gw, String outcome, ToLongFunction<FlightCoordinatorStats> figure) {
+        FunctionCounter.builder("levee.store.flights", this, f -> {
+                    long n = 0;
+                    for (RedisFlightCoordinator<?> c : f.coordinators) {
+                        n += figure.applyAsLong(c.stats());
+                    }
+                    return n;
+                })
+                .description("Read-path flights on the shared store by outcome: answered from the shared cache "
+                        + "tier, led (fetched and published), joined another instance's flight, took over from a "
+                        + "vanished holder, run locally because Redis was unreachable")
+                .tag("outcome", outcome)
+                .register(gw.registry());
     }
 
     /** The registered store feature of {@code gw}, or null. */

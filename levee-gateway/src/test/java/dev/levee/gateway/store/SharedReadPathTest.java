@@ -208,6 +208,13 @@ class SharedReadPathTest {
         }
         assertThat(made).as("one instance led").isEqualTo(1);
         assertThat(joined).as("the other instance's flight joined it").isEqualTo(1);
+        long ledMetric = 0;
+        for (GatewayServer g : gateways) {
+            ledMetric += get(g, "/metrics").body().lines()
+                    .filter(l -> l.startsWith("levee_store_flights_total{") && l.contains("outcome=\"led\""))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        }
+        assertThat(ledMetric).isEqualTo(1);
     }
 
     @Test
