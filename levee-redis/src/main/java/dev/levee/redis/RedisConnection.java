@@ -9,6 +9,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,6 +120,17 @@ public final class RedisConnection implements AutoCloseable {
             throw new RedisConnectionException("not connected to Redis at " + redacted);
         }
         return c.async();
+    }
+
+    /**
+     * A new pub/sub connection on the same client (same reconnect options; Lettuce subscribes again by itself
+     * after a reconnect). Fails if Redis is unreachable now; the caller retries.
+     */
+    public CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new RedisConnectionException("closed"));
+        }
+        return client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
     }
 
     /** True while the connection is up (false while Lettuce reconnects). */

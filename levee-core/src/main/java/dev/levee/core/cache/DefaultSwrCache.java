@@ -26,6 +26,10 @@ import java.util.function.Supplier;
  *   <li>A failed load keeps the last good value and records the error on the entry: reads inside stale are
  *       then {@code STALE_IF_ERROR}. A cacheable error also sets {@code errorUntil} (jittered error TTL), before
  *       which no new load starts; a non-cacheable one (breaker open) lets the next read try again.</li>
+ *   <li>The coalescer's fetch is a {@link CacheLoad}, so a shared-store coordinator can answer from a shared tier
+ *       or another instance's flight and still have the outcome recorded here ({@code adopt}/{@code adoptError}).
+ *       A read whose value turns out to be an entry stored before the read asked (adopted from the shared tier)
+ *       is reported as HIT or STALE by that entry's times, with its real age, not as MISS.</li>
  * </ul>
  */
 final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
@@ -79,11 +83,11 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
                 return CompletableFuture.failedFuture(e.error());
             }
         }
-        RequestCoalescer.Call<V> call = coalescer.join(key, () -> load(key, policy, loader));
+        RequestCoalescer.Call<V> call = coalescer.join(key, new Load(key, policy, loader, false));
         (call.leader() ? misses : coalesced).increment();
         CacheStatus status = call.leader() ? CacheStatus.MISS : CacheStatus.COALESCED;
         CompletableFuture<V> source = call.result();
-        CompletableFuture<CacheResult<V>> out = source.thenApply(v -> new CacheResult<>(v, status, Duration.ZERO, null));
+        CompletableFuture<CacheResult<V>> out = source.thenApply(v -> loaded(key, v, status, now));
         // the caller owns `out`; cancelling it must release the caller's coalescer slot too
         out.whenComplete((v, err) -> {
             if (out.isCancelled()) {
@@ -99,15 +103,27 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
                 status == CacheStatus.STALE_IF_ERROR ? e.error() : null));
     }
 
+    /** A load's result for one caller: MISS / COALESCED, unless the value is an adopted entry older than the read. */
+    private CacheResult<V> loaded(K key, V v, CacheStatus status, long askedAt) {
+        CacheEntry<V> e = store.get(key);
+        if (e != null && e.value() == v && e.storedAtMillis() < askedAt) {
+            long now = ticker.epochMillis();
+            return new CacheResult<>(v, now < e.freshUntilMillis() ? CacheStatus.HIT : CacheStatus.STALE,
+                    Duration.ofMillis(Math.max(0, now - e.storedAtMillis())), null);
+        }
+        return new CacheResult<>(v, status, Duration.ZERO, null);
+    }
+
     private void refresh(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader) {
-        RequestCoalescer.Call<V> call = coalescer.join(key, () -> load(key, policy, loader));
+        RequestCoalescer.Call<V> call = coalescer.join(key, new Load(key, policy, loader, true));
         if (call.leader()) {
             refreshes.increment();
         }
         // nobody waits for a background refresh; its outcome lands in the store
     }
 
-    private CompletionStage<V> load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader) {
+    private CompletionStage<V> load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader,
+                                    Load self) {
         CompletionStage<V> stage;
         try {
             stage = loader.get();
@@ -117,25 +133,89 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         return stage.handle((v, err) -> {
             long now = ticker.epochMillis();
             if (err == null) {
-                if (v != null && storable.test(v)) {
-                    store.put(key, CacheEntry.of(v, now, policy));
+                CacheEntry<V> entry = entryFor(v, now, policy);
+                self.stored = entry;
+                if (entry != null) {
+                    store.put(key, entry);
                 } else {
                     store.remove(key);
                 }
                 return v;
             }
-            Throwable cause = unwrap(err);
-            loadFailures.increment();
-            boolean remember = cacheableError.test(cause);
-            long errorUntil = remember ? now + jittered(policy.errorTtl()) : now;
-            CacheEntry<V> old = store.get(key);
-            if (old != null && old.hasValue() && now < old.staleUntilMillis()) {
-                store.put(key, old.withError(cause, errorUntil));
-            } else if (remember && errorUntil > now) {
-                store.put(key, CacheEntry.failure(cause, now, errorUntil));
-            }
+            Throwable cause = failed(key, policy, unwrap(err), now);
             throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
         });
+    }
+
+    private CacheEntry<V> entryFor(V v, long now, CachePolicy policy) {
+        return v != null && storable.test(v) ? CacheEntry.of(v, now, policy) : null;
+    }
+
+    /** Records a failed load of {@code key}: stale-if-error on a servable entry, else a remembered error. */
+    private Throwable failed(K key, CachePolicy policy, Throwable cause, long now) {
+        loadFailures.increment();
+        boolean remember = cacheableError.test(cause);
+        long errorUntil = remember ? now + jittered(policy.errorTtl()) : now;
+        CacheEntry<V> old = store.get(key);
+        if (old != null && old.hasValue() && now < old.staleUntilMillis()) {
+            store.put(key, old.withError(cause, errorUntil));
+        } else if (remember && errorUntil > now) {
+            store.put(key, CacheEntry.failure(cause, now, errorUntil));
+        }
+        return cause;
+    }
+
+    /** One load of a key, as the coalescer's fetch; see {@link CacheLoad}. */
+    private final class Load implements CacheLoad<V> {
+        private final K key;
+        private final CachePolicy policy;
+        private final Supplier<? extends CompletionStage<V>> loader;
+        private final boolean refresh;
+        private volatile CacheEntry<V> stored;
+
+        Load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader, boolean refresh) {
+            this.key = key;
+            this.policy = policy;
+            this.loader = loader;
+            this.refresh = refresh;
+        }
+
+        @Override
+        public CompletionStage<V> get() {
+            return load(key, policy, loader, this);
+        }
+
+        @Override
+        public CachePolicy policy() {
+            return policy;
+        }
+
+        @Override
+        public boolean refresh() {
+            return refresh;
+        }
+
+        @Override
+        public CacheEntry<V> entryFor(V value, long nowMillis) {
+            CacheEntry<V> e = stored;
+            if (e != null && e.value() == value) {
+                return e; // what get() stored: the shared tier gets the same times as the local store
+            }
+            return DefaultSwrCache.this.entryFor(value, nowMillis, policy);
+        }
+
+        @Override
+        public V adopt(CacheEntry<V> shared) {
+            if (shared.hasValue() && storable.test(shared.value())) {
+                store.put(key, shared);
+            }
+            return shared.value();
+        }
+
+        @Override
+        public Throwable adoptError(Throwable error) {
+            return failed(key, policy, unwrap(error), ticker.epochMillis());
+        }
     }
 
     private static long jittered(Duration ttl) {

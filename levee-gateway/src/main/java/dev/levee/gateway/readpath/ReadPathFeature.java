@@ -6,7 +6,10 @@ import dev.levee.core.cache.CacheStats;
 import dev.levee.core.coalesce.CoalescerStats;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
+import dev.levee.core.coalesce.FlightCoordinator;
 import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.store.FlightCoordinators;
+import dev.levee.gateway.upstream.UpstreamResponse;
 import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.ops.HealthReport;
@@ -36,6 +39,11 @@ import java.util.Map;
  * {@code GET /api/v1/shared/deduplication/health}, {@code POST /api/v1/shared/deduplication/stats/reset}
  * (admin token). Metrics: {@code levee_coalescer_*}, {@code levee_cache_*}, {@code levee_breaker_*}, labelled by
  * route prefix only (bounded by config).
+ *
+ * <p>With {@code store.type: redis} every route's coalescer runs its leaders through one
+ * {@link dev.levee.redis.coalesce.RedisFlightCoordinator} ({@link FlightCoordinators}): a cold key costs one upstream
+ * call across instances, and cached routes share their fresh and stale entries through Redis behind each
+ * instance's Caffeine (a value found there is served with {@code X-Cache: HIT} or {@code STALE} and its real Age).
  */
 public final class ReadPathFeature implements GatewayFeature {
     public static final String HEALTH_PATH = "/health/coalescer";
@@ -46,11 +54,17 @@ public final class ReadPathFeature implements GatewayFeature {
     private final GatewayContext gateway;
     private final Map<RouteConfig, RoutePipeline> pipelines = new IdentityHashMap<>();
     private final List<RoutePipeline> ordered = new ArrayList<>();
+    private final FlightCoordinators.Shared<UpstreamResponse> flights;
 
     public ReadPathFeature(GatewayContext gateway) {
         this.gateway = gateway;
+        // store.type: redis -> one Redis coordinator for every route (cross-instance coalescing, shared cache tier)
+        boolean anyCoalescing = gateway.config().routes().stream()
+                .anyMatch(r -> r.coalesce() != null || r.cache() != null);
+        this.flights = anyCoalescing ? FlightCoordinators.forConfig(gateway, UpstreamResponseCodec.INSTANCE)
+                : new FlightCoordinators.Shared<>(FlightCoordinator.local(), () -> {});
         for (RouteConfig route : gateway.config().routes()) {
-            RoutePipeline p = new RoutePipeline(gateway, this, route);
+            RoutePipeline p = new RoutePipeline(gateway, this, route, flights.coordinator());
             pipelines.put(route, p);
             ordered.add(p);
         }
@@ -218,6 +232,15 @@ public final class ReadPathFeature implements GatewayFeature {
 
     private static HealthStatus toHealth(CoalescerStats.Status s) {
         return s == CoalescerStats.Status.DEGRADED ? HealthStatus.DEGRADED : HealthStatus.UP;
+    }
+
+    @Override
+    public void close() {
+        try {
+            flights.closer().close();
+        } catch (Exception ignored) {
+            // closing a pub/sub connection: nothing to do about a failure
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.levee.core.cache.CacheStatus;
 import dev.levee.core.cache.SwrCache;
 import dev.levee.core.coalesce.CoalescerOverflowException;
 import dev.levee.core.coalesce.CoalescerTimeoutException;
+import dev.levee.core.coalesce.FlightCoordinator;
 import dev.levee.core.coalesce.RequestCoalescer;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
@@ -57,14 +58,15 @@ final class RoutePipeline {
     private final UpstreamFetcher bottom;
     private volatile UpstreamFetcher decorated;
 
-    RoutePipeline(GatewayContext gateway, GatewayFeature self, RouteConfig route) {
+    RoutePipeline(GatewayContext gateway, GatewayFeature self, RouteConfig route,
+                  FlightCoordinator<String, UpstreamResponse> coordinator) {
         this.gateway = gateway;
         this.self = self;
         this.route = route;
         RouteConfig.Coalesce c = route.coalesce();
         if (c != null || route.cache() != null) {
             var b = RequestCoalescer.<String, UpstreamResponse>builder()
-                    .ticker(gateway.ticker()).scheduler(gateway.scheduler());
+                    .ticker(gateway.ticker()).scheduler(gateway.scheduler()).coordinator(coordinator);
             if (c != null) {
                 b.maxWait(c.maxWait()).maxWaitersPerKey(c.maxWaitersPerKey()).maxWaiters(c.maxWaiters());
             }
@@ -199,7 +201,8 @@ final class RoutePipeline {
         String value = batchValue;
         String group = batchGroup;
         // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
-        Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
+        Context origin = Vertx.currentContext();
+        Supplier<CompletionStage<UpstreamResponse>> fetch = () -> {
             UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, ctx.request().uri(),
                     sharedHeaders(ctx), null);
             Future<UpstreamResponse> f = value != null ? batcher.fetch(request, group, value) : decorated().fetch(request);
@@ -209,6 +212,27 @@ final class RoutePipeline {
                 }
                 return r;
             });
+        };
+        // a Redis flight coordinator starts a fetch from its own threads: run it on the request's event loop
+        Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
+            if (origin == null || Vertx.currentContext() == origin) {
+                return fetch.get();
+            }
+            CompletableFuture<UpstreamResponse> hop = new CompletableFuture<>();
+            origin.runOnContext(v -> {
+                try {
+                    fetch.get().whenComplete((r, e) -> {
+                        if (e == null) {
+                            hop.complete(r);
+                        } else {
+                            hop.completeExceptionally(e);
+                        }
+                    });
+                } catch (Throwable t) {
+                    hop.completeExceptionally(t);
+                }
+            });
+            return hop;
         };
         CompletableFuture<Served> served;
         if (cache != null) {

@@ -6,6 +6,8 @@ import dev.levee.gateway.config.StoreConfig;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.redis.RedisConnection;
+import dev.levee.redis.coalesce.FlightCoordinatorStats;
+import dev.levee.redis.coalesce.RedisFlightCoordinator;
 import dev.levee.redis.hotspot.FallbackWindowStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,13 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
 
 /**
  * Where shared state lives ({@code store:}): in memory (one instance, the default) or in Redis (several instances
- * share the hot-spot windows). Owns the one Redis connection of the process and reports it: the {@code store}
+ * share the hot-spot windows, the event queue, the read path's cache tier and coalescing). Owns the one Redis connection of the process and reports it: the {@code store}
  * section of {@code /health} (DEGRADED while any shared structure runs on its local fallback) and the metrics
  * {@code levee_store_redis_up} (1 while connected and deciding in Redis) and
- * {@code levee_store_fallback_decisions_total}.
+ * {@code levee_store_fallback_decisions_total} (window decisions and read-path flights made locally), and
+ * {@code levee_store_flights_total{outcome}} for the read path's shared flights.
  *
  * <p>Policy per feature while Redis is unreachable (never allow everything, never fail a request for a store
  * error, reconnect by itself):
@@ -33,9 +37,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li><b>event queue</b> (Redis Streams, {@link EventQueues}): an event that cannot be written is refused with
  *       503 and Retry-After (never accepted and then lost); workers pause until Redis answers; an ack that could
  *       not be written means the event is delivered again later (at-least-once).</li>
+ *   <li><b>read path</b> (cross-instance coalescing and the shared cache tier, {@link FlightCoordinators}): flights
+ *       run locally (per-instance coalescing and cache, as with {@code memory}), each counted as a fallback
+ *       decision; back to Redis with the first command that succeeds. Never fails a request for Redis.</li>
  * </ul>
- * The shared cache tier and cross-instance coalescing are not wired yet (they stay per instance with
- * {@code type: redis}).
  *
  * <p>Listed first in {@code Features.all()} so later features find it in {@link GatewayContext#features()};
  * {@link WindowStores#forConfig} creates a private one when it is missing (tests with a feature subset).
@@ -45,6 +50,7 @@ public final class StoreFeature implements GatewayFeature {
     private final StoreConfig config;
     private final RedisConnection redis;
     private final List<FallbackWindowStore> windowStores = new CopyOnWriteArrayList<>();
+    private final List<RedisFlightCoordinator<?>> coordinators = new CopyOnWriteArrayList<>();
     // the gateway closes features in list order, this one first: the connection closes when the last user let go
     private int users;
     private boolean closeRequested;
@@ -60,9 +66,29 @@ public final class StoreFeature implements GatewayFeature {
             FunctionCounter.builder("levee.store.fallback.decisions", this, StoreFeature::fallbackDecisions)
                     .description("Decisions made by a local fallback because Redis was unreachable")
                     .register(gw.registry());
+            bindFlights(gw, "shared_hit", FlightCoordinatorStats::sharedHits);
+            bindFlights(gw, "led", FlightCoordinatorStats::led);
+            bindFlights(gw, "joined", FlightCoordinatorStats::joined);
+            bindFlights(gw, "takeover", FlightCoordinatorStats::takeovers);
+            bindFlights(gw, "fallback", FlightCoordinatorStats::fallbacks);
         } else {
             redis = null;
         }
+    }
+
+    private void bindFlights(GatewayContext gw, String outcome, ToLongFunction<FlightCoordinatorStats> figure) {
+        FunctionCounter.builder("levee.store.flights", this, f -> {
+                    long n = 0;
+                    for (RedisFlightCoordinator<?> c : f.coordinators) {
+                        n += figure.applyAsLong(c.stats());
+                    }
+                    return n;
+                })
+                .description("Read-path flights on the shared store by outcome: answered from the shared cache "
+                        + "tier, led (fetched and published), joined another instance's flight, took over from a "
+                        + "vanished holder, run locally because Redis was unreachable")
+                .tag("outcome", outcome)
+                .register(gw.registry());
     }
 
     /** The registered store feature of {@code gw}, or null. */
@@ -97,6 +123,23 @@ public final class StoreFeature implements GatewayFeature {
         windowStores.remove(store);
     }
 
+    void track(RedisFlightCoordinator<?> coordinator) {
+        coordinators.add(coordinator);
+    }
+
+    void untrack(RedisFlightCoordinator<?> coordinator) {
+        coordinators.remove(coordinator);
+    }
+
+    private boolean coalescingUp() {
+        for (RedisFlightCoordinator<?> c : coordinators) {
+            if (!c.sharedUp()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A structure starts using the connection; it calls {@link #release} when closed. */
     synchronized void retain() {
         users++;
@@ -124,13 +167,17 @@ public final class StoreFeature implements GatewayFeature {
                 return false;
             }
         }
-        return true;
+        return coalescingUp();
     }
 
+    /** Window decisions and read-path flights made locally because Redis was unreachable. */
     public long fallbackDecisions() {
         long n = 0;
         for (FallbackWindowStore s : windowStores) {
             n += s.fallbackDecisions();
+        }
+        for (RedisFlightCoordinator<?> c : coordinators) {
+            n += c.fallbacks();
         }
         return n;
     }
@@ -147,8 +194,29 @@ public final class StoreFeature implements GatewayFeature {
         d.put("connected", redis.isConnected());
         d.put("expected_instances", config.redis().expectedInstances());
         d.put("fallback_decisions", fallbackDecisions());
-        d.put("hot_spot_windows", up ? "redis" : "local fallback (limit / " + config.redis().expectedInstances()
-                + ")");
+        boolean windowsUp = windowStores.stream().allMatch(FallbackWindowStore::sharedUp) && redis.isConnected();
+        d.put("hot_spot_windows", windowsUp ? "redis" : "local fallback (limit / "
+                + config.redis().expectedInstances() + ")");
+        if (!coordinators.isEmpty()) {
+            boolean flightsUp = coalescingUp();
+            d.put("coalescing_and_cache", flightsUp ? "redis" : "local fallback (per instance)");
+            long hits = 0, led = 0, joined = 0, takeovers = 0, fallbacks = 0;
+            for (RedisFlightCoordinator<?> c : coordinators) {
+                FlightCoordinatorStats s = c.stats();
+                hits += s.sharedHits();
+                led += s.led();
+                joined += s.joined();
+                takeovers += s.takeovers();
+                fallbacks += s.fallbacks();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("shared_cache_hits", hits);
+            f.put("flights_led", led);
+            f.put("flights_joined", joined);
+            f.put("takeovers", takeovers);
+            f.put("local_fallbacks", fallbacks);
+            d.put("flights", f);
+        }
         return new HealthReport(up ? HealthStatus.UP : HealthStatus.DEGRADED, d);
     }
 

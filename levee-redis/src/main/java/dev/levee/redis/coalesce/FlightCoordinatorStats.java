@@ -1,0 +1,15 @@
+package dev.levee.redis.coalesce;
+
+/**
+ * A snapshot of a {@link RedisFlightCoordinator}'s lifetime counters.
+ *
+ * @param sharedHits    loads answered from the shared cache tier (no lock, no fetch)
+ * @param led           flights this instance ran after taking the lock (fetch run, result published)
+ * @param joined        flights answered by another instance's published result
+ * @param takeovers     lock holders that vanished (lock expired with no result), after which this instance tried again
+ * @param fallbacks     flights run locally because Redis was unreachable or failed
+ * @param sharedUp      false after a Redis failure, until the next Redis command that succeeds
+ */
+public record FlightCoordinatorStats(long sharedHits, long led, long joined, long takeovers, long fallbacks,
+                                     boolean sharedUp) {
+}
