@@ -41,6 +41,11 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private final UpstreamConfig config;
     private final HttpClientAgent client;
     private final String basePath;
+    // parsed once: UpstreamConfig derives these from its URL on every call, and options() runs per request
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String hostHeader;
 
     private final long maxRequestBytes;
 
@@ -52,10 +57,14 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         this.config = requireNonNull(config, "config");
         this.maxRequestBytes = maxRequestBytes;
         this.basePath = config.basePath();
+        this.host = config.host();
+        this.port = config.port();
+        this.ssl = config.ssl();
+        this.hostHeader = host + ":" + port;
         HttpClientOptions options = new HttpClientOptions()
-                .setDefaultHost(config.host())
-                .setDefaultPort(config.port())
-                .setSsl(config.ssl())
+                .setDefaultHost(host)
+                .setDefaultPort(port)
+                .setSsl(ssl)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
@@ -67,12 +76,12 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private RequestOptions options(io.vertx.core.http.HttpMethod method, String uri, MultiMap headers) {
         return new RequestOptions()
                 .setMethod(method)
-                .setHost(config.host())
-                .setPort(config.port())
-                .setSsl(config.ssl())
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
                 .setURI(basePath + uri)
                 .setHeaders(headers)
-                .putHeader("Host", config.host() + ":" + config.port());
+                .putHeader("Host", hostHeader);
     }
 
     /** Streams the routed request to the upstream and the upstream's answer back to the client. */

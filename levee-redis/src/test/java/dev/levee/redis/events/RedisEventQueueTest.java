@@ -6,16 +6,15 @@ import dev.levee.core.events.Event;
 import dev.levee.core.events.QueueCounts;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
+import dev.levee.redis.LocalRedis;
 import dev.levee.redis.RedisConnection;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,30 +33,20 @@ import static org.awaitility.Awaitility.await;
 
 /** Against the machine's Redis; each test uses its own key prefix and deletes its keys. */
 class RedisEventQueueTest {
-    static final String URL = "redis://127.0.0.1:6379";
     static RedisConnection redis;
-    static RedisClient client;
-    static StatefulRedisConnection<String, String> conn;
     static RedisCommands<String, String> sync;
     static final Scheduler scheduler = Scheduler.system("test-queue-poll");
 
     String prefix;
     final List<RedisEventQueue> queues = new ArrayList<>();
 
+    @RegisterExtension
+    static final LocalRedis LOCAL = new LocalRedis();
+
     @BeforeAll
     static void connect() {
-        redis = RedisConnection.connect(URL, Duration.ofSeconds(2));
-        await().atMost(Duration.ofSeconds(10)).until(redis::isConnected);
-        client = RedisClient.create(URL);
-        conn = client.connect();
-        sync = conn.sync();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        conn.close();
-        client.shutdown();
-        redis.close();
+        redis = LOCAL.connection();
+        sync = LOCAL.sync();
     }
 
     @BeforeEach

@@ -1,17 +1,16 @@
 package dev.levee.redis.hotspot;
 
 import dev.levee.core.hotspot.WindowDecision;
+import dev.levee.redis.LocalRedis;
 import dev.levee.redis.RedisConnection;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,32 +27,22 @@ import static org.awaitility.Awaitility.await;
 
 /** Against the machine's Redis (127.0.0.1:6379); every test writes under its own key prefix and deletes it. */
 class RedisWindowStoreTest {
-    static final String URL = "redis://127.0.0.1:6379";
     static final Duration LEASE = Duration.ofSeconds(10);
     static final long SEC = 1_000_000; // microseconds
 
     static RedisConnection redis;
-    static RedisClient client;
-    static StatefulRedisConnection<String, String> conn;
     static RedisCommands<String, String> sync;
 
     String prefix;
     RedisWindowStore store;
 
+    @RegisterExtension
+    static final LocalRedis LOCAL = new LocalRedis();
+
     @BeforeAll
     static void connect() {
-        redis = RedisConnection.connect(URL, Duration.ofSeconds(2));
-        await().atMost(Duration.ofSeconds(10)).until(redis::isConnected);
-        client = RedisClient.create(URL);
-        conn = client.connect();
-        sync = conn.sync();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        conn.close();
-        client.shutdown();
-        redis.close();
+        redis = LOCAL.connection();
+        sync = LOCAL.sync();
     }
 
     @BeforeEach
