@@ -374,9 +374,10 @@ public final class LoadGenerator {
                             return Future.failedFuture(new TimeoutException());
                         }
                         a.request = req;
-                        return toSend == null ? req.send() : req.send(toSend);
+                        // the body is read inside the request's callback, so its end cannot be missed
+                        return (toSend == null ? req.send() : req.send(toSend))
+                                .compose(resp -> resp.body().map(b -> resp));
                     })
-                    .compose(resp -> resp.body().map(b -> resp))
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
                             answered(a, ar.result());

@@ -58,10 +58,11 @@ final class HttpEventSink implements EventSink, AutoCloseable {
                 .putHeader("Content-Type", "application/json")
                 .putHeader("X-Levee-Event-Id", delivery.event().id())
                 .putHeader("X-Levee-Attempt", Integer.toString(delivery.attempt()));
+        // workers call this from any thread: the response is handled inside the request's callback, on its event
+        // loop, so its end cannot pass before we listen for it (a flat compose chain can miss it and hang)
         Future<Integer> status = client.request(options)
-                .compose(req -> req.send(body))
                 // the answer's body is not needed and not buffered (a misbehaving sink could send any amount)
-                .compose(resp -> resp.end().map(ignored -> resp.statusCode()));
+                .compose(req -> req.send(body).compose(resp -> resp.end().map(ignored -> resp.statusCode())));
         return status.compose(code -> code >= 200 && code < 300 ? Future.succeededFuture(code)
                         : Future.failedFuture(new SinkRefused(code)))
                 .toCompletionStage();

@@ -47,9 +47,9 @@ final class LoadLoop implements AutoCloseable {
         client.request(c.method(), port, "127.0.0.1", c.uri())
                 .compose(req -> {
                     c.headers().forEach(req::putHeader);
-                    return c.body() == null ? req.send() : req.send(c.body());
+                    return (c.body() == null ? req.send() : req.send(c.body()))
+                            .compose(resp -> resp.body().map(b -> resp.statusCode()));
                 })
-                .compose(resp -> resp.body().map(b -> resp.statusCode()))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         statuses.computeIfAbsent(ar.result(), k -> new AtomicLong()).incrementAndGet();

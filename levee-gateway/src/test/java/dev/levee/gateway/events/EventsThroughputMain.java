@@ -75,7 +75,7 @@ public final class EventsThroughputMain {
             if (!running.get()) {
                 return;
             }
-            client.request(post).compose(r -> r.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
+            client.request(post).compose(r -> r.send(body).compose(resp -> resp.body().map(b -> resp.statusCode())))
                     .onComplete(ar -> {
                         if (ar.succeeded() && ar.result() == 202) {
                             ok.incrementAndGet();
