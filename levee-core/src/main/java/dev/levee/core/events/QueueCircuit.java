@@ -20,8 +20,9 @@ import java.util.function.IntSupplier;
  * the time and installs it with a CAS, so concurrent callers agree on one history and each transition is recorded
  * exactly once (by the thread whose CAS won). Phases only change on a depth observation; the HALF_OPEN -> CLOSED
  * rule depends on time passing, so when a stable stretch starts a check is scheduled for its end (one pending at
- * most; a check that finds the stretch restarted re-arms for the remainder). The common path (no transition) is
- * two volatile reads and no allocation.
+ * most; a check that finds the stretch restarted re-arms for the remainder, and one that finds the depth above
+ * recovery re-arms one stable period later, so a check is pending for as long as the circuit is HALF_OPEN). The
+ * common path (no transition) is two volatile reads and no allocation.
  */
 final class QueueCircuit {
     private static final Logger log = LoggerFactory.getLogger(QueueCircuit.class);
@@ -126,9 +127,13 @@ final class QueueCircuit {
     private void stableCheck() {
         checkPending.set(false);
         evaluate(depth.getAsInt());
-        long remaining = stableRemainingNanos();
-        if (remaining > 0) {
-            scheduleStableCheck(remaining);
+        // While HALF_OPEN a check stays armed: at the end of the stable stretch, or one stable period from now while
+        // the depth is above recovery. So no interleaving of depth observations can leave the circuit HALF_OPEN
+        // with nothing left to close it, and a depth that fell without a local observation (the shared Redis queue
+        // drained by other instances) is still seen.
+        if (phase.get() instanceof HalfOpen) {
+            long remaining = stableRemainingNanos();
+            scheduleStableCheck(remaining >= 0 ? Math.max(1, remaining) : stableNanos);
         }
     }
 

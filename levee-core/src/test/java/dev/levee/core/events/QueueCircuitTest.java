@@ -149,6 +149,30 @@ class QueueCircuitTest {
     }
 
     @Test
+    void halfOpenKeepsACheckArmedSoADepthThatFellUnobservedStillCloses() {
+        // the circuit alone, its depth moved behind its back as a shared Redis queue drained by other instances is
+        java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+        QueueCircuit circuit = new QueueCircuit(new Thresholds(8, 10, 4, 20, Duration.ofSeconds(30)), time, time,
+                depth::get);
+        circuit.evaluate(10);
+        circuit.evaluate(4);
+        assertThat(circuit.phase().state()).isEqualTo(CircuitState.HALF_OPEN);
+        depth.set(5);
+        circuit.evaluate(5); // above recovery: the stable stretch stops
+        time.advance(Duration.ofSeconds(30)); // the check finds depth 5 and stays armed
+        assertThat(time.pendingTasks()).isEqualTo(1);
+        depth.set(4);        // the depth falls with no observation
+        time.advance(Duration.ofSeconds(30)); // the check sees 4: a stable stretch starts
+        assertThat(circuit.phase().state()).isEqualTo(CircuitState.HALF_OPEN);
+        assertThat(time.pendingTasks()).isEqualTo(1);
+        time.advance(Duration.ofSeconds(30).minusNanos(1));
+        assertThat(circuit.phase().state()).isEqualTo(CircuitState.HALF_OPEN);
+        time.advance(Duration.ofNanos(1));
+        assertThat(circuit.phase().state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(time.pendingTasks()).as("no check once CLOSED").isZero();
+    }
+
+    @Test
     void lowPriorityIsDroppedFromEightyPercentOfCritical() {
         fill(7, 5);
         assertThat(events.submit("batch-operation", null).accepted()).isTrue(); // depth 7 -> 8

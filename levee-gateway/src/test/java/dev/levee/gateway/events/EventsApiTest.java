@@ -199,8 +199,10 @@ class EventsApiTest {
         assertThat(event("telemetry-data").statusCode()).isEqualTo(202); // depth 5: the stable clock restarts
         releaseTo(4);
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(json(gw.get("/api/v1/health")).get("status").asText()).isEqualTo("UP"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            HttpResponse<String> h = gw.get("/api/v1/health");
+            assertThat(json(h).get("status").asText()).as("health %s, queue %s", h.body(), queue()).isEqualTo("UP");
+        });
         JsonNode transitions = queue().get("circuit").get("transitions");
         assertThat(transitions).hasSize(3);
         assertThat(transitions.get(0).get("to").asText()).isEqualTo("OPEN");
