@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +76,14 @@ class SharedEventQueueTest {
         return sb.append(']').toString();
     }
 
+    /** True if the event was refused with 503; an accepted one is added to {@code accepted}. */
+    private static boolean refused(HttpResponse<String> r, Set<String> accepted) throws Exception {
+        if (r.statusCode() == 202) {
+            JSON.readTree(r.body()).get("ids").forEach(id -> accepted.add(id.asText()));
+        }
+        return r.statusCode() == 503;
+    }
+
     @Test
     void instancesShareDepthThresholdsAndDeliveries() throws Exception {
         redis = new RedisServerProcess();
@@ -119,7 +126,7 @@ class SharedEventQueueTest {
         GatewayServer a = gateways.get(0);
         GatewayServer b = gateways.get(1);
 
-        Set<String> accepted = new HashSet<>();
+        Set<String> accepted = ConcurrentHashMap.newKeySet(); // also added from awaitility's thread
         HttpResponse<String> ra = post(a, batch("telemetry-data", 12));
         HttpResponse<String> rb = post(b, batch("telemetry-data", 12));
         assertThat(ra.statusCode()).isEqualTo(202);
@@ -135,12 +142,16 @@ class SharedEventQueueTest {
         HttpResponse<String> last = post(a, "{\"type\":\"telemetry-data\"}");
         assertThat(last.statusCode()).isEqualTo(202);
         JSON.readTree(last.body()).get("ids").forEach(id -> accepted.add(id.asText()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> post(b, "{\"type\":\"telemetry-data\"}").statusCode() == 503
-                && post(a, "{\"type\":\"telemetry-data\"}").statusCode() == 503);
+        // an instance decides on the shared depth its last Redis command saw (refreshed every 200 ms), so the
+        // other one may still accept an event or two before it sees the critical depth: those count as accepted
+        await().atMost(Duration.ofSeconds(10)).until(() -> refused(post(b, "{\"type\":\"telemetry-data\"}"), accepted)
+                && refused(post(a, "{\"type\":\"telemetry-data\"}"), accepted));
+        int acceptedAtCritical = accepted.size();
+        assertThat(acceptedAtCritical).isBetween(25, 28);
         HttpResponse<String> critical = post(b, "{\"type\":\"critical-alarm\",\"payload\":1}");
         assertThat(critical.statusCode()).as("priority 1 is still accepted at critical").isEqualTo(202);
         JSON.readTree(critical.body()).get("ids").forEach(id -> accepted.add(id.asText()));
-        assertThat(accepted).hasSize(26);
+        assertThat(accepted).hasSize(acceptedAtCritical + 1);
 
         sinkUp.set(true);
         await().atMost(Duration.ofSeconds(30)).until(() -> queue(a).get("depth").asInt() == 0
@@ -167,6 +178,6 @@ class SharedEventQueueTest {
 
         redis.start(); // empty again (no persistence); Lettuce reconnects by itself
         await().atMost(Duration.ofSeconds(20)).until(() -> post(b, "{\"type\":\"critical-alarm\"}").statusCode() == 202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 27);
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == accepted.size() + 1);
     }
 }
