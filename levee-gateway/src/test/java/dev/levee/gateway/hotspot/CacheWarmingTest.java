@@ -93,6 +93,12 @@ class CacheWarmingTest {
         }
     }
 
+    /** What the warmer and the fixture's window say, for a failed assertion. */
+    private String state() {
+        HotSpotFeature feature = gw.gateway().feature(HotSpotFeature.class);
+        return "at " + time.read() + " ns: " + feature.limiter(ODDS).snapshot(3) + ", " + feature.warmer().report();
+    }
+
     @Test
     void warmsMajorEventsFromWarmBeforeUntilTheirEndWithinTheirWindow() throws Exception {
         gw.get("/health/hot-spots");                       // the gateway learns its own port (port 0 in tests)
@@ -107,7 +113,7 @@ class CacheWarmingTest {
         assertThat(w.get("warming_now").asInt()).isEqualTo(1);
 
         advance(Duration.ofSeconds(60));                  // nfl starts in 10 min: warmed every 5 s from now on
-        assertThat(odds.received("nfl")).hasSize(12);
+        assertThat(odds.received("nfl")).as(this::state).hasSize(12);
         assertThat(odds.received("flagged")).isEmpty();  // starts in 20 min: warming from 5 min
         assertThat(odds.received("plain")).isEmpty();    // not major
         assertThat(odds.received("over")).isEmpty();     // ended
@@ -122,7 +128,7 @@ class CacheWarmingTest {
                 "scheduled");
 
         assertThat(warming().get("requests_ok").asLong()).isEqualTo(odds.total());
-        assertThat(odds.received("nfl")).hasSize(72);     // every 5 s for 6 minutes
+        assertThat(odds.received("nfl")).as(this::state).hasSize(72);     // every 5 s for 6 minutes
         assertThat(odds.received("flagged")).hasSize(13);
         assertThat(odds.rejected()).isZero();
         assertThat(odds.warmHeadersSeen()).as("the internal header never reaches the upstream").isEmpty();
@@ -141,7 +147,7 @@ class CacheWarmingTest {
         time.advance(Duration.ZERO);
         await().until(() -> warming().get("events").size() == 3);
         advance(Duration.ofSeconds(30));
-        assertThat(odds.received("nfl")).hasSize(6);
+        assertThat(odds.received("nfl")).as(this::state).hasSize(6);
         time.advance(Duration.ofMinutes(10).plus(Duration.ofHours(2)));  // nfl is over
         await().until(() -> !warming().get("events").findValuesAsText("fixture_id").contains("nfl"));
         advance(Duration.ofSeconds(30));                 // requests sent during the jump drain from the queue
