@@ -35,7 +35,9 @@ import static java.util.Objects.requireNonNull;
  *       the window is full ({@code blockedUntil}), arrivals queue behind it. So callers are served in arrival
  *       order and a full window costs no store call per arrival: the answer "full until T" is remembered and a
  *       scheduled task (one per key, at the earlier of T and the head's deadline) wakes the queue. Nothing polls.
- *       With an asynchronous store (Redis) the same loop continues in the decision's callback.</li>
+ *       With an asynchronous store (Redis) the same loop continues in the decision's callback. A caller that
+ *       finds nobody ahead is decided at once without entering the queue, and enters it (at the head) only if the
+ *       store says full: so {@code queued} counts exactly the callers that wait, never one in passing.</li>
  *   <li><b>Admission to the queue</b> is decided at enqueue: a full queue, or an estimated wait (time until the
  *       next slot frees + position x {@code window / limit}) above max wait, is rejected at once with the time
  *       until the next slot frees. When the store answers "full until T", every waiter is judged by the same
@@ -106,10 +108,13 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
     private static final class Waiter {
         final CompletableFuture<Permit> future;
         final long deadline;  // enqueue time + max wait
+        final boolean first;  // found nobody ahead: decided at once, queued only if the window is full
+        boolean queuedLate;   // a first waiter that the window sent to the head of the queue; guarded by ks
 
-        Waiter(CompletableFuture<Permit> future, long deadline) {
+        Waiter(CompletableFuture<Permit> future, long deadline, boolean first) {
             this.future = future;
             this.deadline = deadline;
+            this.first = first;
         }
     }
 
@@ -162,6 +167,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
             HotSpotRejectedException rejection = null;
             Waiter waiter = null;
             boolean pump = false;
+            boolean first = false;
             synchronized (ks) {
                 if (ks.removed) {
                     continue;
@@ -186,8 +192,15 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 }
                 if (rejection != null) {
                     ks.rejected++;
+                } else if (ahead == 0 && !ks.deciding && !blocked) {
+                    // nobody ahead and the window may have room: decide now, without queueing, so that
+                    // `queued` counts only callers that really wait (a test or a gauge never sees a caller
+                    // that is granted at once as queued)
+                    ks.deciding = true;
+                    waiter = new Waiter(f, now + maxWaitNanos, true);
+                    first = true;
                 } else {
-                    waiter = new Waiter(f, now + maxWaitNanos);
+                    waiter = new Waiter(f, now + maxWaitNanos, false);
                     ks.queue.add(waiter);
                     queued.incrementAndGet();
                     pump = !ks.deciding && now >= ks.blockedUntil;
@@ -200,7 +213,9 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 reject(f, rejection);
                 return f;
             }
-            if (pump) {
+            if (first) {
+                decide(ks, waiter, now);
+            } else if (pump) {
                 pump(ks);
             }
             if (!f.isDone()) {
@@ -338,6 +353,34 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         }
     }
 
+    /** Asks the store for a {@link Waiter#first} waiter (the key is marked deciding), then serves the queue. */
+    private void decide(KeyState ks, Waiter w, long now) {
+        CompletableFuture<WindowDecision> d;
+        try {
+            d = store.tryAcquire(storeKey(ks.key), settings.limit(), window, now).toCompletableFuture();
+        } catch (RuntimeException e) {
+            d = CompletableFuture.failedFuture(e);
+        }
+        if (!d.isDone()) {
+            d.whenComplete((r, e) -> {
+                if (decided(ks, w, r, e == null ? null : unwrap(e), ticker.read())) {
+                    pump(ks);
+                }
+            });
+            return;
+        }
+        WindowDecision r = null;
+        Throwable err = null;
+        try {
+            r = d.join();
+        } catch (CompletionException | CancellationException e) {
+            err = unwrap(e);
+        }
+        if (decided(ks, w, r, err, now)) {
+            pump(ks);
+        }
+    }
+
     private static Throwable unwrap(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
@@ -347,6 +390,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         KeyPermit grant = null;
         boolean alert = false;
         List<Waiter> late = null;
+        Waiter closedLate = null;
         long retry = 0;
         int count = 0;
         synchronized (ks) {
@@ -378,6 +422,16 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 }
                 ks.blockedUntil = now + Math.max(1, d.retryAfterNanos());
                 retry = ks.blockedUntil - now;
+                if (head.first && !head.queuedLate && !head.future.isDone()) {
+                    // the first caller found the window full: it waits at the head, like any queued caller
+                    head.queuedLate = true;
+                    if (closed) {
+                        closedLate = head;
+                    } else {
+                        ks.queue.addFirst(head);
+                        queued.incrementAndGet();
+                    }
+                }
                 // the admission estimate, now that the first free slot is known: the waiter at position p is
                 // expected at blockedUntil + p x spacing; one expected after its deadline is told now
                 int position = 0;
@@ -424,6 +478,9 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
             for (Waiter w : late) {
                 reject(w.future, new HotSpotRejectedException(ks.key, Reason.WAIT_TOO_LONG, retry));
             }
+        }
+        if (closedLate != null) {
+            closedLate.future.completeExceptionally(new IllegalStateException("hot-spot limiter closed"));
         }
         return false;
     }

@@ -447,6 +447,43 @@ class HotSpotLimiterTest {
     }
 
     @Test
+    void queuedCountsOnlyCallersThatWaitNotOneBeingDecidedAtOnce() {
+        ManualStore store = new ManualStore();
+        DefaultHotSpotLimiter l = limiter(HotSpotSettings.of(1, Duration.ofSeconds(10), 10, Duration.ofSeconds(30)),
+                store);
+        CompletableFuture<Permit> first = f(l.acquire("k"));
+        assertThat(l.snapshot(1).queued()).as("nobody ahead: being decided, not queued").isZero();
+        CompletableFuture<Permit> second = f(l.acquire("k"));
+        assertThat(l.snapshot(1).queued()).as("behind a running decision").isEqualTo(1);
+        store.answerOne();                                  // first granted; second asks at once
+        Permit p = granted(first);
+        assertThat(l.snapshot(1).queued()).isEqualTo(1);    // second is the head, its decision running
+        store.answerOne();                                  // full for 10 s: second waits
+        assertThat(second).isNotDone();
+        assertThat(l.snapshot(1).queued()).isEqualTo(1);
+        p.release();
+        time.advance(Duration.ofSeconds(10));               // the wake-up asks again
+        store.answerOne();
+        granted(second).release();
+        assertThat(l.snapshot(1).queued()).isZero();
+
+        // a first caller that finds the window full waits at the head and counts as queued from then on
+        time.advance(Duration.ofSeconds(1));
+        CompletableFuture<Permit> third = f(l.acquire("k"));
+        assertThat(l.snapshot(1).queued()).isZero();
+        store.answerOne();                                  // full (second's call is still in its window)
+        assertThat(third).isNotDone();
+        assertThat(l.snapshot(1).queued()).isEqualTo(1);
+        CompletableFuture<Permit> fourth = f(l.acquire("k"));
+        assertThat(l.snapshot(1).queued()).isEqualTo(2);
+        time.advance(Duration.ofSeconds(9));
+        store.answerOne();
+        granted(third).release();                           // FIFO: the first caller before the later one
+        assertThat(fourth).isNotDone();
+        assertThat(l.snapshot(1).queued()).isEqualTo(1);
+    }
+
+    @Test
     void settingsRejectBadValuesNamingThem() {
         assertThat(catchThrowable(() -> HotSpotSettings.of(0, Duration.ofSeconds(1), 1, Duration.ZERO)))
                 .hasMessage("limit: 0 (expected: > 0)");
