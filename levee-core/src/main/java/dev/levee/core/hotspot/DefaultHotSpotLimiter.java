@@ -214,7 +214,9 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 return f;
             }
             if (first) {
-                decide(ks, waiter, now);
+                if (ask(ks, waiter, now)) {
+                    pump(ks);
+                }
             } else if (pump) {
                 pump(ks);
             }
@@ -322,39 +324,17 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                     reject(w.future, new HotSpotRejectedException(ks.key, Reason.WAIT_TIMEOUT, expiredRetry));
                 }
             }
-            if (head == null) {
-                return;
-            }
-            CompletableFuture<WindowDecision> d;
-            try {
-                d = store.tryAcquire(storeKey(ks.key), settings.limit(), window, now).toCompletableFuture();
-            } catch (RuntimeException e) {
-                d = CompletableFuture.failedFuture(e);
-            }
-            if (!d.isDone()) {
-                Waiter h = head;
-                d.whenComplete((r, e) -> {
-                    if (decided(ks, h, r, e == null ? null : unwrap(e), ticker.read())) {
-                        pump(ks);
-                    }
-                });
-                return;
-            }
-            WindowDecision r = null;
-            Throwable err = null;
-            try {
-                r = d.join();
-            } catch (CompletionException | CancellationException e) {
-                err = unwrap(e);
-            }
-            if (!decided(ks, head, r, err, now)) {
+            if (head == null || !ask(ks, head, now)) {
                 return;
             }
         }
     }
 
-    /** Asks the store for a {@link Waiter#first} waiter (the key is marked deciding), then serves the queue. */
-    private void decide(KeyState ks, Waiter w, long now) {
+    /**
+     * Asks the store for {@code head} (the key is marked deciding). True if it answered at once and the next waiter
+     * may ask now; an answer that comes later is applied, and the queue served, in its callback.
+     */
+    private boolean ask(KeyState ks, Waiter head, long now) {
         CompletableFuture<WindowDecision> d;
         try {
             d = store.tryAcquire(storeKey(ks.key), settings.limit(), window, now).toCompletableFuture();
@@ -363,11 +343,11 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         }
         if (!d.isDone()) {
             d.whenComplete((r, e) -> {
-                if (decided(ks, w, r, e == null ? null : unwrap(e), ticker.read())) {
+                if (decided(ks, head, r, e == null ? null : unwrap(e), ticker.read())) {
                     pump(ks);
                 }
             });
-            return;
+            return false;
         }
         WindowDecision r = null;
         Throwable err = null;
@@ -376,9 +356,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         } catch (CompletionException | CancellationException e) {
             err = unwrap(e);
         }
-        if (decided(ks, w, r, err, now)) {
-            pump(ks);
-        }
+        return decided(ks, head, r, err, now);
     }
 
     private static Throwable unwrap(Throwable e) {
