@@ -590,10 +590,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         }
 
         public Builder capacity(int capacity) {
-            if (capacity <= 0) {
-                throw new IllegalArgumentException("capacity: " + capacity + " (expected: > 0)");
-            }
-            this.capacity = capacity;
+            this.capacity = positive("capacity", capacity);
             return this;
         }
 
@@ -603,10 +600,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         }
 
         public Builder deadLetterCapacity(int deadLetterCapacity) {
-            if (deadLetterCapacity <= 0) {
-                throw new IllegalArgumentException("deadLetterCapacity: " + deadLetterCapacity + " (expected: > 0)");
-            }
-            this.deadLetterCapacity = deadLetterCapacity;
+            this.deadLetterCapacity = positive("deadLetterCapacity", deadLetterCapacity);
             return this;
         }
 
