@@ -51,4 +51,21 @@ final class Chromium {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         return driver;
     }
+
+    /**
+     * The rendered text of the first element matching {@code css}, or null. Read in one script call: the page
+     * re-renders its panels every second, so a {@code WebElement} found one call earlier may already be gone
+     * (a stale element reference).
+     */
+    static String text(ChromeDriver driver, String css) {
+        return (String) driver.executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+    }
+
+    /** An attribute of the first element matching {@code css}, or null; one script call, as {@link #text}. */
+    static String attribute(ChromeDriver driver, String css, String name) {
+        return (String) driver.executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css, name);
+    }
 }

@@ -4,8 +4,6 @@ import dev.levee.gateway.testing.GatewayExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -42,14 +40,15 @@ class DashboardBrowserBareTest {
     void pageRendersWithoutTheOtherFeatures() throws Exception {
         driver = Chromium.start(Path.of("target", "chromium-profile-bare-" + ProcessHandle.current().pid()));
         driver.get("http://127.0.0.1:" + gw.port() + "/dashboard");
-        WebElement status = driver.findElement(By.id("status"));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(Integer.parseInt(status.getDomAttribute("data-updates"))).isGreaterThanOrEqualTo(3));
-        assertThat(status.getDomAttribute("class")).contains("ok");
-        assertThat(driver.findElement(By.id("admission-now")).getText()).isEqualTo("admission not running");
-        assertThat(driver.findElement(By.id("events-now")).getText()).isEqualTo("events disabled");
-        assertThat(driver.findElement(By.id("hotspot-now")).getText()).isEqualTo("no hot-spot routes");
-        assertThat(driver.findElement(By.id("breakers-none")).isDisplayed()).isTrue();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                Integer.parseInt(Chromium.attribute(driver, "#status", "data-updates"))).isGreaterThanOrEqualTo(3));
+        assertThat(Chromium.attribute(driver, "#status", "class")).contains("ok");
+        assertThat(Chromium.text(driver, "#admission-now")).isEqualTo("admission not running");
+        assertThat(Chromium.text(driver, "#events-now")).isEqualTo("events disabled");
+        assertThat(Chromium.text(driver, "#hotspot-now")).isEqualTo("no hot-spot routes");
+        assertThat((Boolean) driver.executeScript(
+                "const e = document.getElementById('breakers-none'); return e !== null && e.checkVisibility();"))
+                .as("the 'no breakers' note is shown").isTrue();
         List<String> problems = new ArrayList<>();
         for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
             if (e.getLevel().intValue() >= Level.WARNING.intValue()) {

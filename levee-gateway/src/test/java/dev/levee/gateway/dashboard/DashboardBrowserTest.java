@@ -8,9 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -111,33 +109,32 @@ class DashboardBrowserTest {
         driver.get(base + "/dashboard");
         assertThat(driver.getTitle()).isEqualTo("Levee dashboard");
 
-        WebElement status = driver.findElement(By.id("status"));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(Integer.parseInt(status.getDomAttribute("data-updates"))).isGreaterThanOrEqualTo(2));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                Integer.parseInt(Chromium.attribute(driver, "#status", "data-updates"))).isGreaterThanOrEqualTo(2));
 
         // the charts update: more points drawn one read later, and the load shows up as a non-zero rate
-        WebElement admitted = driver.findElement(By.id("chart-admitted"));
-        int before = points(admitted);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(points(admitted)).isGreaterThan(before));
+        int before = points("#chart-admitted");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(Double.parseDouble(driver.findElement(By.id("chart-admitted")).getDomAttribute("data-last")))
-                        .isGreaterThan(0));
-        assertThat(points(driver.findElement(By.id("chart-events")))).isPositive();
-        assertThat(points(driver.findElement(By.id("chart-wait")))).isPositive();
-        assertThat(points(driver.findElement(By.id("chart-shed")))).isPositive();
-        assertThat(points(driver.findElement(By.id("chart-hit")))).isPositive();
+                assertThat(points("#chart-admitted")).isGreaterThan(before));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Double.parseDouble(Chromium.attribute(driver, "#chart-admitted", "data-last"))).isGreaterThan(0));
+        assertThat(points("#chart-events")).isPositive();
+        assertThat(points("#chart-wait")).isPositive();
+        assertThat(points("#chart-shed")).isPositive();
+        assertThat(points("#chart-hit")).isPositive();
 
         // the hammered fixture is in the top-10 table, highlighted past 80 % of its limit
+        String hotRow = "#top tbody tr[data-key='" + HOT + "']";
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            List<WebElement> rows = driver.findElements(By.cssSelector("#top tbody tr[data-key='" + HOT + "']"));
-            assertThat(rows).hasSize(1);
-            assertThat(rows.get(0).getDomAttribute("class")).contains("alert");
+            assertThat(((Number) driver.executeScript("return document.querySelectorAll(arguments[0]).length",
+                    hotRow)).intValue()).isEqualTo(1);
+            assertThat(Chromium.attribute(driver, hotRow, "class")).contains("alert");
         });
-        assertThat(driver.findElement(By.cssSelector("#top tbody tr")).getDomAttribute("data-key"))
+        assertThat(Chromium.attribute(driver, "#top tbody tr", "data-key"))
                 .as("the hammered fixture ranks first by calls per minute").isEqualTo(HOT);
-        assertThat(driver.findElement(By.id("breakers")).getText()).contains(ODDS).contains("CLOSED");
-        assertThat(driver.findElement(By.id("events-circuit")).getText()).isEqualTo("CLOSED");
-        assertThat(driver.findElement(By.id("events-thresholds")).getText()).contains("critical").contains("1000");
+        assertThat(Chromium.text(driver, "#breakers")).contains(ODDS).contains("CLOSED");
+        assertThat(Chromium.text(driver, "#events-circuit")).isEqualTo("CLOSED");
+        assertThat(Chromium.text(driver, "#events-thresholds")).contains("critical").contains("1000");
 
         // nothing came from another origin
         @SuppressWarnings("unchecked")
@@ -146,8 +143,9 @@ class DashboardBrowserTest {
         assertThat(resources).isNotEmpty().allMatch(u -> u.startsWith(base + "/"), "served by the gateway");
 
         // give the charts a few more seconds of history for the screenshot, then keep it under target/
-        int now = points(admitted);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(points(admitted)).isGreaterThan(now + 3));
+        int now = points("#chart-admitted");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(points("#chart-admitted")).isGreaterThan(now + 3));
         Path shot = Path.of("target", "dashboard.png");
         Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(shot)).isGreaterThan(10_000);
@@ -163,8 +161,8 @@ class DashboardBrowserTest {
         assertThat(load.count(429)).as("the hot fixture's window or admission answered 429: %s", load).isPositive();
     }
 
-    private static int points(WebElement svg) {
-        String p = svg.getDomAttribute("data-points");
+    private int points(String chart) {
+        String p = Chromium.attribute(driver, chart, "data-points");
         return p == null ? 0 : Integer.parseInt(p);
     }
 }
