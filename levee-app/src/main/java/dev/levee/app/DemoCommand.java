@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * bettors and browsers, and a report of what each class got and what the upstream saw.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Start the upstream simulator and the gateway, run a short mixed load, print what each",
-                "class of client got and what the upstream saw, then keep serving until Ctrl-C."})
+        // one element: the command list shows only the first line of a description
+        description = "Start the upstream simulator and the gateway, run a short mixed load, print what each class"
+                + " of client got and what the upstream saw, then keep serving until Ctrl-C.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEMO_SECRET = "levee-demo-hmac-secret-0123456789abcdef";
 
