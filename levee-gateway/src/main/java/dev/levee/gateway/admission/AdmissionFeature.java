@@ -26,6 +26,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -61,6 +63,7 @@ import java.util.function.ToDoubleFunction;
  * </ul>
  */
 public final class AdmissionFeature implements GatewayFeature {
+    private static final Logger log = LoggerFactory.getLogger(AdmissionFeature.class);
 
     /** Path prefixes that belong to the gateway's own operations surface and are never admitted or proxied. */
     static final List<String> OPS_PREFIXES = List.of("/health", "/metrics", "/dashboard", "/docs",
@@ -89,6 +92,13 @@ public final class AdmissionFeature implements GatewayFeature {
         }
         this.admission = b.build();
         bindMetrics(gateway.registry());
+        if (config.enabled() && !authenticator.enabled() && config.classes().size() > 1) {
+            // classes are told apart by verified claims only: without a key every request is the fallback class,
+            // so the priorities mean nothing (agents would be shed with the browsers)
+            log.warn("auth.jwt has no key (hmac-secret, jwks-url or public-key-file): bearer tokens are not "
+                    + "verified and every request is classified '{}'; configure a key to give agents their priority",
+                    config.fallbackClass());
+        }
     }
 
     /** The admission itself, for tests and the dashboard. */
@@ -209,6 +219,8 @@ public final class AdmissionFeature implements GatewayFeature {
         AdmissionStats s = admission.stats();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("enabled", config.enabled());
+        // false: no JWT key configured, so every request is the fallback class (see the start-up warning)
+        details.put("tokens_verified", authenticator.enabled());
         details.put("max_concurrent", s.maxConcurrent());
         details.put("in_flight", s.inFlight());
         details.put("queued", s.queued());

@@ -57,6 +57,7 @@ class AdmissionDisabledTest {
         assertThat(stats.classes()).allSatisfy(c -> assertThat(c.admitted()).isZero());
         var health = new ObjectMapper().readTree(gw.get("/health/backpressure").body());
         assertThat(health.get("enabled").asBoolean()).isFalse();
+        assertThat(health.get("tokens_verified").asBoolean()).as("a key is configured").isTrue();
         assertThat(health.get("status").asText()).isEqualTo("UP");
     }
 }

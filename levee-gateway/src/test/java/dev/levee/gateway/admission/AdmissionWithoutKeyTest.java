@@ -1,0 +1,39 @@
+package dev.levee.gateway.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.levee.gateway.testing.GatewayExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Admission with no JWT key configured (the defaults): tokens cannot be verified, so every request is the fallback
+ * class; the gateway says so in {@code /health/backpressure} (and logs a warning at start) instead of leaving an
+ * operator to find out when agents are shed with the browsers.
+ */
+class AdmissionWithoutKeyTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.builder()
+            .config("""
+                    upstream: { url: "${upstream}" }
+                    """)
+            .features(List.of(AdmissionFeature::new, ProbeFeature::new))
+            .build();
+
+    @Test
+    void everyRequestIsTheFallbackClassAndHealthSaysTokensAreNotVerified() throws Exception {
+        for (String authorization : List.of("Bearer x.y.z", "Bearer not-a-jwt")) {
+            JsonNode probe = JSON.readTree(gw.get("/probe", "Authorization", authorization).body());
+            assertThat(probe.get("class").asText()).as(authorization).isEqualTo("browser");
+        }
+        JsonNode health = JSON.readTree(gw.get("/health/backpressure").body());
+        assertThat(health.get("enabled").asBoolean()).isTrue();
+        assertThat(health.get("tokens_verified").asBoolean()).isFalse();
+    }
+}
