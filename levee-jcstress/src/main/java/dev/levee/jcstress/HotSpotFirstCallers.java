@@ -1,0 +1,63 @@
+package dev.levee.jcstress;
+
+import dev.levee.core.hotspot.HotSpotLimiter;
+import dev.levee.core.hotspot.HotSpotSettings;
+import dev.levee.core.hotspot.Permit;
+import dev.levee.core.hotspot.WindowStore;
+import dev.levee.core.time.ManualTicker;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Two callers arrive at once on a fresh key whose window allows one call. Whichever finds nobody ahead is decided
+ * at once without queueing; the other either queues behind that decision or is decided after it and finds the
+ * window full: either way it waits at the head of the queue. So: exactly one granted, exactly one counted as
+ * queued, never two grants and never a waiter that is neither granted nor queued.
+ * <p>r1: callers granted; r2: the limiter's {@code queued} afterwards.
+ */
+@JCStressTest
+@Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "one granted, the other waits for the window")
+@Outcome(expect = FORBIDDEN, desc = "limit exceeded, a caller lost, or queued miscounted")
+@State
+public class HotSpotFirstCallers {
+    private final HotSpotLimiter limiter;
+    private CompletableFuture<Permit> a;
+    private CompletableFuture<Permit> b;
+
+    public HotSpotFirstCallers() {
+        ManualTicker time = new ManualTicker();
+        limiter = HotSpotLimiter.create(HotSpotSettings.of(1, Duration.ofSeconds(10), 10, Duration.ofSeconds(30)),
+                WindowStore.inMemory(16), time, time);
+    }
+
+    @Actor
+    public void first() {
+        a = limiter.acquire("k").toCompletableFuture();
+    }
+
+    @Actor
+    public void second() {
+        b = limiter.acquire("k").toCompletableFuture();
+    }
+
+    @Arbiter
+    public void arbiter(II_Result r) {
+        r.r1 = granted(a) + granted(b);
+        r.r2 = limiter.snapshot(1).queued();
+        limiter.close();
+    }
+
+    private static int granted(CompletableFuture<Permit> f) {
+        return f.isDone() && !f.isCompletedExceptionally() ? 1 : 0;
+    }
+}
