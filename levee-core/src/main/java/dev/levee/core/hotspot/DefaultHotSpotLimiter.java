@@ -108,13 +108,14 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
     private static final class Waiter {
         final CompletableFuture<Permit> future;
         final long deadline;  // enqueue time + max wait
-        final boolean first;  // found nobody ahead: decided at once, queued only if the window is full
-        boolean queuedLate;   // a first waiter that the window sent to the head of the queue; guarded by ks
+        // found nobody ahead: decided without entering the queue, which it enters (at the head) only if the
+        // window is full; guarded by ks
+        boolean outsideQueue;
 
-        Waiter(CompletableFuture<Permit> future, long deadline, boolean first) {
+        Waiter(CompletableFuture<Permit> future, long deadline, boolean outsideQueue) {
             this.future = future;
             this.deadline = deadline;
-            this.first = first;
+            this.outsideQueue = outsideQueue;
         }
     }
 
@@ -400,9 +401,9 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 }
                 ks.blockedUntil = now + Math.max(1, d.retryAfterNanos());
                 retry = ks.blockedUntil - now;
-                if (head.first && !head.queuedLate && !head.future.isDone()) {
+                if (head.outsideQueue && !head.future.isDone()) {
                     // the first caller found the window full: it waits at the head, like any queued caller
-                    head.queuedLate = true;
+                    head.outsideQueue = false;
                     if (closed) {
                         closedLate = head;
                     } else {
