@@ -6,8 +6,10 @@ import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.RequestGuard;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.ops.RequestMetrics;
+import dev.levee.gateway.upstream.ProxyHeaders;
 import dev.levee.gateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -64,7 +66,8 @@ public final class GatewayServer {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
-        this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes());
+        this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes(),
+                new ProxyHeaders(config.server().trustedProxies()));
         List<GatewayFeature> built = new ArrayList<>();
         // a read-only view: while a feature is built it lists those built before it; once the server is built it
         // lists them all, so the read path can find fetch decorators of features built after it at request time
@@ -142,13 +145,16 @@ public final class GatewayServer {
         // Vert.x spreads connections over server instances that share a port; a negative port is its way of
         // sharing one random port between instances (port 0 would give each instance its own).
         int port = config.server().port() == 0 ? -1 : config.server().port();
-        HttpServer first = vertx.createHttpServer(options).requestHandler(router);
+        // every request passes the guard before the router sees it; it also installs the strict decoder
+        RequestGuard guard = new RequestGuard(router, config.server().maxHeaders(),
+                config.server().maxBodySize().bytes(), options);
+        HttpServer first = vertx.createHttpServer(options).connectionHandler(guard::accept).requestHandler(guard);
         return first.listen(port, config.server().host()).compose(s -> {
             servers.add(s);
             Future<Void> chain = Future.succeededFuture();
             for (int i = 1; i < instances; i++) {
-                chain = chain.compose(v -> vertx.createHttpServer(options).requestHandler(router)
-                        .listen(port, config.server().host()).map(x -> {
+                chain = chain.compose(v -> vertx.createHttpServer(options).connectionHandler(guard::accept)
+                        .requestHandler(guard).listen(port, config.server().host()).map(x -> {
                             servers.add(x);
                             return null;
                         }));

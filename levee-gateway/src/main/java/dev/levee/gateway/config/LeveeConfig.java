@@ -33,8 +33,6 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
 
     /** A copy listening on {@code port}. */
     public LeveeConfig withPort(int port) {
-        ServerConfig s = new ServerConfig(server.host(), port, server.maxBodySize(), server.shutdownGrace(),
-                server.eventLoops());
-        return new LeveeConfig(s, upstream, auth, admin, admission, routes, events, store, hotSpots);
+        return new LeveeConfig(server.withPort(port), upstream, auth, admin, admission, routes, events, store, hotSpots);
     }
 }

@@ -1,14 +1,38 @@
 package dev.levee.gateway.config;
 
-import java.time.Duration;
+import dev.levee.gateway.upstream.ProxyHeaders;
 
-/** {@code server:} where the gateway listens and how it bounds what clients send. */
-public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration shutdownGrace, int eventLoops) {
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code server:} where the gateway listens and how it bounds what clients send.
+ *
+ * @param maxHeaders      more request headers than this get 431
+ * @param trustedProxies  peers (addresses or CIDR blocks) whose X-Forwarded-* and Forwarded headers are kept;
+ *                        from anyone else those headers are replaced from the connection
+ */
+public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration shutdownGrace, int eventLoops,
+                           int maxHeaders, List<String> trustedProxies) {
     public ServerConfig {
         Checks.required("host", host);
         Checks.inRange("port", port, 0, 65535);
         Checks.positive("max-body-size", Checks.required("max-body-size", maxBodySize).bytes());
         Checks.nonNegative("shutdown-grace", shutdownGrace);
         Checks.nonNegative("event-loops", eventLoops);
+        Checks.inRange("max-headers", maxHeaders, 1, 1000);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        for (String entry : trustedProxies) {
+            try {
+                ProxyHeaders.rule(entry);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("trusted-proxies: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A copy listening on {@code port}. */
+    public ServerConfig withPort(int port) {
+        return new ServerConfig(host, port, maxBodySize, shutdownGrace, eventLoops, maxHeaders, trustedProxies);
     }
 }

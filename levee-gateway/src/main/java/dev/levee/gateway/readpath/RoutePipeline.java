@@ -16,7 +16,6 @@ import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
-import dev.levee.gateway.upstream.ProxyHeaders;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
@@ -259,13 +258,15 @@ final class RoutePipeline {
     /**
      * Headers that would make the upstream's answer specific to the leader are dropped, because the answer is
      * shared with every waiter and stored: conditional and range headers (a 304 or 206 for one client is wrong
-     * for the others) and Accept-Encoding (a waiter may not accept the leader's encoding; we ask for identity).
+     * for the others), Accept-Encoding (a waiter may not accept the leader's encoding; we ask for identity) and
+     * X-Forwarded-Host (the leader's Host header: an upstream that reflects it would have one client write what
+     * every other reads; the cache key does not hold it).
      */
     private static final List<String> LEADER_ONLY = List.of("Accept-Encoding", "If-None-Match", "If-Modified-Since",
-            "If-Match", "If-Unmodified-Since", "If-Range", "Range");
+            "If-Match", "If-Unmodified-Since", "If-Range", "Range", "X-Forwarded-Host");
 
-    private static MultiMap sharedHeaders(RoutingContext ctx) {
-        MultiMap headers = ProxyHeaders.forRequest(ctx.request());
+    private MultiMap sharedHeaders(RoutingContext ctx) {
+        MultiMap headers = gateway.upstream().proxyHeaders().forRequest(ctx.request());
         LEADER_ONLY.forEach(headers::remove);
         return headers;
     }

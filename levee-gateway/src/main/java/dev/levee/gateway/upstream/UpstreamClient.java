@@ -48,12 +48,15 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private final String hostHeader;
 
     private final long maxRequestBytes;
+    private final ProxyHeaders proxyHeaders;
 
     /**
      * @param maxRequestBytes request bodies larger than this are refused with 413 ({@code server.max-body-size})
+     * @param proxyHeaders    what of a client's headers goes upstream
      */
-    public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes) {
+    public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes, ProxyHeaders proxyHeaders) {
         this.vertx = requireNonNull(vertx, "vertx");
+        this.proxyHeaders = requireNonNull(proxyHeaders, "proxyHeaders");
         this.config = requireNonNull(config, "config");
         this.maxRequestBytes = maxRequestBytes;
         this.basePath = config.basePath();
@@ -84,6 +87,11 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .putHeader("Host", hostHeader);
     }
 
+    /** The forwarding rules, for stages that build their own upstream request (the read path). */
+    public ProxyHeaders proxyHeaders() {
+        return proxyHeaders;
+    }
+
     /** Streams the routed request to the upstream and the upstream's answer back to the client. */
     public void proxy(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
@@ -96,7 +104,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes));
             return;
         }
-        MultiMap headers = ProxyHeaders.forRequest(req);
+        MultiMap headers = proxyHeaders.forRequest(req);
         client.request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
                 JsonResponses.sendError(ctx, translate(ar.cause()));

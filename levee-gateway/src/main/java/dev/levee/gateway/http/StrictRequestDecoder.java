@@ -1,0 +1,70 @@
+package dev.levee.gateway.http;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.ConnectionBase;
+
+import java.util.List;
+
+/**
+ * Vert.x's HTTP/1.x request decoder, made strict where Netty is lenient on purpose.
+ *
+ * <p>Implementation note: Netty's decoder (RFC 9112 section 6.3, "MAY be treated as an error") accepts a request that
+ * carries both {@code Content-Length} and {@code Transfer-Encoding: chunked}: it drops the Content-Length and reads
+ * the body as chunked. A proxy behind or in front of us may pick the other length, so the difference between the
+ * two is a request-smuggling primitive. We make it an error like nginx, HAProxy and Envoy do. Throwing from the
+ * header hook makes the decoder emit an invalid request (Vert.x answers 400 and closes the connection) and discard
+ * every byte that follows on the connection, so a smuggled second request is never parsed.
+ *
+ * <p>The decoder can only be swapped through Vert.x internals (the connection's Netty pipeline); {@link #install}
+ * is the one place that does it, when the connection is accepted and before its first byte is read. Everything
+ * else about framing that can be decided on the parsed request is checked by {@link RequestGuard}.
+ */
+final class StrictRequestDecoder extends VertxHttpRequestDecoder {
+    /** Name Vert.x gives its HTTP/1.x request decoder in the pipeline. */
+    private static final String DECODER = "httpDecoder";
+
+    private StrictRequestDecoder(HttpServerOptions options) {
+        super(options);
+    }
+
+    /** Replaces the connection's request decoder with the strict one; HTTP/2 connections are left as they are. */
+    static void install(HttpConnection connection, HttpServerOptions options) {
+        if (!(connection instanceof ConnectionBase base)) {
+            return;
+        }
+        ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+        if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
+            pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options));
+        }
+    }
+
+    /**
+     * Netty asks this once the header block is read and before it decides how long the body is: the last moment
+     * to refuse a framing it would otherwise guess at. A {@code Transfer-Encoding} other than one exactly
+     * {@code chunked} (a list, another coding, two headers) or two {@code Content-Length}s leave the body's end
+     * unknown, and whatever follows would be read as the next request.
+     */
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage message) {
+        HttpHeaders headers = message.headers();
+        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
+            throw new IllegalArgumentException("Transfer-Encoding must be exactly chunked: " + te);
+        }
+        if (headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
+            throw new IllegalArgumentException("more than one Content-Length");
+        }
+        return super.isContentAlwaysEmpty(message);
+    }
+
+    @Override
+    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+        throw new IllegalArgumentException("Content-Length and Transfer-Encoding together");
+    }
+}
