@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,25 +18,25 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The first stage of every request: refuses what RFC 9112 calls invalid, and what lets a request mean one thing
- * here and another to the upstream (request smuggling, a second identity), before anything else reads it.
+ * here and another to the upstream (a second identity, a target naming another host), before anything else reads
+ * it.
  *
  * <p>What is refused, each with a JSON error and {@code Connection: close} (the bytes after a bad request cannot be
- * trusted to start the next one): two {@code Content-Length}, {@code Transfer-Encoding}, {@code Host} or
- * {@code Authorization} headers; a {@code Transfer-Encoding} other than exactly {@code chunked} (400 for a list,
- * 501 for another coding) or on HTTP/1.0; a {@code Content-Length} that is not a number; an HTTP/1.1 request
- * without {@code Host} or with a malformed one; a control character (NUL, bare CR or LF) in the target or in a
- * header value; more than {@code server.max-headers} headers (431); an absolute-form target (this is a reverse
+ * trusted to start the next one; a request pipelined behind it is dropped): two {@code Host} or
+ * {@code Authorization} headers; a {@code Content-Length} that is not a number; an HTTP/1.1 request without
+ * {@code Host} or with a malformed one; a control character (NUL, bare CR or LF) in the target or in a header
+ * value; more than {@code server.max-headers} header fields (431); an absolute-form target (this is a reverse
  * proxy: a target naming another host would reach the upstream with a host the client chose); {@code TRACE} and
- * {@code CONNECT} (405). A request with both Content-Length and Transfer-Encoding never gets here: the
- * {@link StrictRequestDecoder} refuses it while parsing. Over-long request lines (414) and header blocks (431) are
- * refused by the decoder's own limits.
+ * {@code CONNECT} (405). Body framing (Content-Length versus Transfer-Encoding) is refused earlier, while the
+ * request is parsed, by the {@link StrictRequestDecoder}; over-long request lines (414) and header blocks (431) by
+ * the decoder's own limits.
  *
  * <p>{@code Expect: 100-continue} is answered here: 413 (and close) when the declared body is over
  * {@code server.max-body-size}, else {@code 100 Continue}; any other expectation gets 417.
  */
 public final class RequestGuard implements Handler<HttpServerRequest> {
-    private static final List<String> SINGLETONS = List.of("Host", "Content-Length", "Transfer-Encoding",
-            "Authorization");
+    /** Headers of which a second copy would let the upstream read another value than the one checked here. */
+    private static final List<String> SINGLETONS = List.of("Host", "Authorization");
 
     private final Handler<HttpServerRequest> next;
     private final int maxHeaders;
@@ -100,49 +99,33 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
         if (!(target.startsWith("/") || (target.equals("*") && method == HttpMethod.OPTIONS))) {
             return HttpError.of(400, "Request target must be a path (origin-form)");
         }
-        if (!visibleAscii(target)) {
+        if (!every(target, RequestGuard::targetChar)) {
             return HttpError.of(400, "Invalid character in request target");
         }
         MultiMap headers = request.headers();
-        if (headers.entries().size() > maxHeaders) { // size() counts names, not fields
-            return HttpError.of(431, "Too many request headers (at most " + maxHeaders + ")");
+        int fields = 0;
+        for (Map.Entry<String, String> h : headers) {
+            if (++fields > maxHeaders) {
+                return HttpError.of(431, "Too many request headers (at most " + maxHeaders + ")");
+            }
+            if (!every(h.getValue(), RequestGuard::fieldValueChar)) {
+                return HttpError.of(400, "Invalid character in header " + h.getKey());
+            }
         }
         for (String name : SINGLETONS) {
             if (headers.getAll(name).size() > 1) {
                 return HttpError.of(400, "More than one " + name + " header");
             }
         }
-        for (Map.Entry<String, String> h : headers) {
-            if (!fieldValue(h.getValue())) {
-                return HttpError.of(400, "Invalid character in header " + h.getKey());
-            }
-        }
-        boolean http11 = request.version() == HttpVersion.HTTP_1_1;
-        String te = headers.get("Transfer-Encoding");
-        if (te != null) {
-            String coding = te.trim().toLowerCase(Locale.ROOT);
-            if (!http11) {
-                return HttpError.of(400, "Transfer-Encoding on HTTP/1.0");
-            }
-            if (headers.contains("Content-Length")) {
-                return HttpError.of(400, "Content-Length and Transfer-Encoding together");
-            }
-            if (coding.contains(",")) {
-                return HttpError.of(400, "Transfer-Encoding must be exactly chunked");
-            }
-            if (!coding.equals("chunked")) {
-                return HttpError.of(501, "Transfer-Encoding " + coding + " not implemented");
-            }
-        }
         String length = headers.get("Content-Length");
-        if (length != null && !digits(length)) {
+        if (length != null && (length.isEmpty() || length.length() > 18 || !every(length, c -> c >= '0' && c <= '9'))) {
             return HttpError.of(400, "Content-Length must be a non-negative number");
         }
         String host = headers.get("Host");
-        if (http11 && host == null) {
+        if (request.version() == HttpVersion.HTTP_1_1 && host == null) {
             return HttpError.of(400, "Missing Host header");
         }
-        if (host != null && !hostValue(host)) {
+        if (host != null && (host.isEmpty() || host.length() > 255 || !every(host, RequestGuard::hostChar))) {
             return HttpError.of(400, "Malformed Host header");
         }
         return null;
@@ -164,52 +147,32 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
                 .onComplete(v -> connection.close().onComplete(c -> closing.remove(connection)));
     }
 
-    private static boolean visibleAscii(String s) {
+    private static boolean every(String s, CharPredicate ok) {
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= 0x20 || c >= 0x7f) {
+            if (!ok.test(s.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private interface CharPredicate {
+        boolean test(char c);
+    }
+
+    /** Request target: visible ASCII, no space or control character. */
+    private static boolean targetChar(char c) {
+        return c > 0x20 && c < 0x7f;
     }
 
     /** RFC 9110 field-value: visible characters, spaces, tabs and obs-text; no NUL, CR, LF or other controls. */
-    private static boolean fieldValue(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean digits(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
+    private static boolean fieldValueChar(char c) {
+        return (c >= 0x20 || c == '\t') && c != 0x7f;
     }
 
     /** {@code host[:port]}: a registered name, IPv4 or bracketed IPv6 literal, and an optional numeric port. */
-    private static boolean hostValue(String s) {
-        if (s.isEmpty() || s.length() > 255) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean hostChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']';
     }
 }

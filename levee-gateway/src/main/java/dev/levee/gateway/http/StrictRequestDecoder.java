@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
@@ -19,7 +20,8 @@ import java.util.List;
  * the body as chunked. A proxy behind or in front of us may pick the other length, so the difference between the
  * two is a request-smuggling primitive. We make it an error like nginx, HAProxy and Envoy do. Throwing from the
  * header hook makes the decoder emit an invalid request (Vert.x answers 400 and closes the connection) and discard
- * every byte that follows on the connection, so a smuggled second request is never parsed.
+ * every byte that follows on the connection, so a smuggled second request is never parsed. The same goes for every
+ * other framing the body's end cannot be read from ({@link #isContentAlwaysEmpty}).
  *
  * <p>The decoder can only be swapped through Vert.x internals (the connection's Netty pipeline); {@link #install}
  * is the one place that does it, when the connection is accepted and before its first byte is read. Everything
@@ -47,8 +49,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /**
      * Netty asks this once the header block is read and before it decides how long the body is: the last moment
      * to refuse a framing it would otherwise guess at. A {@code Transfer-Encoding} other than one exactly
-     * {@code chunked} (a list, another coding, two headers) or two {@code Content-Length}s leave the body's end
-     * unknown, and whatever follows would be read as the next request.
+     * {@code chunked} (a list, another coding, two headers), one on HTTP/1.0 (RFC 9112 6.1) or two
+     * {@code Content-Length}s leave the body's end unknown, and whatever follows would be read as the next request.
      */
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
@@ -56,6 +58,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
             throw new IllegalArgumentException("Transfer-Encoding must be exactly chunked: " + te);
+        }
+        if (!te.isEmpty() && message.protocolVersion() != HttpVersion.HTTP_1_1) {
+            throw new IllegalArgumentException("Transfer-Encoding on " + message.protocolVersion());
         }
         if (headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
             throw new IllegalArgumentException("more than one Content-Length");

@@ -151,6 +151,8 @@ class ConfigLoaderTest {
             "routes: [ { path: /a, cache: 5 } ]               | routes[0].cache: expected a mapping",
             "routes: { path: /a }                             | routes: expected a list of routes",
             "unknown-section: { a: 1 }                        | unknown-section: unknown key",
+            "server: { trusted-proxies: [lb.example] }        | server.trusted-proxies: 'lb.example' (expected: an IP address or CIDR",
+            "server: { max-headers: 0 }                       | server.max-headers: 0 (expected: 1..1000)",
             "'[not: closed'                                   | config file: expected a mapping",
     })
     void badValuesStopStartupWithAMessageNamingKeyAndValue(String yaml, String message) {

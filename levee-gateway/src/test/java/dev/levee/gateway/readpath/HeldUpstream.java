@@ -61,7 +61,7 @@ final class HeldUpstream {
                 .put("cookie", ctx.request().getHeader("Cookie"))
                 .put("leader_only", ctx.request().headers().names().stream()
                         .filter(h -> h.equalsIgnoreCase("Range") || h.toLowerCase().startsWith("if-")
-                                || h.equalsIgnoreCase("Accept-Encoding"))
+                                || h.equalsIgnoreCase("Accept-Encoding") || h.equalsIgnoreCase("X-Forwarded-Host"))
                         .sorted().toList().toString())
                 .put("method", ctx.request().method().name());
         if (ctx.request().getParam("set_cookie") != null) {

@@ -85,6 +85,20 @@ class ProxyTest {
         assertThat(r.headers().firstValue("X-Secret-Hop")).isEmpty();
     }
 
+    @Test
+    void dropsTheClientsForwardingAndRewriteHeaders() throws Exception {
+        HttpResponse<String> r = gw.get("/echo", "X-Forwarded-Host", "evil.example", "X-Forwarded-Port", "1",
+                "X-Forwarded-Prefix", "/evil", "Forwarded", "for=1.2.3.4;host=evil.example", "X-Original-URL",
+                "/admin", "X-Rewrite-URL", "/admin", "X-Real-IP", "1.2.3.4", "X-HTTP-Method-Override", "DELETE",
+                "HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA"); // the JDK client may not send Upgrade itself
+        JsonNode headers = JSON.readTree(r.body()).get("headers");
+        assertThat(headers.get("x-forwarded-host").asText()).isEqualTo("127.0.0.1:" + gw.port());
+        for (String dropped : new String[] {"x-forwarded-port", "x-forwarded-prefix", "forwarded", "x-original-url",
+                "x-rewrite-url", "x-real-ip", "x-http-method-override", "http2-settings"}) {
+            assertThat(headers.has(dropped)).as(dropped).isFalse();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 64 * 1024, 5 * 1024 * 1024})
     void streamsRequestBodiesOfAnySizeUnchanged(int size) throws Exception {
