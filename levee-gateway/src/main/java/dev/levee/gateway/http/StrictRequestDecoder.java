@@ -21,18 +21,28 @@ import java.util.List;
  * two is a request-smuggling primitive. We make it an error like nginx, HAProxy and Envoy do. Throwing from the
  * header hook makes the decoder emit an invalid request (Vert.x answers 400 and closes the connection) and discard
  * every byte that follows on the connection, so a smuggled second request is never parsed. The same goes for every
- * other framing the body's end cannot be read from ({@link #isContentAlwaysEmpty}).
+ * other framing the body's end cannot be read from ({@link #isContentAlwaysEmpty}), and to what the
+ * {@link FramingScanner} ahead of us in the pipeline found in the raw bytes (obs-folds, which Netty repairs).
  *
  * <p>The decoder can only be swapped through Vert.x internals (the connection's Netty pipeline); {@link #install}
- * is the one place that does it, when the connection is accepted and before its first byte is read. Everything
+ * is the one place that does it (and adds the scanner), when the connection is accepted and before its first byte
+ * is read. Everything
  * else about framing that can be decided on the parsed request is checked by {@link RequestGuard}.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /** Name Vert.x gives its HTTP/1.x request decoder in the pipeline. */
     private static final String DECODER = "httpDecoder";
 
+    /** Why the request being decoded is refused, set by the {@link FramingScanner} that reads ahead of us. */
+    private String refusal;
+
     private StrictRequestDecoder(HttpServerOptions options) {
         super(options);
+    }
+
+    /** The request whose head is being decoded is refused (400, connection closed) once its head is read. */
+    void refuseNext(String why) {
+        this.refusal = why;
     }
 
     /** Replaces the connection's request decoder with the strict one; HTTP/2 connections are left as they are. */
@@ -42,7 +52,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         }
         ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
         if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
-            pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options));
+            StrictRequestDecoder strict = new StrictRequestDecoder(options);
+            pipeline.replace(DECODER, DECODER, strict);
+            pipeline.addBefore(DECODER, FramingScanner.NAME, new FramingScanner(strict));
         }
     }
 
@@ -54,6 +66,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      */
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
+        }
         HttpHeaders headers = message.headers();
         List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {

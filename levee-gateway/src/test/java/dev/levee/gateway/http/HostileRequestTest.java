@@ -27,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostileRequestTest {
     private static final Queue<String> seen = new ConcurrentLinkedQueue<>();
+    /** A malformed chunk inside a body the gateway already passes on: the connection is closed, with no answer. */
+    private static final int CLOSED = 0;
     private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
 
     @RegisterExtension
@@ -75,6 +77,24 @@ class HostileRequestTest {
                 Arguments.of("CONNECT", "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n", 405),
                 Arguments.of("absolute-form", "GET http://evil.example/a HTTP/1.1\r\nHost: evil.example\r\n\r\n",
                         400),
+                Arguments.of("obs-fold into TE", "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n"
+                        + "0\r\n\r\n", 400),
+                Arguments.of("obs-fold of another header", "GET /a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n"
+                        + " Transfer-Encoding: chunked\r\n\r\n", 400),
+                Arguments.of("space-prefixed first header", "POST /a HTTP/1.1\r\n Transfer-Encoding: chunked\r\n"
+                        + "Host: x\r\n\r\n0\r\n\r\n", 400),
+                Arguments.of("space before colon", "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n"
+                        + "0\r\n\r\n", 400),
+                Arguments.of("tab-prefixed TE", "POST /a HTTP/1.1\r\nHost: x\r\n\tTransfer-Encoding: chunked\r\n\r\n"
+                        + "0\r\n\r\n", 400),
+                Arguments.of("overflowing chunk size", "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "10000000000000000000005\r\nhello\r\n0\r\n\r\n", CLOSED),
+                Arguments.of("chunk size with junk", "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5x\r\nhello\r\n0\r\n\r\n", CLOSED),
+                Arguments.of("chunk longer than its size", "POST /a HTTP/1.1\r\nHost: x\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n", CLOSED),
+                Arguments.of("bare LF in header", "GET /a HTTP/1.1\r\nHost: x\r\nX-A: 1\nTransfer-Encoding: chunked\r\n\r\n",
+                        400),
                 Arguments.of("unknown Expect", "GET /a HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n", 417),
                 Arguments.of("Expect over the body limit", "POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
                         + "Content-Length: 999999999999\r\n\r\n", 413));
@@ -85,7 +105,11 @@ class HostileRequestTest {
     void refusedClosedAndNothingSmuggled(String name, String request, int status) throws Exception {
         String answer = exchange(request + SMUGGLED);
         // refused while parsing, Vert.x answers in the request's version (HTTP/1.0 when it has none yet)
-        assertThat(answer).as(name).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+        if (status == CLOSED) {
+            assertThat(answer).as(name).doesNotContain("HTTP/1.1 2");
+        } else {
+            assertThat(answer).as(name).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+        }
         assertThat(answer).as(name).doesNotContain("HTTP/1.1 200");
         assertThat(seen).as(name).noneMatch(s -> s.contains("/smuggled"));
     }

@@ -101,10 +101,22 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         upstreamRoutes.accept(upstreamRouter);
         upstreamServer = vertx.createHttpServer().requestHandler(upstreamRouter).listen(0, "127.0.0.1")
                 .await(10, TimeUnit.SECONDS);
-        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), env);
+        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), withTestDefaults(env));
         gateway = GatewayServer.start(vertx, config, ticker,
                         scheduler == null ? GatewayServer.scheduler(vertx) : scheduler.apply(vertx), features)
                 .await(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A test that overrides {@code server:} would otherwise listen on the default 0.0.0.0:8080, which another test
+     * JVM on the machine may hold: free ports on the loopback unless the test's environment names them.
+     */
+    private static Map<String, String> withTestDefaults(Map<String, String> env) {
+        Map<String, String> out = new java.util.HashMap<>();
+        out.put("LEVEE_SERVER_HOST", "127.0.0.1");
+        out.put("LEVEE_SERVER_PORT", "0");
+        out.putAll(env);
+        return out;
     }
 
     private void stop() throws Exception {

@@ -44,11 +44,12 @@ class ProxyTest {
                 }));
                 r.route("/status/:code").handler(ctx -> ctx.response()
                         .setStatusCode(Integer.parseInt(ctx.pathParam("code"))).end("status body"));
-                r.get("/slow").handler(ctx -> ctx.vertx().setTimer(5_000, t -> ctx.end("late")));
+                r.get("/slow").handler(ctx -> ctx.vertx().setTimer(60_000, t -> ctx.end("late")));
                 r.get("/big").handler(ctx -> ctx.end(io.vertx.core.buffer.Buffer.buffer(new byte[3 << 20])));
                 r.get("/count").handler(ctx -> ctx.end(String.valueOf(hits.incrementAndGet())));
             })
-            .config("upstream: { url: \"${upstream}\", timeout: 1s }")
+            // a timeout that a 5 MB upload meets on a loaded machine; /slow never answers within it
+            .config("upstream: { url: \"${upstream}\", timeout: 4s }")
             .build();
 
     static String sha256(byte[] bytes) {
