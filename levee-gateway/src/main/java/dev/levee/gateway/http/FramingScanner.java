@@ -18,9 +18,9 @@ import java.util.Locale;
  * (optionally followed by extensions) closes the connection before the decoder sees it.
  *
  * <p>The scanner keeps no bytes: it walks each buffer, forwards it unchanged and only remembers where it is (in a
- * head, in a chunk size, in a body with n bytes left). A refusal in a head is handed to the decoder
- * ({@link StrictRequestDecoder#refuseNext}) once every request before it has been decoded, so earlier pipelined
- * requests are answered and the refused one gets its 400 in order. Any framing the decoder refuses on its own
+ * head, in a chunk size, in a body with n bytes left). A refusal in a head is handed to the decoder by the
+ * request's number on the connection ({@link StrictRequestDecoder#refuse}): the decoder may still hold earlier
+ * pipelined requests it has not decoded, and those must be served; the refused one gets its 400 in order. Any framing the decoder refuses on its own
  * (two lengths, a transfer coding other than chunked) ends the scan: the decoder closes the connection.
  */
 final class FramingScanner extends ChannelInboundHandlerAdapter {
@@ -45,6 +45,7 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
     private String transferEncoding;
     private boolean sawHeader;
     private boolean requestLine;
+    private long heads; // request heads begun on this connection: the decoder refuses one by its number
     private boolean upgrade;
     private long remaining;
     private int chunkDigits;
@@ -62,7 +63,6 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
         }
         int start = buf.readerIndex();
         int end = buf.writerIndex();
-        int headStart = start; // where the message being scanned began, or this buffer's start
         for (int i = start; i < end && state != State.DONE; ) {
             if (state == State.FIXED_BODY || state == State.CHUNK_DATA) {
                 int skip = (int) Math.min(remaining, end - i);
@@ -70,17 +70,12 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
                 remaining -= skip;
                 if (remaining == 0) {
                     state = state == State.FIXED_BODY ? State.REQUEST_LINE : State.CHUNK_DATA_CR;
-                    headStart = i;
                 }
                 continue;
             }
-            State before = state;
             String refusal = step(buf.getByte(i));
             if (refusal == null) {
                 i++;
-                if (state == State.REQUEST_LINE && before != State.REQUEST_LINE) {
-                    headStart = i;
-                }
                 continue;
             }
             state = State.DONE;
@@ -93,12 +88,7 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            // the requests before this one are decoded (and answered) first; then the decoder refuses this one
-            if (headStart > start) {
-                ctx.fireChannelRead(buf.retainedSlice(start, headStart - start));
-                buf.readerIndex(headStart);
-            }
-            decoder.refuseNext(refusal);
+            decoder.refuse(heads, refusal);
             break;
         }
         ctx.fireChannelRead(buf);
@@ -229,6 +219,7 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void startHead() {
+        heads++;
         state = State.LINE_START;
         requestLine = false;
         upgrade = false;

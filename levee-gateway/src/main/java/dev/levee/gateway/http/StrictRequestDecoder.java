@@ -33,15 +33,18 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     /** Name Vert.x gives its HTTP/1.x request decoder in the pipeline. */
     private static final String DECODER = "httpDecoder";
 
-    /** Why the request being decoded is refused, set by the {@link FramingScanner} that reads ahead of us. */
+    /** Set by the {@link FramingScanner} that reads ahead of us: which request on the connection is refused, why. */
+    private long refused = -1;
     private String refusal;
+    private long decoded;
 
-    private StrictRequestDecoder(HttpServerOptions options) {
+    StrictRequestDecoder(HttpServerOptions options) {
         super(options);
     }
 
-    /** The request whose head is being decoded is refused (400, connection closed) once its head is read. */
-    void refuseNext(String why) {
+    /** The {@code n}-th request (from 1) on this connection is refused (400, connection closed) once its head is read. */
+    void refuse(long n, String why) {
+        this.refused = n;
         this.refusal = why;
     }
 
@@ -66,7 +69,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      */
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
-        if (refusal != null) {
+        if (++decoded == refused) {
             throw new IllegalArgumentException(refusal);
         }
         HttpHeaders headers = message.headers();
