@@ -13,10 +13,10 @@ cleanup() { kill "${SIM_PID:-}" "${GW_PID:-}" 2>/dev/null || true; wait 2>/dev/n
 trap cleanup EXIT
 
 LEVEE_JAVA_OPTS="-Xmx1g" ./levee upstream-sim --port "$SIM_PORT" --quota 0 >"$OUT/sim.log" 2>&1 & SIM_PID=$!
-LEVEE_UPSTREAM_URL="http://127.0.0.1:$SIM_PORT" LEVEE_ADMISSION_ENABLED=false LEVEE_SERVER_HOST=127.0.0.1 \
+LEVEE_UPSTREAM_URL="http://127.0.0.1:$SIM_PORT" LEVEE_ADMISSION_ENABLED=false LEVEE_SERVER_HOST=127.0.0.1 LEVEE_ADMIN_PORT=0 \
   LEVEE_JAVA_OPTS="-Xmx1g" ./levee serve --port "$GW_PORT" >"$OUT/gateway.log" 2>&1 & GW_PID=$!
 for port in "$SIM_PORT" "$GW_PORT"; do
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/liveness" >/dev/null && break; sleep 0.2; done
 done
 
 run() { # name url

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D="${1:-40s}"; C="${2:-10000}"; LAT="${UPSTREAM_LATENCY:-1000ms}"; WARMUP="${WARMUP:-20s}"
-SIM_PORT=19200; GW_PORT=18200
+SIM_PORT=19200; GW_PORT=18200; ADMIN_PORT=18201
 OUT="${OUT:-target/scenario-admission-10k}"; mkdir -p "$OUT"
 SECRET="levee-admission-10k-demo-secret-0123456789"
 ./levee --version >/dev/null   # builds the jar if needed
@@ -21,6 +21,7 @@ trap cleanup EXIT
 LEVEE_JAVA_OPTS="-Xmx1g" ./levee upstream-sim --port "$SIM_PORT" --latency "$LAT" --jitter 50ms --quota 0 \
   >"$OUT/sim.log" 2>&1 & SIM_PID=$!
 LEVEE_UPSTREAM_URL="http://127.0.0.1:$SIM_PORT" LEVEE_AUTH_JWT_HMAC_SECRET="$SECRET" LEVEE_JAVA_OPTS="-Xmx2g" \
+  LEVEE_ADMIN_PORT="$ADMIN_PORT" \
   ./levee serve --config levee-app/src/main/resources/scenarios/admission-10k.yaml --port "$GW_PORT" \
   >"$OUT/gateway.log" 2>&1 & GW_PID=$!
 for port in "$SIM_PORT" "$GW_PORT"; do
@@ -31,7 +32,7 @@ done
 echo "== warm-up: $C clients for $WARMUP (not counted)"
 LEVEE_JAVA_OPTS="-Xmx2g" ./levee loadtest --scenario admission-10k --url "http://127.0.0.1:$GW_PORT" \
   --concurrency "$C" --duration "$WARMUP" --jwt-secret "$SECRET" --honour-retry-after >"$OUT/warmup.txt"
-curl -s "http://127.0.0.1:$GW_PORT/metrics" >"$OUT/metrics-before.txt"
+curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" >"$OUT/metrics-before.txt"
 echo "== measured: $C clients for $D"
 LEVEE_JAVA_OPTS="-Xmx2g" ./levee loadtest --scenario admission-10k --url "http://127.0.0.1:$GW_PORT" \
   --concurrency "$C" --duration "$D" --jwt-secret "$SECRET" --honour-retry-after --json "$OUT/load.json" &
@@ -39,11 +40,11 @@ LOAD_PID=$!
 # steady-state goodput: the gateway's 2xx count between 10 s in and 10 s before the end (ramp-up and the
 # drain of the last requests excluded)
 secs="${D%s}"
-sleep 10; date +%s.%N >"$OUT/steady-start.txt"; curl -s "http://127.0.0.1:$GW_PORT/metrics" >"$OUT/metrics-steady-start.txt"
-sleep $((secs - 20)); date +%s.%N >"$OUT/steady-end.txt"; curl -s "http://127.0.0.1:$GW_PORT/metrics" >"$OUT/metrics-steady-end.txt"
+sleep 10; date +%s.%N >"$OUT/steady-start.txt"; curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" >"$OUT/metrics-steady-start.txt"
+sleep $((secs - 20)); date +%s.%N >"$OUT/steady-end.txt"; curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" >"$OUT/metrics-steady-end.txt"
 wait "$LOAD_PID"
-curl -s "http://127.0.0.1:$GW_PORT/metrics" >"$OUT/metrics-after.txt"
-curl -s "http://127.0.0.1:$GW_PORT/health/backpressure" >"$OUT/backpressure.json"
+curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" >"$OUT/metrics-after.txt"
+curl -s "http://127.0.0.1:$ADMIN_PORT/health/backpressure" >"$OUT/backpressure.json"
 
 python3 - "$OUT" "$LAT" <<'PY'
 import json, re, sys

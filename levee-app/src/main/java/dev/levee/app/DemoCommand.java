@@ -88,9 +88,10 @@ final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         String gatewayUrl = "http://127.0.0.1:" + gateway.port();
+        String adminUrl = "http://127.0.0.1:" + gateway.adminPort(); // health, metrics, dashboard
         out.printf("Upstream simulator: http://127.0.0.1:%d (%d fixtures, quota 50 calls per fixture per 60 s)%n",
                 sim.port(), sim.fixtures().size());
-        out.printf("Levee gateway:      %s%n", gatewayUrl);
+        out.printf("Levee gateway:      %s (admin: %s)%n", gatewayUrl, adminUrl);
         out.printf("%nRunning %d clients (10%% agents, 30%% active bettors, 60%% browsers) for %ds over a Zipf"
                 + " spread of fixtures...%n", clients, duration.toSeconds());
         out.flush();
@@ -111,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println(report.toTable());
         out.println("What the upstream saw:");
         out.println(sim.stats().toSummary(5));
-        out.println("What Levee did (GET " + gatewayUrl + "/health for the full picture):");
+        out.println("What Levee did (GET " + adminUrl + "/health for the full picture):");
         for (GatewayFeature f : gateway.features()) {
             HealthReport h = f.health();
             String details = JsonResponses.MAPPER.writeValueAsString(h.details());
@@ -126,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf("%nStill serving: open %s/dashboard in a browser, or try"
                 + " `curl '%s/api/v3/fixtures/odds?fixture_id=1'`, %s/health, %s/metrics. Ctrl-C stops.%n",
-                gatewayUrl, gatewayUrl, gatewayUrl, gatewayUrl);
+                adminUrl, gatewayUrl, adminUrl, adminUrl);
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -60,8 +60,10 @@ final class ServeCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
-        spec.commandLine().getOut().printf("levee gateway on http://%s:%d -> %s (health: /health, metrics: /metrics)%n",
-                cfg.server().host(), gateway.port(), cfg.upstream().url());
+        spec.commandLine().getOut().printf("levee gateway on http://%s:%d -> %s; %s%n", cfg.server().host(),
+                gateway.port(), cfg.upstream().url(), gateway.adminPort() < 0
+                        ? "health and metrics on this port with the admin token"
+                        : "admin (health, metrics, dashboard) on http://" + cfg.admin().host() + ":" + gateway.adminPort());
         spec.commandLine().getOut().flush();
         awaitShutdown(vertx, gateway);
         return 0;

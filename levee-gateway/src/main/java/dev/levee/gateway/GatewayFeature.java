@@ -29,6 +29,9 @@ public interface GatewayFeature extends AutoCloseable {
 
     default void mountRoutes(Router router) {}
 
+    /** The public listener is bound, on {@code port} (the real one when the config says 0). */
+    default void listening(int port) {}
+
     /**
      * Wraps the upstream fetch of a read-path route; the hot-spot window uses this to sit between the
      * coalescer and the breaker. Default: no wrapping.

@@ -4,6 +4,7 @@ import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestGuard;
@@ -39,8 +40,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * The gateway: one router, served by one HTTP server instance per event loop on the configured port.
  *
- * <p>Request flow: metrics -> ops endpoints (no admission) -> guards (authentication, admission) -> routes
- * (events, read path) -> plain streaming proxy. See {@link GatewayFeature} for how capabilities plug in.
+ * <p>Request flow: request guard (framing, identity headers) -> metrics -> probes -> ops endpoints (only with the
+ * admin token; no admission) -> guards (authentication, admission) -> routes (events, read path) -> plain streaming
+ * proxy. The ops endpoints are also served, without a token, on the admin listener ({@code admin.host:port},
+ * loopback by default). See {@link GatewayFeature} for how capabilities plug in.
  *
  * <p>Shutdown ({@link #shutdown}): readiness turns not-ready, the servers stop accepting and let in-flight
  * requests finish within {@code server.shutdown-grace}, features drain, then the upstream client closes.
@@ -54,8 +57,10 @@ public final class GatewayServer {
     private final UpstreamClient upstream;
     private final List<GatewayFeature> features;
     private final List<HttpServer> servers = new ArrayList<>();
+    private HttpServer adminServer; // null when admin.listen is false
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private final Router router;
+    private final Router adminRouter;
 
     private GatewayServer(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
                           List<Function<GatewayContext, GatewayFeature>> factories) {
@@ -76,6 +81,7 @@ public final class GatewayServer {
             built.add(factory.apply(new GatewayContext(vertx, config, ticker, scheduler, registry, upstream, view)));
         }
         this.features = List.copyOf(built);
+        this.adminRouter = buildAdminRouter(ticker);
         this.router = buildRouter(ticker);
     }
 
@@ -103,31 +109,84 @@ public final class GatewayServer {
         return new VertxScheduler(vertx);
     }
 
+    /**
+     * The public router: probes, then the ops surface behind the admin token, then guards, routes and the proxy.
+     * Every path of the admin router (health sections, metrics, dashboard, docs, figures, resets) is an ops path:
+     * on the public port it needs {@code admin.token} as a bearer token; the probes need nothing.
+     */
     private Router buildRouter(Ticker ticker) {
         Router r = Router.router(vertx);
-        Set<String> opsPaths = new HashSet<>();
-        r.route().handler(new RequestMetrics(registry, ticker, path -> {
-            if (opsPaths.contains(path)) {
-                return path;
+        Set<String> opsPaths = opsPaths(adminRouter);
+        r.route().handler(new RequestMetrics(registry, ticker, path -> label(opsPaths, path))::handle);
+        OpsEndpoints ops = new OpsEndpoints(features, registry, accepting::get);
+        ops.mountProbes(r);
+        Set<String> probes = opsPaths(r);
+        AdminAuth adminAuth = new AdminAuth(config.admin().token());
+        r.route().handler(ctx -> {
+            String path = withoutTrailingSlashes(ctx.normalizedPath()); // the router matches "/metrics/" too
+            if (opsPaths.contains(path) && !probes.contains(path)) {
+                adminAuth.handle(ctx);
+            } else {
+                ctx.next();
             }
-            RouteConfig route = config.routeFor(path);
-            return route != null ? route.path() : "proxy";
-        })::handle);
-
-        new OpsEndpoints(features, registry, accepting::get).mount(r);
-        features.forEach(f -> f.mountOps(r));
-        for (Route route : r.getRoutes()) {
-            if (route.getPath() != null) {
-                opsPaths.add(route.getPath());
-            }
-        }
+        });
+        mountOps(r, ops);
         features.forEach(f -> f.mountGuards(r));
         features.forEach(f -> f.mountRoutes(r));
         r.route().handler(upstream::proxy);
+        mountErrors(r);
+        return r;
+    }
+
+    /** The admin listener's router: the ops surface only, without a token (it listens on the loopback). */
+    private Router buildAdminRouter(Ticker ticker) {
+        Router r = Router.router(vertx);
+        Set<String> opsPaths = new HashSet<>();
+        r.route().handler(new RequestMetrics(registry, ticker, path -> label(opsPaths, path))::handle);
+        OpsEndpoints ops = new OpsEndpoints(features, registry, accepting::get);
+        ops.mountProbes(r);
+        mountOps(r, ops);
+        opsPaths.addAll(opsPaths(r));
+        mountErrors(r);
+        return r;
+    }
+
+    private void mountOps(Router r, OpsEndpoints ops) {
+        ops.mount(r);
+        features.forEach(f -> f.mountOps(r));
+    }
+
+    private static void mountErrors(Router r) {
         r.errorHandler(500, ctx -> JsonResponses.sendError(ctx, ctx.failure()));
         r.errorHandler(404, ctx -> JsonResponses.sendError(ctx, HttpError.of(404, "Not found")));
         r.errorHandler(405, ctx -> JsonResponses.sendError(ctx, HttpError.of(405, "Method not allowed")));
-        return r;
+    }
+
+    private static String withoutTrailingSlashes(String path) {
+        int end = path.length();
+        while (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
+    }
+
+    private static Set<String> opsPaths(Router r) {
+        Set<String> paths = new HashSet<>();
+        for (Route route : r.getRoutes()) {
+            if (route.getPath() != null) {
+                paths.add(route.getPath());
+            }
+        }
+        return paths;
+    }
+
+    /** The metrics label of a path: ops paths as themselves, else the configured route's path, else "proxy". */
+    private String label(Set<String> opsPaths, String path) {
+        if (opsPaths.contains(path)) {
+            return path;
+        }
+        RouteConfig route = config.routeFor(path);
+        return route != null ? route.path() : "proxy";
     }
 
     private Future<Void> listen() {
@@ -160,13 +219,35 @@ public final class GatewayServer {
                         }));
             }
             return chain;
-        }).onSuccess(v -> log.info("levee gateway listening on {}:{} -> upstream {}", config.server().host(),
-                port(), config.upstream().url()));
+        }).compose(v -> listenAdmin(options)).onSuccess(v -> features.forEach(f -> f.listening(port())))
+                .onSuccess(v -> log.info(
+                "levee gateway listening on {}:{} -> upstream {}; admin on {}", config.server().host(), port(),
+                config.upstream().url(), adminServer == null ? "the public port (token)"
+                        : config.admin().host() + ":" + adminPort()));
+    }
+
+    private Future<Void> listenAdmin(HttpServerOptions publicOptions) {
+        if (!config.admin().listen()) {
+            return Future.succeededFuture();
+        }
+        HttpServerOptions options = new HttpServerOptions(publicOptions).setHost(config.admin().host());
+        RequestGuard guard = new RequestGuard(adminRouter, config.server().maxHeaders(),
+                config.server().maxBodySize().bytes(), options);
+        return vertx.createHttpServer(options).connectionHandler(guard::accept).requestHandler(guard)
+                .listen(config.admin().port(), config.admin().host()).map(s -> {
+                    adminServer = s;
+                    return null;
+                });
     }
 
     /** The port actually bound (useful with port 0). */
     public int port() {
         return servers.isEmpty() ? -1 : servers.get(0).actualPort();
+    }
+
+    /** The admin listener's port, or -1 without one ({@code admin.listen: false}). */
+    public int adminPort() {
+        return adminServer == null ? -1 : adminServer.actualPort();
     }
 
     public LeveeConfig config() {
@@ -229,6 +310,9 @@ public final class GatewayServer {
                         }
                     });
                     upstream.close();
+                    if (adminServer != null) { // last: metrics and health stay readable while the gateway drains
+                        adminServer.close();
+                    }
                     registry.close();
                     return Future.<Void>succeededFuture();
                 });

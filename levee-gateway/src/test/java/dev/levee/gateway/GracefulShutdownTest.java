@@ -41,6 +41,7 @@ class GracefulShutdownTest {
         }).listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
         LeveeConfig config = ConfigLoader.load("""
                 server: { host: 127.0.0.1, port: 0, shutdown-grace: 10s }
+                admin: { port: 0 }
                 upstream: { url: "http://127.0.0.1:%d" }
                 """.formatted(upstream.actualPort()), Map.of());
         GatewayServer gateway = GatewayServer.start(vertx, config, dev.levee.core.time.Ticker.system(),

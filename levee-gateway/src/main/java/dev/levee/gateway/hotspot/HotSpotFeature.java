@@ -147,16 +147,12 @@ public final class HotSpotFeature implements GatewayFeature {
 
     @Override
     public void mountOps(Router router) {
-        router.get(HEALTH_PATH).handler(ctx -> {
-            learnPort(ctx);
-            OpsEndpoints.sendSection(ctx, health());
-        });
+        router.get(HEALTH_PATH).handler(ctx -> OpsEndpoints.sendSection(ctx, health()));
     }
 
     @Override
     public void mountGuards(Router router) {
         router.route().handler(ctx -> {
-            learnPort(ctx);
             if (ctx.request().headers().contains(WARM_HEADER)) {
                 if (isWarmingRequest(ctx.request())) {
                     ctx.put(WARMING, Boolean.TRUE);
@@ -167,10 +163,10 @@ public final class HotSpotFeature implements GatewayFeature {
         });
     }
 
-    private void learnPort(RoutingContext ctx) {
-        if (port <= 0 && ctx.request().localAddress() != null) {
-            port = ctx.request().localAddress().port();
-        }
+    /** Warming requests go to the gateway's own public port. */
+    @Override
+    public void listening(int port) {
+        this.port = port;
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Health and metrics endpoints. They bypass authentication and admission, so they answer while the gateway is
- * shedding load.
+ * shedding load; all but the probes belong to the admin surface (see {@code GatewayServer}).
  */
 public final class OpsEndpoints {
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -29,11 +29,18 @@ public final class OpsEndpoints {
         this.accepting = accepting;
     }
 
+    /** The Kubernetes probes: served on every listener, to anyone. */
+    public void mountProbes(Router router) {
+        for (String prefix : List.of("/health", "/api/v1/health")) {
+            router.get(prefix + "/liveness").handler(this::liveness);
+            router.get(prefix + "/readiness").handler(this::readiness);
+        }
+    }
+
+    /** The overall health and the metrics: part of the admin surface. */
     public void mount(Router router) {
         for (String prefix : List.of("/health", "/api/v1/health")) {
             router.get(prefix).handler(this::health);
-            router.get(prefix + "/liveness").handler(this::liveness);
-            router.get(prefix + "/readiness").handler(this::readiness);
         }
         router.get("/metrics").handler(this::metrics);
         router.get("/api/v1/metrics/prometheus").handler(this::metrics);

@@ -55,7 +55,7 @@ class AdmissionDisabledTest {
 
         var stats = gw.gateway().feature(AdmissionFeature.class).admission().stats();
         assertThat(stats.classes()).allSatisfy(c -> assertThat(c.admitted()).isZero());
-        var health = new ObjectMapper().readTree(gw.get("/health/backpressure").body());
+        var health = new ObjectMapper().readTree(gw.admin("/health/backpressure").body());
         assertThat(health.get("enabled").asBoolean()).isFalse();
         assertThat(health.get("tokens_verified").asBoolean()).as("a key is configured").isTrue();
         assertThat(health.get("status").asText()).isEqualTo("UP");

@@ -62,6 +62,7 @@ class AdmissionGatewayTest {
                     upstream: { url: "${upstream}", timeout: 60s }
                     auth: { jwt: { hmac-secret: "%s", issuer: "%s", audience: "%s" } }
                     admission: { max-concurrent: 2, queue-capacity: 2, max-wait: 10s, retry-after: 7s }
+                    admin: { token: ops-token }
                     """.formatted(SECRET, ISSUER, AUDIENCE))
             .features(List.of(AdmissionFeature::new, ProbeFeature::new))
             .ticker(clock)
@@ -267,10 +268,17 @@ class AdmissionGatewayTest {
         assertThat(get("/hold", null).statusCode()).isEqualTo(429);
 
         int hits = upstreamHits.get();
-        for (String path : List.of("/health", "/health/liveness", "/health/readiness", "/health/backpressure",
-                "/api/v1/health", "/api/v1/health/backpressure", "/metrics", "/api/v1/metrics/prometheus")) {
+        for (String path : List.of("/health/liveness", "/health/readiness", "/api/v1/health/liveness")) {
             assertThat(get(path, null).statusCode()).as(path).isEqualTo(200);
             assertThat(get(path, "Bearer not-a-jwt").statusCode()).as(path + " ignores tokens").isEqualTo(200);
+        }
+        // the rest of the ops surface: on the public port only with the admin token, on the admin listener to anyone
+        for (String path : List.of("/health", "/health/backpressure", "/api/v1/health", "/api/v1/health/backpressure",
+                "/metrics", "/api/v1/metrics/prometheus", "/metrics/")) {
+            assertThat(get(path, null).statusCode()).as(path + " without a token").isEqualTo(401);
+            assertThat(get(path, "Bearer not-a-jwt").statusCode()).as(path + " with a JWT").isEqualTo(403);
+            assertThat(get(path, "Bearer ops-token").statusCode()).as(path + " with the admin token").isEqualTo(200);
+            assertThat(gw.admin(path).statusCode()).as(path + " on the admin listener").isEqualTo(200);
         }
         // ops prefixes without an endpoint yet are answered here, never queued and never proxied
         for (String path : List.of("/dashboard", "/dashboard/app.js", "/docs", "/docs/openapi.json",
@@ -283,7 +291,7 @@ class AdmissionGatewayTest {
         assertThat(AdmissionFeature.isOpsPath("/healthcare")).isFalse();
         assertThat(AdmissionFeature.isOpsPath("/docsearch")).isFalse();
 
-        JsonNode health = JSON.readTree(get("/health", null).body());
+        JsonNode health = JSON.readTree(gw.admin("/health").body());
         JsonNode section = health.get("components").get("admission");
         assertThat(section.get("status").asText()).isEqualTo("DEGRADED");
         assertThat(section.get("in_flight").asInt()).isEqualTo(2);
@@ -342,14 +350,14 @@ class AdmissionGatewayTest {
     }
 
     @Test
-    void prometheusExportsPerClassFigures() {
+    void prometheusExportsPerClassFigures() throws Exception {
         get("/probe", AGENT);
         saturate();
         async("/hold", null);
         async("/hold", null);
         await().until(() -> stats().forClass("browser").queueDepth() == 2);
         get("/hold", null); // shed
-        String metrics = get("/metrics", null).body();
+        String metrics = gw.admin("/metrics").body();
         assertThat(metrics)
                 .contains("levee_admission_queue_depth{class=\"browser\"} 2.0")
                 .contains("levee_admission_in_flight{class=\"agent\"} 2.0")

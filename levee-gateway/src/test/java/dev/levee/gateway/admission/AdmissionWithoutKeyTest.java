@@ -32,7 +32,7 @@ class AdmissionWithoutKeyTest {
             JsonNode probe = JSON.readTree(gw.get("/probe", "Authorization", authorization).body());
             assertThat(probe.get("class").asText()).as(authorization).isEqualTo("browser");
         }
-        JsonNode health = JSON.readTree(gw.get("/health/backpressure").body());
+        JsonNode health = JSON.readTree(gw.admin("/health/backpressure").body());
         assertThat(health.get("enabled").asBoolean()).isTrue();
         assertThat(health.get("tokens_verified").asBoolean()).isFalse();
     }

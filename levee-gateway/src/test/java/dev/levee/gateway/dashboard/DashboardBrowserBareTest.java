@@ -39,7 +39,7 @@ class DashboardBrowserBareTest {
     @Test
     void pageRendersWithoutTheOtherFeatures() throws Exception {
         driver = Chromium.start(Path.of("target", "chromium-profile-bare-" + ProcessHandle.current().pid()));
-        driver.get("http://127.0.0.1:" + gw.port() + "/dashboard");
+        driver.get("http://127.0.0.1:" + gw.adminPort() + "/dashboard");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
                 Integer.parseInt(Chromium.attribute(driver, "#status", "data-updates"))).isGreaterThanOrEqualTo(3));
         assertThat(Chromium.attribute(driver, "#status", "class")).contains("ok");

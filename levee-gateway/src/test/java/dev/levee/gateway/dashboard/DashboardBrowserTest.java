@@ -105,7 +105,7 @@ class DashboardBrowserTest {
     @Test
     void liveDashboardUnderLoad() throws Exception {
         driver = Chromium.start(Path.of("target", "chromium-profile-" + ProcessHandle.current().pid()));
-        String base = "http://127.0.0.1:" + gw.port();
+        String base = "http://127.0.0.1:" + gw.adminPort();
         driver.get(base + "/dashboard");
         assertThat(driver.getTitle()).isEqualTo("Levee dashboard");
 

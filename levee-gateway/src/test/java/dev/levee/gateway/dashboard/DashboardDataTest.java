@@ -45,7 +45,7 @@ class DashboardDataTest {
             .build();
 
     private JsonNode data(String query) throws Exception {
-        HttpResponse<String> r = gw.get("/dashboard/data" + query);
+        HttpResponse<String> r = gw.admin("/dashboard/data" + query);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return json.readTree(r.body());
     }
@@ -102,7 +102,7 @@ class DashboardDataTest {
         reads(5);
         time.advance(Duration.ofSeconds(1));
         HttpResponse<String> reset = gw.send(java.net.http.HttpRequest.newBuilder(
-                        gw.uri("/api/v1/shared/deduplication/stats/reset"))
+                        gw.adminUri("/api/v1/shared/deduplication/stats/reset"))
                 .header("Authorization", "Bearer admin-secret")
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
         assertThat(reset.statusCode()).isEqualTo(200);
@@ -124,9 +124,9 @@ class DashboardDataTest {
         assertThat(all.get("historySize").asInt()).isEqualTo(300);
         assertThat(data("?since=308").get("samples")).extracting(s -> s.get("seq").asLong()).containsExactly(309L, 310L);
         assertThat(data("?since=310").get("samples")).isEmpty();
-        assertThat(gw.get("/health").body()).contains("\"dashboard\":{\"status\":\"UP\",\"samples\":300");
+        assertThat(gw.admin("/health").body()).contains("\"dashboard\":{\"status\":\"UP\",\"samples\":300");
 
-        HttpResponse<String> bad = gw.get("/dashboard/data?since=yesterday");
+        HttpResponse<String> bad = gw.admin("/dashboard/data?since=yesterday");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json.readTree(bad.body()).get("error").asText()).contains("since: yesterday");
     }
@@ -136,7 +136,7 @@ class DashboardDataTest {
         String badToken = "Bearer not-a-jwt";
         assertThat(gw.get("/api/odds", "Authorization", badToken).statusCode())
                 .as("an admitted path checks the token").isEqualTo(401);
-        HttpResponse<String> page = gw.get("/dashboard", "Authorization", badToken);
+        HttpResponse<String> page = gw.admin("/dashboard", "Authorization", badToken);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(DashboardFeature.CSP);
@@ -148,13 +148,13 @@ class DashboardDataTest {
         }
         assertThat(n).isGreaterThanOrEqualTo(3);
         for (String asset : List.of("/dashboard/dashboard.js", "/dashboard/dashboard.css", "/dashboard/data")) {
-            HttpResponse<String> r = gw.get(asset, "Authorization", badToken);
+            HttpResponse<String> r = gw.admin(asset, "Authorization", badToken);
             assertThat(r.statusCode()).as(asset).isEqualTo(200);
             // the SVG namespace is a name, not something fetched
             assertThat(r.body().replace("http://www.w3.org/2000/svg", "")).as(asset)
                     .doesNotContain("http://", "https://", "//cdn", "@import");
         }
-        assertThat(gw.get("/dashboard/nothing").statusCode()).as("unknown dashboard path: 404, never proxied")
+        assertThat(gw.admin("/dashboard/nothing").statusCode()).as("unknown dashboard path: 404, never proxied")
                 .isEqualTo(404);
     }
 }

@@ -163,7 +163,7 @@ class DeployPackTest {
 
         traffic();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            Map<String, List<Map<String, String>>> exported = scrape(gw.get("/metrics").body());
+            Map<String, List<Map<String, String>>> exported = scrape(gw.admin("/metrics").body());
             Set<String> missing = new TreeSet<>(referenced);
             missing.removeAll(exported.keySet());
             assertThat(missing).as("metrics the deploy pack uses that /metrics does not export").isEmpty();

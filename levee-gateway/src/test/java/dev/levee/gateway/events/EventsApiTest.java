@@ -87,7 +87,7 @@ class EventsApiTest {
     }
 
     private JsonNode queue() throws Exception {
-        return json(gw.get("/api/v1/metrics/queue"));
+        return json(gw.admin("/api/v1/metrics/queue"));
     }
 
     private void fillTo(int depth) throws Exception {
@@ -148,7 +148,7 @@ class EventsApiTest {
         assertError(big, 413, "Event too large");
         assertThat(json(big).get("index").asInt()).isEqualTo(1);
         assertThat(queue().get("accepted").asInt()).isZero();
-        assertThat(gw.get("/health").statusCode()).isEqualTo(200); // still serving
+        assertThat(gw.admin("/health").statusCode()).isEqualTo(200); // still serving
     }
 
     private static void assertError(HttpResponse<String> r, int status, String error) throws Exception {
@@ -176,20 +176,20 @@ class EventsApiTest {
 
     @Test
     void healthAndReadinessFollowTheCircuit() throws Exception {
-        assertThat(json(gw.get("/api/v1/health")).get("components").get("events").get("status").asText())
+        assertThat(json(gw.admin("/api/v1/health")).get("components").get("events").get("status").asText())
                 .isEqualTo("UP");
         fillTo(10);
-        HttpResponse<String> health = gw.get("/api/v1/health");
+        HttpResponse<String> health = gw.admin("/api/v1/health");
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(json(health).get("status").asText()).isEqualTo("DOWN");
         assertThat(json(health).get("components").get("events").get("circuit").asText()).isEqualTo("OPEN");
         assertThat(gw.get("/health/readiness").statusCode()).isEqualTo(503);
         assertThat(gw.get("/api/v1/health/readiness").statusCode()).isEqualTo(503);
         assertThat(gw.get("/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(gw.get("/health/events").statusCode()).isEqualTo(503);
+        assertThat(gw.admin("/health/events").statusCode()).isEqualTo(503);
 
         releaseTo(4); // recovery: HALF_OPEN
-        HttpResponse<String> half = gw.get("/api/v1/health");
+        HttpResponse<String> half = gw.admin("/api/v1/health");
         assertThat(half.statusCode()).isEqualTo(200);
         assertThat(json(half).get("status").asText()).isEqualTo("DEGRADED");
         assertThat(gw.get("/health/readiness").statusCode()).isEqualTo(200);
@@ -200,7 +200,7 @@ class EventsApiTest {
         releaseTo(4);
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            HttpResponse<String> h = gw.get("/api/v1/health");
+            HttpResponse<String> h = gw.admin("/api/v1/health");
             assertThat(json(h).get("status").asText()).as("health %s, queue %s", h.body(), queue()).isEqualTo("UP");
         });
         JsonNode transitions = queue().get("circuit").get("transitions");
@@ -268,19 +268,19 @@ class EventsApiTest {
         assertThat(q.get("rates").has("drain_per_second")).isTrue();
         assertThat(q.get("rates").get("accepted_per_second").asDouble()).isPositive();
 
-        JsonNode s = json(gw.get("/api/v1/metrics/queue/summary"));
+        JsonNode s = json(gw.admin("/api/v1/metrics/queue/summary"));
         assertThat(s.get("circuit").asText()).isEqualTo("CLOSED");
         assertThat(s.get("depth").asInt()).isEqualTo(4);
 
-        String prom = gw.get("/metrics").body();
+        String prom = gw.admin("/metrics").body();
         assertThat(prom).contains("levee_events_circuit_state 0.0", "levee_events_depth 4.0",
                 "levee_events_accepted_total 4.0", "levee_events_rejected_total{reason=\"circuit_open\"} 0.0",
                 "levee_events_active 4.0", "levee_events_threshold{level=\"critical\"} 10.0",
                 "levee_events_completed_total", "levee_events_dead_lettered_total", "levee_events_workers 100.0");
         fillTo(10);
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(gw.get("/metrics").body()).contains("levee_events_circuit_state 2.0"));
-        assertThat(gw.get("/metrics").body())
+                assertThat(gw.admin("/metrics").body()).contains("levee_events_circuit_state 2.0"));
+        assertThat(gw.admin("/metrics").body())
                 .contains("levee_http_requests_seconds_count{route=\"/api/v1/events\",status=\"2xx\"}");
     }
 
@@ -289,8 +289,8 @@ class EventsApiTest {
         String reset = "/api/v1/metrics/backpressure/reset";
         assertThat(post(reset, "").statusCode()).isEqualTo(401);
         assertThat(post(reset, "", "Authorization", "Bearer wrong").statusCode()).isEqualTo(403);
-        assertThat(gw.get("/api/v1/events/dead-letters").statusCode()).isEqualTo(401);
-        assertThat(gw.get("/api/v1/events/dead-letters", "Authorization", "Bearer wrong").statusCode())
+        assertThat(gw.admin("/api/v1/events/dead-letters").statusCode()).isEqualTo(401);
+        assertThat(gw.admin("/api/v1/events/dead-letters", "Authorization", "Bearer wrong").statusCode())
                 .isEqualTo(403);
         assertThat(post("/api/v1/events/dead-letters/replay", "").statusCode()).isEqualTo(401);
 
@@ -320,14 +320,14 @@ class EventsApiTest {
         assertThat(q.get("dead_lettered").asInt()).isEqualTo(1);
         assertThat(q.get("depth").asInt()).isZero();
 
-        HttpResponse<String> list = gw.get("/api/v1/events/dead-letters?limit=10", "Authorization", "Bearer s3cret");
+        HttpResponse<String> list = gw.admin("/api/v1/events/dead-letters?limit=10", "Authorization", "Bearer s3cret");
         assertThat(list.statusCode()).isEqualTo(200);
         JsonNode dl = json(list).get("dead_letters").get(0);
         assertThat(dl.get("id").asText()).isEqualTo(id);
         assertThat(dl.get("attempts").asInt()).isEqualTo(2);
         assertThat(dl.get("reason").asText()).isEqualTo("sink answered 500");
         assertThat(dl.get("payload").get("n").asInt()).isEqualTo(1);
-        assertThat(gw.get("/api/v1/events/dead-letters?limit=0", "Authorization", "Bearer s3cret").statusCode())
+        assertThat(gw.admin("/api/v1/events/dead-letters?limit=0", "Authorization", "Bearer s3cret").statusCode())
                 .isEqualTo(400);
 
         sinkStatus = 200;

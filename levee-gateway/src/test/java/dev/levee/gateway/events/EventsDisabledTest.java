@@ -24,7 +24,7 @@ class EventsDisabledTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"x\"}")).build());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("upstream got it");
-        assertThat(gw.get("/metrics").body()).doesNotContain("levee_events_");
-        assertThat(gw.get("/health").body()).contains("\"events\":{\"status\":\"UP\",\"enabled\":false}");
+        assertThat(gw.admin("/metrics").body()).doesNotContain("levee_events_");
+        assertThat(gw.admin("/health").body()).contains("\"events\":{\"status\":\"UP\",\"enabled\":false}");
     }
 }

@@ -28,7 +28,7 @@ class EventsLegacyEnvTest {
 
     @Test
     void thresholdsAndDefaultPriorityComeFromTheOriginalNames() throws Exception {
-        JsonNode t = JSON.readTree(gw.get("/api/v1/metrics/queue").body()).get("thresholds");
+        JsonNode t = JSON.readTree(gw.admin("/api/v1/metrics/queue").body()).get("thresholds");
         assertThat(t.get("warning").asInt()).isEqualTo(300);
         assertThat(t.get("critical").asInt()).isEqualTo(400);
         assertThat(t.get("recovery").asInt()).isEqualTo(200);

@@ -74,7 +74,7 @@ class CacheWarmingTest {
             .build();
 
     private JsonNode warming() throws Exception {
-        return JSON.readTree(gw.get("/health/hot-spots").body()).get("warming");
+        return JSON.readTree(gw.admin("/health/hot-spots").body()).get("warming");
     }
 
     /** Moves time a second at a time, letting each second's warming requests finish (as real time would). */
@@ -101,7 +101,7 @@ class CacheWarmingTest {
 
     @Test
     void warmsMajorEventsFromWarmBeforeUntilTheirEndWithinTheirWindow() throws Exception {
-        gw.get("/health/hot-spots");                       // the gateway learns its own port (port 0 in tests)
+        gw.admin("/health/hot-spots");                       // the gateway learns its own port (port 0 in tests)
         time.advance(Duration.ZERO);                        // first read of the fixture list
         await().until(() -> warming().get("events").size() == 3);
         JsonNode w = warming();
@@ -135,7 +135,7 @@ class CacheWarmingTest {
         // warming spends the fixture's hot-spot budget like any caller
         assertThat(gw.gateway().feature(HotSpotFeature.class).limiter(ODDS).snapshot(10).granted())
                 .isGreaterThanOrEqualTo(odds.total());
-        String metrics = gw.get("/metrics").body();
+        String metrics = gw.admin("/metrics").body();
         assertThat(metrics).contains("levee_hotspot_warming_events 2.0");
         assertThat(metrics).contains("levee_hotspot_warming_requests_total{outcome=\"ok\"}");
         assertThat(listReads.get()).isGreaterThanOrEqualTo(6);
@@ -143,7 +143,7 @@ class CacheWarmingTest {
 
     @Test
     void stopsWarmingAfterTheEventEnds() throws Exception {
-        gw.get("/health/hot-spots");
+        gw.admin("/health/hot-spots");
         time.advance(Duration.ZERO);
         await().until(() -> warming().get("events").size() == 3);
         advance(Duration.ofSeconds(30));

@@ -61,7 +61,7 @@ class HotSpotBatchTest {
     void everyKeyOfABatchedCallSpendsOneSlotOfItsWindow() throws Exception {
         assertThat(batchOfFive("a")).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
         assertThat(upstreamCalls.get()).isEqualTo(1);
-        JsonNode totals = JSON.readTree(gw.get("/health/hot-spots").body()).get("totals");
+        JsonNode totals = JSON.readTree(gw.admin("/health/hot-spots").body()).get("totals");
         assertThat(totals.get("calls_in_window").asInt()).as("one call per fixture in the batch").isEqualTo(5);
 
         assertThat(batchOfFive("b")).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
@@ -75,7 +75,7 @@ class HotSpotBatchTest {
             assertThat(r.headers().firstValue("Retry-After")).isPresent();
         });
         assertThat(upstreamCalls.get()).isEqualTo(2);
-        assertThat(JSON.readTree(gw.get("/health/hot-spots").body()).get("totals").get("calls_in_window").asInt())
+        assertThat(JSON.readTree(gw.admin("/health/hot-spots").body()).get("totals").get("calls_in_window").asInt())
                 .as("refused batches refund the slots they took").isEqualTo(10);
     }
 }

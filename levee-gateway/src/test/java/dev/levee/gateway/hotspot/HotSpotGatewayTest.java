@@ -186,7 +186,7 @@ class HotSpotGatewayTest {
         assertThat(JSON.readTree(rejected.body()).toString())
                 .isEqualTo("{\"error\":\"Too many requests for this resource\",\"retry_after\":10,\"key\":\"7\"}");
 
-        HttpResponse<String> health = gw.get("/health/hot-spots");
+        HttpResponse<String> health = gw.admin("/health/hot-spots");
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode h = JSON.readTree(health.body());
         assertThat(h.get("status").asText()).isEqualTo("UP");
@@ -216,7 +216,7 @@ class HotSpotGatewayTest {
         assertThat(totals.get("tracked_keys").asInt()).isEqualTo(2);
         assertThat(h.get("routes").get(ROUTE).get("limit").asInt()).isEqualTo(5);
         assertThat(h.get("warming").get("enabled").asBoolean()).isFalse();
-        JsonNode all = JSON.readTree(gw.get("/health").body());
+        JsonNode all = JSON.readTree(gw.admin("/health").body());
         assertThat(all.get("components").get("hot_spots").get("totals").get("granted").asLong()).isEqualTo(7);
 
         time.advance(WINDOW);
@@ -233,7 +233,7 @@ class HotSpotGatewayTest {
         }
         feature().refreshMetrics();
         assertThat(feature().metrics().keysWithSeries(ROUTE)).containsExactlyInAnyOrder("6", "5", "4", "other");
-        String scrape = gw.get("/metrics").body();
+        String scrape = gw.admin("/metrics").body();
         assertThat(keyLabels(scrape, "levee_hotspot_key_calls_in_window")).containsExactlyInAnyOrder(
                 "6", "5", "4", "other");
         assertThat(scrape).contains("levee_hotspot_key_calls_in_window{key=\"other\",route=\"" + ROUTE + "\"} 6.0");
@@ -248,7 +248,7 @@ class HotSpotGatewayTest {
             assertThat(gw.get(ROUTE + "?fixture_id=100").statusCode()).isEqualTo(200);
         }
         feature().refreshMetrics();
-        Set<String> labels = keyLabels(gw.get("/metrics").body(), "levee_hotspot_key_calls_in_window");
+        Set<String> labels = keyLabels(gw.admin("/metrics").body(), "levee_hotspot_key_calls_in_window");
         assertThat(labels).hasSize(4).contains("100", "other").doesNotContain("4", "5", "6");
     }
 

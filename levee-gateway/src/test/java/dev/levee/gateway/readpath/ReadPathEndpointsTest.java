@@ -42,7 +42,7 @@ class ReadPathEndpointsTest {
     void statsHealthAndResetEndpoints() throws Exception {
         gw.get("/api/odds?t=stats");
         gw.get("/api/odds?t=stats");
-        JsonNode stats = JSON.readTree(gw.get(ReadPathFeature.STATS_PATH).body());
+        JsonNode stats = JSON.readTree(gw.admin(ReadPathFeature.STATS_PATH).body());
         for (String field : List.of("total_requests", "coalesced_requests", "api_calls_made", "api_calls_saved",
                 "hit_rate_percent", "avg_wait_time_ms", "max_concurrent_waiters", "pending_keys", "status")) {
             assertThat(stats.has(field)).as(field).isTrue();
@@ -51,11 +51,11 @@ class ReadPathEndpointsTest {
         assertThat(stats.at("/routes/~1api~1odds/max_wait_seconds").asDouble()).isEqualTo(5.0);
         assertThat(stats.get("status").asText()).isIn("healthy", "warning", "degraded");
 
-        HttpResponse<String> health = gw.get(ReadPathFeature.DEDUP_HEALTH_PATH);
+        HttpResponse<String> health = gw.admin(ReadPathFeature.DEDUP_HEALTH_PATH);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("healthy");
 
-        HttpResponse<String> section = gw.get(ReadPathFeature.HEALTH_PATH);
+        HttpResponse<String> section = gw.admin(ReadPathFeature.HEALTH_PATH);
         assertThat(section.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(section.body()).get("status").asText()).isEqualTo("healthy");
         assertThat(JSON.readTree(section.body()).has("api_calls_saved")).isTrue();
@@ -64,18 +64,18 @@ class ReadPathEndpointsTest {
         assertThat(post(ReadPathFeature.RESET_PATH, "Authorization", "Bearer wrong").statusCode()).isEqualTo(403);
         assertThat(post(ReadPathFeature.RESET_PATH, "Authorization", "Bearer secret-admin").statusCode())
                 .isEqualTo(200);
-        assertThat(JSON.readTree(gw.get(ReadPathFeature.STATS_PATH).body()).get("total_requests").asLong()).isZero();
+        assertThat(JSON.readTree(gw.admin(ReadPathFeature.STATS_PATH).body()).get("total_requests").asLong()).isZero();
     }
 
     @Test
     void healthHasAReadPathSectionAndMetricsAreExported() throws Exception {
         gw.get("/api/odds?t=metrics");
-        JsonNode health = JSON.readTree(gw.get("/health").body());
+        JsonNode health = JSON.readTree(gw.admin("/health").body());
         JsonNode section = health.at("/components/read_path");
         assertThat(section.get("status").asText()).isEqualTo("UP");
         assertThat(section.at("/breaker/~1api~1odds/state").asText()).isEqualTo("CLOSED");
         assertThat(section.at("/cache/~1api~1odds/entries").asLong()).isGreaterThanOrEqualTo(1);
-        String metrics = gw.get("/metrics").body();
+        String metrics = gw.admin("/metrics").body();
         assertThat(metrics)
                 .contains("levee_coalescer_requests_total{route=\"/api/odds\"}")
                 .contains("levee_coalescer_api_calls_total{route=\"/api/odds\"}")

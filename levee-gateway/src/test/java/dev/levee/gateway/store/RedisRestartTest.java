@@ -59,6 +59,15 @@ class RedisRestartTest {
         }
     }
 
+    private HttpResponse<String> ops(String path) { // the admin listener
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort() + path))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code n} concurrent requests for {@code fixture}; the statuses. */
     private List<Integer> burst(String fixture, int n) {
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
@@ -71,11 +80,11 @@ class RedisRestartTest {
     }
 
     private JsonNode storeHealth() throws Exception {
-        return JSON.readTree(get("/health").body()).at("/components/store");
+        return JSON.readTree(ops("/health").body()).at("/components/store");
     }
 
     private double metric(String name) {
-        return get("/metrics").body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        return ops("/metrics").body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
                 .orElseThrow(() -> new AssertionError("no metric " + name));
     }
@@ -99,7 +108,7 @@ class RedisRestartTest {
 
         redis.stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> storeHealth().get("status").asText().equals("DEGRADED"));
-        assertThat(JSON.readTree(get("/health").body()).get("status").asText()).isEqualTo("DEGRADED");
+        assertThat(JSON.readTree(ops("/health").body()).get("status").asText()).isEqualTo("DEGRADED");
         assertThat(metric("levee_store_redis_up")).isEqualTo(0.0);
 
         // down: a fresh key gets limit / expected-instances locally, the rest 429; never a 5xx, never everything

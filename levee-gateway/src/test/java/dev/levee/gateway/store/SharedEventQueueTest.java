@@ -63,7 +63,7 @@ class SharedEventQueueTest {
     }
 
     private JsonNode queue(GatewayServer g) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port()
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.adminPort()
                 + "/api/v1/metrics/queue")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
@@ -103,6 +103,7 @@ class SharedEventQueueTest {
                 .await(10, TimeUnit.SECONDS);
         LeveeConfig config = ConfigLoader.load("""
                 server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s }
+                admin: { port: 0 }
                 upstream: { url: "http://127.0.0.1:1" }
                 store: { type: redis, redis: { url: "%s", expected-instances: 2 } }
                 events:
@@ -162,14 +163,14 @@ class SharedEventQueueTest {
         assertThat(delivered).as("every accepted event delivered").allSatisfy((id, n) -> assertThat(n).isPositive());
         assertThat(delivered.values().stream().mapToInt(Integer::intValue).sum() - delivered.size())
                 .as("redeliveries").isLessThanOrEqualTo(2);
-        JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
+        JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.adminPort()
                 + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(health.at("/components/store/status").asText()).isEqualTo("UP");
 
         // Redis goes away: events are refused with 503 (never accepted and lost, never a 500), health answers
         redis.stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + a.port() + "/health")).GET().build(),
+                URI.create("http://127.0.0.1:" + a.adminPort() + "/health")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body()).at("/components/store/status").asText().equals("DEGRADED"));
         HttpResponse<String> refused = post(a, "{\"type\":\"critical-alarm\"}");
         assertThat(refused.statusCode()).isEqualTo(503);

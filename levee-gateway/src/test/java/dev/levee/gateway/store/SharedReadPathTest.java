@@ -98,6 +98,7 @@ class SharedReadPathTest {
     private static LeveeConfig config(String upstream, String redisUrl, String routeBlocks) {
         return ConfigLoader.load("""
                 server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }
+                admin: { port: 0 }
                 upstream: { url: "%s", timeout: 5s }
                 admission: { max-concurrent: 1000, queue-capacity: 2000 }
                 events: { enabled: false }
@@ -122,8 +123,14 @@ class SharedReadPathTest {
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET on the instance's admin listener (health, metrics, figures). */
+    private HttpResponse<String> ops(GatewayServer g, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.adminPort() + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private JsonNode json(GatewayServer g, String path) throws Exception {
-        return JSON.readTree(get(g, path).body());
+        return JSON.readTree(ops(g, path).body());
     }
 
     @Test
@@ -210,7 +217,7 @@ class SharedReadPathTest {
         assertThat(joined).as("the other instance's flight joined it").isEqualTo(1);
         long ledMetric = 0;
         for (GatewayServer g : gateways) {
-            ledMetric += get(g, "/metrics").body().lines()
+            ledMetric += ops(g, "/metrics").body().lines()
                     .filter(l -> l.startsWith("levee_store_flights_total{") && l.contains("outcome=\"led\""))
                     .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         }
@@ -271,12 +278,12 @@ class SharedReadPathTest {
                 .hasValue("HIT");
         assertThat(calls).hasValue(1);
 
-        HttpResponse<String> health = get(gateways.get(0), "/health");
+        HttpResponse<String> health = ops(gateways.get(0), "/health");
         JsonNode store = JSON.readTree(health.body()).at("/components/store");
         assertThat(store.at("/status").asText()).isEqualTo("DEGRADED");
         assertThat(store.at("/fallback_decisions").asLong()).isEqualTo(1);
         assertThat(store.at("/coalescing_and_cache").asText()).startsWith("local fallback");
-        String metrics = get(gateways.get(0), "/metrics").body();
+        String metrics = ops(gateways.get(0), "/metrics").body();
         assertThat(metrics).contains("levee_store_fallback_decisions_total 1.0");
     }
 

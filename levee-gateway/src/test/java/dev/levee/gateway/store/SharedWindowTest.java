@@ -57,6 +57,7 @@ class SharedWindowTest {
                               Duration maxWait) {
         return ConfigLoader.load("""
                 server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }
+                admin: { port: 0 }
                 upstream: { url: "%s" }
                 events: { enabled: false }
                 store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: 2s } }
@@ -133,7 +134,7 @@ class SharedWindowTest {
 
         for (GatewayServer g : gateways) {
             JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + g.port() + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+                    + g.adminPort() + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
             assertThat(health.at("/components/store/status").asText()).isEqualTo("UP");
             assertThat(health.at("/components/store/fallback_decisions").asLong()).isZero();
         }

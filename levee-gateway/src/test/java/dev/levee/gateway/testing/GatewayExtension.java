@@ -39,7 +39,8 @@ import java.util.function.Function;
  *         .config("admission: { max-concurrent: 10 }")
  *         .build();
  * }</pre>
- * The config is YAML over the defaults; the upstream URL, host 127.0.0.1 and port 0 are filled in.
+ * The config is YAML over the defaults; the upstream URL, host 127.0.0.1 and free ports (public and admin) are
+ * filled in.
  */
 public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
@@ -115,6 +116,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         Map<String, String> out = new java.util.HashMap<>();
         out.put("LEVEE_SERVER_HOST", "127.0.0.1");
         out.put("LEVEE_SERVER_PORT", "0");
+        out.put("LEVEE_ADMIN_PORT", "0");
         out.putAll(env);
         return out;
     }
@@ -148,6 +150,25 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    /** The admin listener's port. */
+    public int adminPort() {
+        return gateway.adminPort();
+    }
+
+    /** A URI on the admin listener (health sections, metrics, dashboard, figures, resets). */
+    public URI adminUri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + adminPort() + pathAndQuery);
+    }
+
+    /** GET {@code pathAndQuery} on the admin listener, with optional header pairs. */
+    public HttpResponse<String> admin(String pathAndQuery, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(adminUri(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A JDK HTTP client for the test's requests. */
