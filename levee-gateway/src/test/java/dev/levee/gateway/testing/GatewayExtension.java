@@ -55,6 +55,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private Vertx vertx;
     private HttpServer upstreamServer;
     private GatewayServer gateway;
+    private java.nio.file.Path journalDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GatewayExtension(Builder b) {
@@ -101,10 +102,27 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         upstreamRoutes.accept(upstreamRouter);
         upstreamServer = vertx.createHttpServer().requestHandler(upstreamRouter).listen(0, "127.0.0.1")
                 .await(10, TimeUnit.SECONDS);
-        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), env);
+        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), testEnv());
         gateway = GatewayServer.start(vertx, config, ticker,
                         scheduler == null ? GatewayServer.scheduler(vertx) : scheduler.apply(vertx), features)
                 .await(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The test's environment plus what keeps tests independent and quick, unless the test's YAML sets it: no
+     * shutdown drain period (nothing balances in front of a test gateway), and an event journal in a fresh
+     * temporary directory (so no test replays another's events or competes for a directory).
+     */
+    private Map<String, String> testEnv() throws java.io.IOException {
+        Map<String, String> e = new java.util.HashMap<>(env);
+        if (!yaml.contains("drain-period")) {
+            e.putIfAbsent("LEVEE_SERVER_DRAIN_PERIOD", "0s");
+        }
+        if (!yaml.contains("journal")) {
+            journalDir = java.nio.file.Files.createTempDirectory("levee-journal-");
+            e.putIfAbsent("LEVEE_EVENTS_JOURNAL_DIR", journalDir.toString());
+        }
+        return e;
     }
 
     private void stop() throws Exception {
@@ -116,6 +134,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         }
         gateway = null;
         vertx = null;
+        if (journalDir != null) {
+            try (var files = java.nio.file.Files.walk(journalDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            journalDir = null;
+        }
     }
 
     public GatewayServer gateway() {
