@@ -5,6 +5,7 @@ import dev.levee.gateway.config.ConfigException;
 import dev.levee.gateway.config.ConfigLoader;
 import dev.levee.gateway.config.EventsConfig;
 import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.gateway.events.EventsFeature;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -82,16 +84,30 @@ final class ServeCommand implements Callable<Integer> {
         return port == null ? cfg : cfg.withPort(port);
     }
 
-    /** Blocks until SIGTERM/SIGINT, then stops the gateway gracefully within its grace (plus a margin). */
+    /** What the shutdown hook adds to the configured phases for closing features, Vert.x and the log. */
+    static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(5);
+
+    /**
+     * How long the shutdown hook waits for the gateway: every phase of {@link GatewayServer#shutdown} one after the
+     * other (drain period, in-flight requests, event drain) plus {@link #SHUTDOWN_MARGIN}. Waiting less cuts the
+     * event drain short (events then stay undelivered), so the hook never does.
+     */
+    static Duration shutdownBudget(LeveeConfig cfg) {
+        return cfg.server().drainPeriod().plus(cfg.server().shutdownGrace())
+                .plus(cfg.events().enabled() ? cfg.events().drainGrace() : Duration.ZERO).plus(SHUTDOWN_MARGIN);
+    }
+
+    /** Blocks until SIGTERM/SIGINT, then stops the gateway gracefully within {@link #shutdownBudget}. */
     static void awaitShutdown(Vertx vertx, GatewayServer gateway) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        long graceMs = gateway.config().server().shutdownGrace().toMillis();
+        long budgetMs = shutdownBudget(gateway.config()).toMillis();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                gateway.shutdown().eventually(() -> vertx.close())
-                        .await(graceMs + 5_000, TimeUnit.MILLISECONDS);
+                gateway.shutdown().eventually(() -> vertx.close()).await(budgetMs, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                System.err.println("levee: shutdown did not finish cleanly: " + e);
+                EventsFeature events = gateway.feature(EventsFeature.class);
+                System.err.println("levee: shutdown did not finish within " + budgetMs + " ms (" + e + "); events: "
+                        + events.undeliveredReport(events.undelivered()));
             } finally {
                 stopped.countDown();
             }

@@ -29,6 +29,22 @@ class ServeCommandTest {
     }
 
     @Test
+    void theShutdownHookWaitsForEveryPhaseOneAfterTheOtherPlusAMargin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("levee.yaml");
+        Files.writeString(file, """
+                server: { drain-period: 3s, shutdown-grace: 20s }
+                events: { drain-grace: 40s }
+                """);
+        assertThat(ServeCommand.shutdownBudget(ServeCommand.load(file, null, null)))
+                .isEqualTo(java.time.Duration.ofSeconds(3 + 20 + 40).plus(ServeCommand.SHUTDOWN_MARGIN));
+        assertThat(ServeCommand.shutdownBudget(ServeCommand.load(null, null, null))) // the defaults: 5 + 10 + 10
+                .isEqualTo(java.time.Duration.ofSeconds(25).plus(ServeCommand.SHUTDOWN_MARGIN));
+        Files.writeString(file, "server: { drain-period: 0s, shutdown-grace: 2s }\nevents: { enabled: false }\n");
+        assertThat(ServeCommand.shutdownBudget(ServeCommand.load(file, null, null)))
+                .isEqualTo(java.time.Duration.ofSeconds(2).plus(ServeCommand.SHUTDOWN_MARGIN));
+    }
+
+    @Test
     void unknownPresetIsAConfigError() {
         assertThatThrownBy(() -> ServeCommand.load(null, null, "huge")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("huge");

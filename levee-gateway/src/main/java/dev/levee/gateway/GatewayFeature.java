@@ -48,6 +48,13 @@ public interface GatewayFeature extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs first in graceful shutdown, when readiness turns 503 and the server still serves for
+     * {@code server.drain-period}: stop taking what could not be finished in time (e.g. events that cannot be made
+     * durable).
+     */
+    default void beginShutdown() {}
+
     /** Runs during graceful shutdown, after the server stopped accepting (e.g. drain queues). */
     default Future<Void> drain() {
         return Future.succeededFuture();

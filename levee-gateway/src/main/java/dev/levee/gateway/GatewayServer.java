@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -45,8 +46,10 @@ import static java.util.Objects.requireNonNull;
  * proxy. The ops endpoints are also served, without a token, on the admin listener ({@code admin.host:port},
  * loopback by default). See {@link GatewayFeature} for how capabilities plug in.
  *
- * <p>Shutdown ({@link #shutdown}): readiness turns not-ready, the servers stop accepting and let in-flight
- * requests finish within {@code server.shutdown-grace}, features drain, then the upstream client closes.
+ * <p>Shutdown ({@link #shutdown}), as a Kubernetes pod should: readiness answers 503 at once while every other
+ * request is still served for {@code server.drain-period} (so load balancers stop sending), then the servers stop
+ * accepting and let in-flight requests finish within {@code server.shutdown-grace}, then features drain (events
+ * within {@code events.drain-grace}) and log what is left, then the upstream client closes.
  */
 public final class GatewayServer {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
@@ -56,6 +59,7 @@ public final class GatewayServer {
     private final PrometheusMeterRegistry registry;
     private final UpstreamClient upstream;
     private final List<GatewayFeature> features;
+    private final Scheduler scheduler;
     private final List<HttpServer> servers = new ArrayList<>();
     private HttpServer adminServer; // null when admin.listen is false
     private final AtomicBoolean accepting = new AtomicBoolean(true);
@@ -66,6 +70,7 @@ public final class GatewayServer {
                           List<Function<GatewayContext, GatewayFeature>> factories) {
         this.vertx = vertx;
         this.config = config;
+        this.scheduler = scheduler;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -284,18 +289,40 @@ public final class GatewayServer {
                 .orElseThrow(() -> new IllegalArgumentException("no feature " + type.getSimpleName()));
     }
 
-    /** Graceful stop: not-ready, stop accepting, let in-flight requests finish within the grace, drain, close. */
+    /**
+     * Graceful stop: not-ready at once, keep serving for the drain period (timed by the gateway's scheduler), stop
+     * accepting and let in-flight requests finish within the shutdown grace, drain features, close. A second call
+     * returns at once.
+     */
     public Future<Void> shutdown() {
-        if (!accepting.compareAndSet(true, false)) {
+        if (!accepting.compareAndSet(true, false)) { // readiness answers 503 from here on
             return Future.succeededFuture();
         }
+        long drainMs = config.server().drainPeriod().toMillis();
         long graceMs = config.server().shutdownGrace().toMillis();
-        log.info("levee gateway shutting down (grace {} ms)", graceMs);
-        List<Future<Void>> stops = new ArrayList<>();
-        for (HttpServer s : servers) {
-            stops.add(s.shutdown(graceMs, TimeUnit.MILLISECONDS));
+        log.info("levee gateway shutting down: readiness 503, serving {} ms more, then in-flight requests get {} ms, "
+                + "then events get {} ms", drainMs, graceMs, config.events().drainGrace().toMillis());
+        features.forEach(f -> {
+            try {
+                f.beginShutdown();
+            } catch (RuntimeException e) {
+                log.warn("feature {} failed to begin shutdown", f.name(), e);
+            }
+        });
+        Promise<Void> drained = Promise.promise();
+        if (drainMs == 0) {
+            drained.complete();
+        } else {
+            scheduler.schedule(drained::tryComplete, drainMs, TimeUnit.MILLISECONDS);
         }
-        return Future.join(stops)
+        return drained.future().compose(v -> {
+                    log.info("levee gateway: drain period over, no new connections");
+                    List<Future<Void>> stops = new ArrayList<>();
+                    for (HttpServer s : servers) {
+                        stops.add(s.shutdown(graceMs, TimeUnit.MILLISECONDS));
+                    }
+                    return Future.join(stops);
+                })
                 .transform(ar -> {
                     List<Future<Void>> drains = new ArrayList<>();
                     features.forEach(f -> drains.add(f.drain()));

@@ -114,6 +114,9 @@ final class DefaultEventPipeline implements EventPipeline {
                 36L * 36 * 36 * 36 * 36 * 36), 36) + "-";
         this.baseline = new Baseline(0, new long[REASONS.length], 0, 0, 0, 0, 0, ticker.epochMillis());
         queue.onReady(this::pump);
+        if (queue.depth() > 0) { // a journaled queue starts with what a previous process did not deliver
+            pump();
+        }
     }
 
     @Override
@@ -147,8 +150,9 @@ final class DefaultEventPipeline implements EventPipeline {
         }
         Event event = new Event(idPrefix + Long.toString(ids.incrementAndGet(), 36), type, priority, payload,
                 ticker.epochMillis());
-        if (!queue.enqueue(event)) {
-            return reject(RejectReason.CAPACITY_FULL, priority);
+        RejectReason refused = queue.offer(event);
+        if (refused != null) {
+            return reject(refused, priority);
         }
         accepted.increment();
         acceptedRate.record(1);
@@ -185,6 +189,7 @@ final class DefaultEventPipeline implements EventPipeline {
                 extraNanos = remaining >= 0 ? remaining : thresholds.stablePeriod().toNanos();
                 yield thresholds.recovery();
             }
+            case JOURNAL_FULL -> depth / 2; // a segment frees once its events are delivered: guess half the queue
             case SHUTTING_DOWN -> -1;
         };
         if (target < 0) {
@@ -390,8 +395,8 @@ final class DefaultEventPipeline implements EventPipeline {
                 Runnable giveUp = () -> {
                     int left = queue.depth();
                     if (d.complete(left) && left > 0) {
-                        log.warn("event pipeline drain: {} events still undelivered after {} ms; an in-memory "
-                                + "queue loses them at exit", left, grace.toMillis());
+                        log.warn("event pipeline drain: {} events still undelivered after {} ms", left,
+                                grace.toMillis());
                     }
                 };
                 if (grace.isZero()) {

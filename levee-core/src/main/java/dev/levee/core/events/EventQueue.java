@@ -27,6 +27,14 @@ public interface EventQueue {
     /** Adds {@code event} as waiting; false, and nothing changes, when {@link #depth()} is at {@link #capacity()}. */
     boolean enqueue(Event event);
 
+    /**
+     * Like {@link #enqueue}, but says why it refused: null when {@code event} was added, else the reason (the
+     * default: {@link RejectReason#CAPACITY_FULL}; a journaled queue also {@link RejectReason#JOURNAL_FULL}).
+     */
+    default RejectReason offer(Event event) {
+        return enqueue(event) ? null : RejectReason.CAPACITY_FULL;
+    }
+
     /** The next event to deliver, now active; null when none is waiting. */
     Delivery claim();
 
@@ -83,6 +91,14 @@ public interface EventQueue {
      * @param agingStep          waiting time that improves the effective priority by one level
      * @param deadLetterCapacity dead letters held; past it the oldest is evicted (and counted)
      */
+    /**
+     * {@code delegate} (the in-memory queue) with every accepted event also in {@code journal} until it is
+     * delivered or dead-lettered; the journal's recovered events are queued at once. See {@link EventJournal}.
+     */
+    static EventQueue journaled(EventQueue delegate, EventJournal journal) {
+        return new JournaledEventQueue(delegate, journal);
+    }
+
     static EventQueue inMemory(int capacity, Duration agingStep, int deadLetterCapacity, Ticker ticker,
                                Scheduler scheduler) {
         return new InMemoryEventQueue(capacity, agingStep, deadLetterCapacity, ticker, scheduler);

@@ -10,6 +10,8 @@ public enum RejectReason {
     LOW_PRIORITY_SHED("low_priority_shed"),
     /** The hard capacity is reached: nothing, not even priority 1, fits. */
     CAPACITY_FULL("capacity_full"),
+    /** The event journal is at its size bound (or cannot be written): the event could not be made durable. */
+    JOURNAL_FULL("journal_full"),
     /** The pipeline is draining for shutdown. */
     SHUTTING_DOWN("shutting_down");
 

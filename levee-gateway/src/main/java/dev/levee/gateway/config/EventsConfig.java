@@ -17,13 +17,17 @@ import java.util.Map;
  *
  * <p>Memory: the queue holds at most {@code capacity} events of at most {@code max-event-size} payload bytes each,
  * plus {@code dead-letter-capacity} dead letters.
+ *
+ * <p>Durability: with the in-memory queue ({@code store.type: memory}) every accepted event is also written to the
+ * {@link Journal} before it is answered 202, and delivered after a restart if it was not delivered before. With
+ * {@code store.type: redis} the queue is Redis Streams and the journal is not used.
  */
 public record EventsConfig(boolean enabled, String preset, String sink, Integer warningThreshold,
                            Integer criticalThreshold, Integer recoveryThreshold, int capacity, Duration stablePeriod,
                            int defaultPriority, Map<String, Integer> priorities, int workers, int maxAttempts,
                            Duration backoffBase, Duration backoffMax, Duration deliveryTimeout, Duration agingStep,
                            int deadLetterCapacity, Duration drainGrace, Duration retryAfterMax, ByteSize maxBodySize,
-                           int maxBatch, ByteSize maxEventSize) {
+                           int maxBatch, ByteSize maxEventSize, Journal journal) {
 
     /** The original platform's threshold presets (warning / critical / recovery). */
     public enum Preset {
@@ -130,6 +134,38 @@ public record EventsConfig(boolean enabled, String preset, String sink, Integer 
         Checks.positive("max-body-size", Checks.required("max-body-size", maxBodySize).bytes());
         Checks.positive("max-batch", maxBatch);
         Checks.positive("max-event-size", Checks.required("max-event-size", maxEventSize).bytes());
+        Checks.required("journal", journal);
+    }
+
+    /**
+     * {@code events.journal:} the local append-only journal of the in-memory queue (see the core's
+     * {@code EventJournal}).
+     *
+     * @param enabled false: accepted events live only in memory; on shutdown new events get 503 and what the sink
+     *                did not take within {@code drain-grace} is lost (the count is logged)
+     * @param dir     its directory (relative paths from the working directory); one gateway per directory
+     * @param fsync   {@code always} (each event forced to disk before 202), {@code batch} (forced within 1 s;
+     *                survives a process crash, a power loss may lose the last second), {@code never} (the OS decides)
+     * @param maxSize bound of the journal on disk; when it is reached new events get 503 {@code journal_full}
+     */
+    public record Journal(boolean enabled, String dir, Fsync fsync, ByteSize maxSize) {
+        public enum Fsync {
+            always, batch, never
+        }
+
+        public Journal {
+            if (enabled) {
+                Checks.required("dir", dir);
+                if (dir.isBlank()) {
+                    throw new ConfigException("dir: '' (expected: a directory path)");
+                }
+            }
+            Checks.required("fsync", fsync);
+            long bytes = Checks.required("max-size", maxSize).bytes();
+            if (bytes < 64 * 1024) {
+                throw new ConfigException("max-size: " + bytes + " bytes (expected: >= 64KB)");
+            }
+        }
     }
 
     /** The hard capacity: {@code capacity}, or 2 x critical when unset. */

@@ -8,12 +8,15 @@ import java.util.List;
 /**
  * {@code server:} where the gateway listens and how it bounds what clients send.
  *
+ * @param shutdownGrace   on shutdown, after the drain period: the time in-flight requests get to finish
  * @param maxHeaders      more request headers than this get 431
  * @param trustedProxies  peers (addresses or CIDR blocks) whose X-Forwarded-* and Forwarded headers are kept;
  *                        from anyone else those headers are replaced from the connection
+ * @param drainPeriod     on shutdown: readiness answers 503 at once, and the gateway keeps serving this long (so a
+ *                        load balancer stops sending) before it stops accepting connections; 0 = stop at once
  */
 public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration shutdownGrace, int eventLoops,
-                           int maxHeaders, List<String> trustedProxies) {
+                           int maxHeaders, List<String> trustedProxies, Duration drainPeriod) {
     public ServerConfig {
         Checks.required("host", host);
         Checks.inRange("port", port, 0, 65535);
@@ -21,6 +24,7 @@ public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration
         Checks.nonNegative("shutdown-grace", shutdownGrace);
         Checks.nonNegative("event-loops", eventLoops);
         Checks.inRange("max-headers", maxHeaders, 1, 1000);
+        Checks.nonNegative("drain-period", drainPeriod);
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         for (String entry : trustedProxies) {
             try {
@@ -33,6 +37,7 @@ public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration
 
     /** A copy listening on {@code port}. */
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, maxBodySize, shutdownGrace, eventLoops, maxHeaders, trustedProxies);
+        return new ServerConfig(host, port, maxBodySize, shutdownGrace, eventLoops, maxHeaders, trustedProxies,
+                drainPeriod);
     }
 }

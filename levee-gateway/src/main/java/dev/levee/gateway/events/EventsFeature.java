@@ -9,7 +9,9 @@ import dev.levee.core.events.Admission;
 import dev.levee.core.events.CircuitState;
 import dev.levee.core.events.CircuitTransition;
 import dev.levee.core.events.DeadLetter;
+import dev.levee.core.events.EventJournal;
 import dev.levee.core.events.EventPipeline;
+import dev.levee.core.events.EventQueue;
 import dev.levee.core.events.EventStats;
 import dev.levee.core.events.Thresholds;
 import dev.levee.gateway.GatewayContext;
@@ -28,10 +30,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Event ingestion with queue-depth backpressure (capability 4): {@code POST /api/v1/events} behind admission,
@@ -47,15 +53,24 @@ import java.util.Map;
  * </ul>
  * Health: UP while the circuit is CLOSED, DEGRADED while HALF_OPEN, DOWN (and not ready) while OPEN.
  *
- * <p>Shutdown: {@link #drain()} stops accepting and lets the workers deliver what is queued within
- * {@code events.drain-grace}; events still queued after that are lost with the process (the queue is in memory;
- * the Redis Streams queue makes them durable). Their number is logged.
+ * <p>Durability: with the in-memory queue and {@code events.journal.enabled} (the default) every event is written
+ * to the {@link EventJournal} before it is answered 202 and acknowledged there once delivered or dead-lettered; a
+ * gateway started on the same directory delivers what the previous one did not (at-least-once). A full journal
+ * refuses new events (503 {@code journal_full}). With {@code store.type: redis} the Redis Streams queue is the
+ * durable store and no journal is used.
+ *
+ * <p>Shutdown: at {@link #beginShutdown()}, without a journal (in memory only), new events get 503
+ * {@code shutting_down}, because what arrives after SIGTERM might not be delivered in time; with a durable queue they
+ * are still accepted during {@code server.drain-period}. {@link #drain()} stops accepting and lets the workers
+ * deliver what is queued within {@code events.drain-grace}; what is left then is logged with its count: kept in
+ * the journal (or Redis) for the next start, or lost with the process when there is neither.
  *
  * <p>The queue is the in-memory one, or with {@code store.type: redis} the Redis Streams queue shared by every
  * instance ({@link EventQueues}): its calls block, so they run on a queue executor and ingestion calls
  * {@code submit} off the event loop ({@code vertx.executeBlocking}) when {@code pipeline.blocking()}.
  */
 public final class EventsFeature implements GatewayFeature {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EventsFeature.class);
     public static final String EVENTS_PATH = "/api/v1/events";
     static final String QUEUE_PATH = "/api/v1/metrics/queue";
     static final String SUMMARY_PATH = "/api/v1/metrics/queue/summary";
@@ -76,6 +91,8 @@ public final class EventsFeature implements GatewayFeature {
     private final HttpEventSink sink;
     private final EventQueues.Shared sharedQueue; // null: the in-memory queue
     private final io.vertx.core.Vertx vertx;
+    private final EventJournal journal; // null: no journal (Redis queue, disabled, or events off)
+    private final ExecutorService journalExecutor; // fsync always: submits block, so queue work runs here
     @SuppressWarnings({"unused", "FieldCanBeLocal"}) // Micrometer holds meter sources weakly
     private final EventsMetrics metrics;
 
@@ -88,6 +105,8 @@ public final class EventsFeature implements GatewayFeature {
             sink = null;
             sharedQueue = null;
             metrics = null;
+            journal = null;
+            journalExecutor = null;
             return;
         }
         this.sink = new HttpEventSink(ctx.vertx(), config);
@@ -97,6 +116,25 @@ public final class EventsFeature implements GatewayFeature {
         EventPipeline.Builder builder = EventPipeline.builder(sink);
         if (sharedQueue != null) {
             builder.queue(sharedQueue.queue()).queueExecutor(sharedQueue.executor());
+            this.journal = null;
+            this.journalExecutor = null;
+        } else if (config.journal().enabled()) {
+            this.journal = openJournal(config.journal());
+            builder.queue(EventQueue.journaled(EventQueue.inMemory(config.effectiveCapacity(), config.agingStep(),
+                    config.deadLetterCapacity(), ctx.ticker(), ctx.scheduler()), journal));
+            if (journal.fsync() == EventJournal.Fsync.ALWAYS) {
+                this.journalExecutor = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "levee-journal");
+                    t.setDaemon(true);
+                    return t;
+                });
+                builder.queueExecutor(journalExecutor);
+            } else {
+                this.journalExecutor = null;
+            }
+        } else {
+            this.journal = null;
+            this.journalExecutor = null;
         }
         this.pipeline = builder
                 .thresholds(thresholds)
@@ -113,6 +151,17 @@ public final class EventsFeature implements GatewayFeature {
                 .scheduler(ctx.scheduler())
                 .build();
         this.metrics = EventsMetrics.bind(ctx.registry(), pipeline, ctx.ticker());
+    }
+
+    private static EventJournal openJournal(EventsConfig.Journal c) {
+        Path dir = Path.of(c.dir());
+        try {
+            return EventJournal.open(dir, c.maxSize().bytes(), EventJournal.Fsync.valueOf(c.fsync().name()
+                    .toUpperCase(java.util.Locale.ROOT)));
+        } catch (IOException | RuntimeException e) {
+            throw new dev.levee.gateway.config.ConfigException("events.journal.dir: '" + c.dir()
+                    + "' cannot be used (" + e.getMessage() + ")", e);
+        }
     }
 
     @Override
@@ -292,7 +341,12 @@ public final class EventsFeature implements GatewayFeature {
     }
 
     private static HttpError overloaded(Admission a) {
-        return HttpError.withRetryAfter(503, "Queue overloaded", a.retryAfterSeconds())
+        String title = switch (a.reason()) {
+            case SHUTTING_DOWN -> "Shutting down"; // this instance will not deliver it in time: send it elsewhere
+            case JOURNAL_FULL -> "Event journal full";
+            default -> "Queue overloaded";
+        };
+        return HttpError.withRetryAfter(503, title, a.retryAfterSeconds())
                 .with("reason", a.reason().code())
                 .with("priority", a.priority())
                 .with("circuit", a.state().name());
@@ -320,6 +374,15 @@ public final class EventsFeature implements GatewayFeature {
         d.put("accepting_priorities", acceptingPriorities(s));
         d.put("dead_letters", s.deadLetters());
         d.put("accepting", s.accepting());
+        if (journal != null) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("dir", journal.dir().toString());
+            j.put("fsync", journal.fsync().name().toLowerCase(java.util.Locale.ROOT));
+            j.put("events", journal.liveEvents());
+            j.put("bytes", journal.sizeBytes());
+            j.put("max_bytes", journal.maxBytes());
+            d.put("journal", j);
+        }
         return new HealthReport(status, d);
     }
 
@@ -531,12 +594,50 @@ public final class EventsFeature implements GatewayFeature {
 
     // ---- lifecycle
 
+    /** True when accepted events outlive this process (the journal, or the Redis queue). */
+    public boolean durable() {
+        return journal != null || sharedQueue != null;
+    }
+
+    @Override
+    public void beginShutdown() {
+        if (pipeline != null && !durable()) {
+            pipeline.close(); // stops accepting: new events get 503 shutting_down, deliveries go on
+        }
+    }
+
     @Override
     public Future<Void> drain() {
         if (pipeline == null) {
             return Future.succeededFuture();
         }
-        return Future.fromCompletionStage(pipeline.drain(config.drainGrace())).mapEmpty();
+        return Future.fromCompletionStage(pipeline.drain(config.drainGrace())).map(left -> {
+            String report = undeliveredReport(left);
+            if (left > 0) {
+                log.warn("events: {}", report);
+            } else {
+                log.info("events: {}", report);
+            }
+            return null;
+        });
+    }
+
+    /** What becomes of {@code left} undelivered events at exit, for the shutdown log. */
+    public String undeliveredReport(int left) {
+        long accepted = pipeline == null ? 0 : pipeline.totals().accepted();
+        if (left == 0) {
+            return "every accepted event delivered or dead-lettered (" + accepted + " accepted by this process)";
+        }
+        String fate = journal != null ? "kept in the journal " + journal.dir() + ", delivered after the next start"
+                : sharedQueue != null ? "kept in the Redis queue for the other instances"
+                : "LOST: no journal (events.journal.enabled: false) and the queue is in memory";
+        return left + " accepted events undelivered after drain-grace " + config.drainGrace().toMillis() + " ms ("
+                + accepted + " accepted by this process); " + fate;
+    }
+
+    /** Events accepted and not yet delivered or dead-lettered (0 when events are off). */
+    public int undelivered() {
+        return pipeline == null ? 0 : pipeline.stats().depth();
     }
 
     @Override
@@ -544,6 +645,12 @@ public final class EventsFeature implements GatewayFeature {
         if (pipeline != null) {
             pipeline.close();
             sink.close();
+        }
+        if (journal != null) {
+            journal.close(); // deliveries still in flight are acknowledged no more: delivered again after a restart
+        }
+        if (journalExecutor != null) {
+            journalExecutor.shutdown();
         }
         if (sharedQueue != null) {
             try {

@@ -153,6 +153,11 @@ class ConfigLoaderTest {
             "unknown-section: { a: 1 }                        | unknown-section: unknown key",
             "server: { trusted-proxies: [lb.example] }        | server.trusted-proxies: 'lb.example' (expected: an IP address or CIDR",
             "server: { max-headers: 0 }                       | server.max-headers: 0 (expected: 1..1000)",
+            "server: { drain-period: -1s }                    | server.drain-period: '-1s' is not a duration",
+            "server: { drain-period: 5 }                      | server.drain-period: '5' has no unit",
+            "events: { journal: { fsync: sometimes } }        | events.journal.fsync: 'sometimes' is not a valid choice (one of [always, batch, never])",
+            "events: { journal: { max-size: 1KB } }           | events.journal.max-size: 1024 bytes (expected: >= 64KB)",
+            "events: { journal: { dir: '' } }                 | events.journal.dir: '' (expected: a directory path)",
             "'[not: closed'                                   | config file: expected a mapping",
     })
     void badValuesStopStartupWithAMessageNamingKeyAndValue(String yaml, String message) {

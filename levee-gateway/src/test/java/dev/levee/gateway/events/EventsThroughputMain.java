@@ -45,7 +45,8 @@ public final class EventsThroughputMain {
             req.response().end();
         })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         LeveeConfig config = ConfigLoader.load("""
-                server: { host: 127.0.0.1, port: 0, event-loops: 2 }
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, drain-period: 0s }
+                admin: { port: 0 }
                 events:
                   preset: prod-100k
                   sink: "http://127.0.0.1:%d/ingest"

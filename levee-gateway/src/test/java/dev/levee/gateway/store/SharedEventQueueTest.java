@@ -102,7 +102,7 @@ class SharedEventQueueTest {
         HttpServer sink = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1")
                 .await(10, TimeUnit.SECONDS);
         LeveeConfig config = ConfigLoader.load("""
-                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s }
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s, drain-period: 0s }
                 admin: { port: 0 }
                 upstream: { url: "http://127.0.0.1:1" }
                 store: { type: redis, redis: { url: "%s", expected-instances: 2 } }

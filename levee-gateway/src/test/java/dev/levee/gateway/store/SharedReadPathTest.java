@@ -97,7 +97,7 @@ class SharedReadPathTest {
 
     private static LeveeConfig config(String upstream, String redisUrl, String routeBlocks) {
         return ConfigLoader.load("""
-                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s, drain-period: 0s }
                 admin: { port: 0 }
                 upstream: { url: "%s", timeout: 5s }
                 admission: { max-concurrent: 1000, queue-capacity: 2000 }

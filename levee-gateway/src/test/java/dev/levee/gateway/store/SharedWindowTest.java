@@ -56,7 +56,7 @@ class SharedWindowTest {
     static LeveeConfig config(String upstream, String redisUrl, int limit, Duration window, int queue,
                               Duration maxWait) {
         return ConfigLoader.load("""
-                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s }
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s, drain-period: 0s }
                 admin: { port: 0 }
                 upstream: { url: "%s" }
                 events: { enabled: false }

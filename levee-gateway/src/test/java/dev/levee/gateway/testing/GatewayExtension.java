@@ -56,6 +56,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private Vertx vertx;
     private HttpServer upstreamServer;
     private GatewayServer gateway;
+    private java.nio.file.Path journalDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GatewayExtension(Builder b) {
@@ -102,23 +103,32 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         upstreamRoutes.accept(upstreamRouter);
         upstreamServer = vertx.createHttpServer().requestHandler(upstreamRouter).listen(0, "127.0.0.1")
                 .await(10, TimeUnit.SECONDS);
-        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), withTestDefaults(env));
+        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), testEnv());
         gateway = GatewayServer.start(vertx, config, ticker,
                         scheduler == null ? GatewayServer.scheduler(vertx) : scheduler.apply(vertx), features)
                 .await(10, TimeUnit.SECONDS);
     }
 
     /**
-     * A test that overrides {@code server:} would otherwise listen on the default 0.0.0.0:8080, which another test
-     * JVM on the machine may hold: free ports on the loopback unless the test's environment names them.
+     * The test's environment plus what keeps tests independent and quick: free ports on the loopback (a test that
+     * overrides {@code server:} would otherwise listen on the default 0.0.0.0:8080, which another test JVM may hold)
+     * and, unless the test's YAML sets them, no shutdown drain period (nothing balances in front of a test gateway)
+     * and an event journal in a fresh temporary directory (so no test replays another's events or competes for a
+     * directory).
      */
-    private static Map<String, String> withTestDefaults(Map<String, String> env) {
-        Map<String, String> out = new java.util.HashMap<>();
-        out.put("LEVEE_SERVER_HOST", "127.0.0.1");
-        out.put("LEVEE_SERVER_PORT", "0");
-        out.put("LEVEE_ADMIN_PORT", "0");
-        out.putAll(env);
-        return out;
+    private Map<String, String> testEnv() throws java.io.IOException {
+        Map<String, String> e = new java.util.HashMap<>(env);
+        e.putIfAbsent("LEVEE_SERVER_HOST", "127.0.0.1");
+        e.putIfAbsent("LEVEE_SERVER_PORT", "0");
+        e.putIfAbsent("LEVEE_ADMIN_PORT", "0");
+        if (!yaml.contains("drain-period")) {
+            e.putIfAbsent("LEVEE_SERVER_DRAIN_PERIOD", "0s");
+        }
+        if (!yaml.contains("journal")) {
+            journalDir = java.nio.file.Files.createTempDirectory("levee-journal-");
+            e.putIfAbsent("LEVEE_EVENTS_JOURNAL_DIR", journalDir.toString());
+        }
+        return e;
     }
 
     private void stop() throws Exception {
@@ -130,6 +140,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         }
         gateway = null;
         vertx = null;
+        if (journalDir != null) {
+            try (var files = java.nio.file.Files.walk(journalDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            journalDir = null;
+        }
     }
 
     public GatewayServer gateway() {
