@@ -298,11 +298,17 @@ class HotSpotLimiterTest {
         for (int k = 0; k < 10; k++) {
             granted(f(l.acquire("fixture-" + k))).release();   // limited locally, not refused
         }
-        // a key in the overflow is still held to its own limit
-        for (int i = 0; i < 49; i++) {
-            granted(f(l.acquire("fixture-0"))).release();
+        // a key in the overflow is still held to its own limit: never more (the sketch only overestimates), and
+        // fewer only by the junk sharing its counters in every row (a few calls at most at this load)
+        int grants = 1;
+        CompletableFuture<Permit> next;
+        while ((next = f(l.acquire("fixture-0"))).isDone() && !next.isCompletedExceptionally()) {
+            next.join().release();
+            grants++;
+            assertThat(grants).isLessThanOrEqualTo(50);
         }
-        HotSpotRejectedException r = rejection(f(l.acquire("fixture-0")));
+        assertThat(grants).isBetween(45, 50);
+        HotSpotRejectedException r = rejection(next);
         assertThat(r.reason()).isEqualTo(Reason.KEYS_EXHAUSTED);
         assertThat(r.retryAfterNanos()).isPositive();
         // once the junk is idle (two windows without a call) its logs free up and real keys get logs of their own

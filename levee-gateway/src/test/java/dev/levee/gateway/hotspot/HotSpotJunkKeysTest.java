@@ -59,11 +59,16 @@ class HotSpotJunkKeysTest {
         for (int k = 0; k < 10; k++) {
             assertThat(get(String.valueOf(190 + k))).as("cold fixture %d", 190 + k).isEqualTo(200);
         }
-        // limited locally is still limited: a key in the overflow gets its limit and no more
-        for (int i = 1; i < LIMIT; i++) {
-            assertThat(get("190")).isEqualTo(200);
+        // limited locally is still limited: a key in the overflow gets at most its limit (the sketch only
+        // overestimates; junk sharing its counters in every row may cost it a call or two, never more at this load)
+        int grants = 1;
+        int status;
+        while ((status = get("190")) == 200) {
+            grants++;
+            assertThat(grants).isLessThanOrEqualTo(LIMIT);
         }
-        assertThat(get("190")).isEqualTo(429);
-        assertThat(upstreamCalls.get()).isEqualTo(4 * MAX_KEYS + 10 + LIMIT - 1);
+        assertThat(status).isEqualTo(429);
+        assertThat(grants).isBetween(LIMIT - 3, LIMIT);
+        assertThat(upstreamCalls.get()).isEqualTo(4 * MAX_KEYS + 10 + grants - 1);
     }
 }
