@@ -45,7 +45,8 @@ class ConnectionLimitsTest {
                 }));
             })
             .config("""
-                    server: { max-body-size: 1MB, header-timeout: 1s, body-timeout: 1s }
+                    server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s, max-body-size: 1MB,
+                              header-timeout: 1s, body-timeout: 1s }
                     upstream: { url: "${upstream}", timeout: 10s }
                     events: { max-body-size: 1MB }
                     """)

@@ -42,7 +42,7 @@ class SlowBodyAdmissionTest {
                 r.post("/upload").handler(ctx -> ctx.request().body().onSuccess(b -> ctx.end("got " + b)));
             })
             .config("""
-                    server: { body-timeout: 60s }
+                    server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 2s, body-timeout: 60s }
                     upstream: { url: "${upstream}", timeout: 10s }
                     auth: { jwt: { hmac-secret: "%s" } }
                     admission: { max-concurrent: %d, queue-capacity: 50, max-wait: 30s }
