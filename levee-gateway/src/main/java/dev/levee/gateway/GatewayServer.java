@@ -201,8 +201,8 @@ public final class GatewayServer {
                 .setHost(config.server().host())
                 .setAcceptBacklog(8192)
                 .setTcpNoDelay(true)
-                .setIdleTimeout(120)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.server().idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setCompressionSupported(false)
                 // h2c upgrades of requests that carry a body stall with some clients; cleartext stays HTTP/1.1
                 .setHttp2ClearTextEnabled(false);
@@ -211,7 +211,7 @@ public final class GatewayServer {
         int port = config.server().port() == 0 ? -1 : config.server().port();
         // every request passes the guard before the router sees it; it also installs the strict decoder
         RequestGuard guard = new RequestGuard(router, config.server().maxHeaders(),
-                config.server().maxBodySize().bytes(), options);
+                config.server().maxBodySize().bytes(), options, config.server().headerTimeout());
         HttpServer first = vertx.createHttpServer(options).connectionHandler(guard::accept).requestHandler(guard);
         return first.listen(port, config.server().host()).compose(s -> {
             servers.add(s);
@@ -237,7 +237,7 @@ public final class GatewayServer {
         }
         HttpServerOptions options = new HttpServerOptions(publicOptions).setHost(config.admin().host());
         RequestGuard guard = new RequestGuard(adminRouter, config.server().maxHeaders(),
-                config.server().maxBodySize().bytes(), options);
+                config.server().maxBodySize().bytes(), options, config.server().headerTimeout());
         return vertx.createHttpServer(options).connectionHandler(guard::accept).requestHandler(guard)
                 .listen(config.admin().port(), config.admin().host()).map(s -> {
                     adminServer = s;

@@ -1,6 +1,9 @@
 package dev.levee.core.hotspot;
 
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -25,13 +28,22 @@ import java.util.concurrent.atomic.AtomicLong;
  *       that finds its log removed looks it up again. So a key with calls in its window is never evicted and no
  *       two logs ever exist for one key at once. Caffeine is not used here because a size-bounded Caffeine cache
  *       may evict an active entry (losing its log would let the key exceed its limit).</li>
- *   <li><b>All keys active.</b> When the map is full and a sweep frees nothing, a new key is served by one shared
- *       overflow log with the same limit. Every call of such a key is counted there, so it cannot exceed its own
- *       limit; the cost is that those keys share one budget while the map is full. As soon as a log is free, such
- *       a key gets a log of its own (once none of its calls is in flight in the overflow log), seeded with every
- *       ended call of the overflow window: possibly more than its own calls, never fewer, so the move never lets
- *       it exceed its limit. Creating a log and deciding on the overflow log both hold the overflow lock, so a
- *       key's calls are never split between the two without being counted.</li>
+ *   <li><b>All keys active: limit locally.</b> When the map is full and a sweep frees nothing (a flood of junk keys,
+ *       each called once, keeps every log busy for its window), a new key is neither refused nor given a log: it is
+ *       counted in the shared {@link Overflow}, a count-min sketch of ended calls over the last two windows plus an
+ *       exact count of calls in flight. A sketch only ever overestimates a key's count (other keys' calls can share
+ *       its counters, its own are always there), so an overflow key still never exceeds its limit, while a
+ *       legitimate cold key is refused only if its counters collide in every row with keys that together reached
+ *       the limit: with counters per row &gt;= {@code maxKeys}, a flood of ten times {@code maxKeys} junk calls per
+ *       window leaves a handful of counts per counter against a limit of 50. (The shared overflow log this replaces
+ *       gave all overflow keys one budget of {@code limit} calls: 60 junk calls spent it and every real key got
+ *       429.) Ended calls are counted from their end in the generation of their end time and dropped two
+ *       generations later, so each stays counted for at least one window after it ended. As soon as a log is free,
+ *       such a key gets a log of its own (once none of its calls is in flight in the overflow), seeded with its
+ *       sketch estimate of ended calls, stamped with the latest end the sketch holds: never fewer calls, never
+ *       earlier ends, so the move never lets it exceed its limit. Creating a log and deciding on the overflow both
+ *       hold the overflow lock, so a key's calls are never split between the two without being counted. The hash
+ *       is seeded per store at random, so a client cannot pick keys that collide with a given one.</li>
  *   <li><b>Sweeps.</b> Idle logs are removed by {@link #expireIdle} (the limiter calls it periodically) and on
  *       demand when the map is full; an on-demand sweep is not repeated before the earliest time a log it saw can
  *       become idle, nor within 100 ms, so a full map under churn costs one O(maxKeys) sweep per 100 ms at most.</li>
@@ -44,7 +56,7 @@ final class MemoryWindowStore implements WindowStore {
     private final int maxKeys;
     private final ConcurrentHashMap<String, Log> logs = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
-    private final Log overflow = new Log(true);
+    private final Overflow overflow;
     private final AtomicLong overflowDecisions = new AtomicLong();
     private volatile long nextSweepAt = Long.MIN_VALUE;
 
@@ -53,6 +65,7 @@ final class MemoryWindowStore implements WindowStore {
             throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: > 0)");
         }
         this.maxKeys = maxKeys;
+        this.overflow = new Overflow(maxKeys);
     }
 
     /** One key's log; every field is guarded by the log's monitor. */
@@ -65,46 +78,22 @@ final class MemoryWindowStore implements WindowStore {
         private long latest = Long.MIN_VALUE;
         private long lastDecision = Long.MIN_VALUE;
         private boolean removed;
-        /** Only the overflow log: calls in flight per key (at most {@code limit} entries). */
-        private final Map<String, Integer> inFlightByKey;
 
-        Log() {
-            this(false);
-        }
-
-        Log(boolean overflow) {
-            this.inFlightByKey = overflow ? new java.util.HashMap<>() : null;
-        }
-
-        /** A new key's log starts with every ended call of the overflow window: never fewer than its own. */
-        private void seedFrom(Log overflow) {
-            windowNanos = overflow.windowNanos;
-            latest = overflow.latest;
-            for (int i = 0; i < overflow.size; i++) {
-                append(overflow.ends[(overflow.head + i) & (overflow.ends.length - 1)]);
+        /** A new key's log starts with the calls the overflow counted for it, ended at {@code endedAt}. */
+        private void seed(int calls, long endedAt, long window) {
+            windowNanos = window;
+            latest = Math.max(latest, endedAt);
+            for (int i = 0; i < calls; i++) {
+                append(endedAt);
             }
         }
 
-        private void startedBy(String key) {
+        private void started() {
             inFlight++;
-            if (inFlightByKey != null) {
-                inFlightByKey.merge(key, 1, Integer::sum);
-            }
         }
 
-        /** Returns false if {@code key} had no call in flight here. */
-        private boolean endedBy(String key) {
-            if (inFlightByKey != null) {
-                Integer n = inFlightByKey.get(key);
-                if (n == null) {
-                    return false;
-                }
-                if (n == 1) {
-                    inFlightByKey.remove(key);
-                } else {
-                    inFlightByKey.put(key, n - 1);
-                }
-            }
+        /** Returns false if no call was in flight. */
+        private boolean ended() {
             if (inFlight == 0) {
                 return false;
             }
@@ -170,33 +159,33 @@ final class MemoryWindowStore implements WindowStore {
         while (true) {
             Log log = logs.get(key);
             if (log == null) {
-                log = create(key, nowNanos);
+                log = create(key, limit, windowNanos, nowNanos);
             }
-            if (log == overflow) {
+            if (log == null) {
                 synchronized (overflow) {
                     if (logs.containsKey(key)) { // got a log of its own meanwhile
                         continue;
                     }
                     overflowDecisions.incrementAndGet();
-                    return decide(overflow, key, limit, windowNanos, nowNanos);
+                    return overflow.decide(key, limit, windowNanos, nowNanos);
                 }
             }
             synchronized (log) {
                 if (log.removed) {
                     continue;
                 }
-                return decide(log, key, limit, windowNanos, nowNanos);
+                return decide(log, limit, windowNanos, nowNanos);
             }
         }
     }
 
-    private static WindowDecision decide(Log log, String key, int limit, long windowNanos, long nowNanos) {
+    private static WindowDecision decide(Log log, int limit, long windowNanos, long nowNanos) {
         long now = log.clamp(nowNanos);
         log.windowNanos = windowNanos;
         log.lastDecision = now;
         int used = log.count(now);
         if (used < limit) {
-            log.startedBy(key);
+            log.started();
             return new WindowDecision(true, used + 1, 0, 0);
         }
         // full: the earliest slot frees when the oldest ended call leaves the window; with every slot in flight,
@@ -205,24 +194,25 @@ final class MemoryWindowStore implements WindowStore {
         return new WindowDecision(false, used, Math.max(1, retry), 0);
     }
 
-    private Log create(String key, long now) {
+    /** The key's own log, new if the map has room, or null: the key is counted in the overflow. */
+    private Log create(String key, int limit, long windowNanos, long now) {
         synchronized (overflow) {
             Log existing = logs.get(key);
             if (existing != null) {
                 return existing;
             }
-            if (overflow.inFlightByKey.containsKey(key)) {
-                return overflow; // its calls in flight are counted there until they end
+            if (overflow.inFlight(key) > 0) {
+                return null; // its calls in flight are counted there until they end
             }
             if (size.get() >= maxKeys && now >= nextSweepAt) {
                 sweep(now, true);
             }
             if (size.get() >= maxKeys) {
-                return overflow;
+                return null;
             }
             Log log = new Log();
-            overflow.trim(overflow.clamp(now));
-            log.seedFrom(overflow);
+            log.seed(Math.min(limit, overflow.endedEstimate(key, windowNanos, now)), overflow.latestEnd(now),
+                    windowNanos);
             logs.put(key, log);
             size.incrementAndGet();
             return log;
@@ -256,30 +246,46 @@ final class MemoryWindowStore implements WindowStore {
 
     @Override
     public void callEnded(String key, WindowDecision grant, long nowNanos) {
-        Log log = logOf(key);
-        synchronized (log) {
-            if (log.endedBy(key)) {
-                log.append(log.clamp(nowNanos));
+        if (!endInOverflow(key, nowNanos, true)) {
+            Log log = logs.get(key);
+            if (log != null) {
+                synchronized (log) {
+                    if (log.ended()) {
+                        log.append(log.clamp(nowNanos));
+                    }
+                }
             }
         }
     }
 
     @Override
     public void refund(String key, WindowDecision grant, long nowNanos) {
-        Log log = logOf(key);
-        synchronized (log) {
-            log.endedBy(key);
+        if (!endInOverflow(key, nowNanos, false)) {
+            Log log = logs.get(key);
+            if (log != null) {
+                synchronized (log) {
+                    log.ended();
+                }
+            }
         }
     }
 
     /**
-     * The log that holds a call of {@code key} in flight. A log with calls in flight is never evicted, and a key
-     * with calls in flight in the overflow log does not get a log of its own until they end, so the lookup finds
-     * the log the call was recorded in.
+     * Ends a call of {@code key} recorded in the overflow, if it was recorded there. A log with calls in flight is
+     * never evicted, and a key with calls in flight in the overflow does not get a log of its own until they end,
+     * so a key without a log had its call recorded in the overflow.
      */
-    private Log logOf(String key) {
-        Log log = logs.get(key);
-        return log == null ? overflow : log;
+    private boolean endInOverflow(String key, long now, boolean counted) {
+        if (logs.containsKey(key)) {
+            return false;
+        }
+        synchronized (overflow) {
+            if (logs.containsKey(key)) {
+                return false;
+            }
+            overflow.end(key, now, counted);
+            return true;
+        }
     }
 
     @Override
@@ -295,7 +301,12 @@ final class MemoryWindowStore implements WindowStore {
 
     @Override
     public OptionalLong peekRetryAfter(String key, int limit, Duration window, long nowNanos) {
-        Log log = logOf(key);
+        Log log = logs.get(key);
+        if (log == null) {
+            synchronized (overflow) {
+                return OptionalLong.of(overflow.retryAfter(key, limit, window.toNanos(), nowNanos));
+            }
+        }
         synchronized (log) {
             long now = log.clamp(nowNanos);
             if (log.removed || log.count(now) < limit) {
@@ -322,7 +333,7 @@ final class MemoryWindowStore implements WindowStore {
         Log log = logs.get(key);
         String o;
         synchronized (overflow) {
-            o = " overflow: inFlight=" + overflow.inFlight + " size=" + overflow.size + " byKey=" + overflow.inFlightByKey;
+            o = " overflow: inFlight=" + overflow.inFlight(key);
         }
         if (log == null) {
             return "store " + key + ": no log," + o;
@@ -332,15 +343,171 @@ final class MemoryWindowStore implements WindowStore {
         }
     }
 
-    /** Decisions made on the shared overflow log because every log was active (for reporting). */
+    /** Decisions made on the shared overflow because every log was active (for reporting). */
     long overflowDecisions() {
         return overflowDecisions.get();
     }
 
-    /** Calls counted in the overflow log now. */
-    int overflowCount(long nowNanos) {
-        synchronized (overflow) {
-            return overflow.count(overflow.clamp(nowNanos));
+    /**
+     * Where keys without a log are counted: calls in flight exactly per key, ended calls in a count-min sketch per
+     * window length (the routes' windows; usually one). Guarded by its own monitor.
+     */
+    static final class Overflow {
+        private static final int DEPTH = 4;
+
+        private final int width;
+        private final int maxInFlightKeys;
+        private final long seed;
+        private final Map<String, InFlight> inFlight = new HashMap<>();
+        private final Map<Long, Sketch> sketches = new HashMap<>();
+        private long latestEnd = Long.MIN_VALUE;
+
+        Overflow(int maxKeys) {
+            this.width = Integer.highestOneBit(Math.clamp(maxKeys, 256, 1 << 16) * 2 - 1);
+            this.maxInFlightKeys = maxKeys;
+            this.seed = new SecureRandom().nextLong();
+        }
+
+        private static final class InFlight {
+            final long windowNanos;
+            int calls;
+
+            InFlight(long windowNanos) {
+                this.windowNanos = windowNanos;
+            }
+        }
+
+        /** Two generations of counters, each {@code window} long: ended calls of the last one to two windows. */
+        private final class Sketch {
+            final long windowNanos;
+            int[] current = new int[DEPTH * width];
+            int[] previous = new int[DEPTH * width];
+            long generation = Long.MIN_VALUE;
+
+            Sketch(long windowNanos) {
+                this.windowNanos = windowNanos;
+            }
+
+            void rotate(long now) {
+                long g = Math.floorDiv(now, windowNanos);
+                if (g <= generation) {
+                    return;
+                }
+                int[] recycled = previous;
+                Arrays.fill(recycled, 0);
+                if (g == generation + 1) {
+                    previous = current;
+                } else {
+                    Arrays.fill(current, 0);
+                    previous = current;
+                }
+                current = recycled;
+                generation = g;
+            }
+
+            int estimate(long h1, long h2) {
+                int min = Integer.MAX_VALUE;
+                for (int row = 0; row < DEPTH; row++) {
+                    int i = index(row, h1, h2);
+                    min = Math.min(min, current[i] + previous[i]);
+                }
+                return min;
+            }
+
+            void add(long h1, long h2) {
+                for (int row = 0; row < DEPTH; row++) {
+                    current[index(row, h1, h2)]++;
+                }
+            }
+
+            /** When the older generation is dropped. */
+            long nextRotation() {
+                return (generation + 1) * windowNanos;
+            }
+        }
+
+        private int index(int row, long h1, long h2) {
+            return row * width + (int) ((h1 + row * h2) & (width - 1));
+        }
+
+        private long hash(String key) {
+            long h = seed ^ 0xcbf29ce484222325L;
+            for (int i = 0; i < key.length(); i++) {
+                h = (h ^ key.charAt(i)) * 0x100000001b3L;
+            }
+            return mix(h);
+        }
+
+        private static long mix(long z) {
+            z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+            z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+            return z ^ (z >>> 33);
+        }
+
+        private Sketch sketch(long windowNanos, long now) {
+            Sketch s = sketches.computeIfAbsent(windowNanos, Sketch::new);
+            s.rotate(now);
+            return s;
+        }
+
+        int inFlight(String key) {
+            InFlight f = inFlight.get(key);
+            return f == null ? 0 : f.calls;
+        }
+
+        int endedEstimate(String key, long windowNanos, long now) {
+            Sketch s = sketches.get(windowNanos);
+            if (s == null) {
+                return 0;
+            }
+            s.rotate(now);
+            long h1 = hash(key);
+            return s.estimate(h1, mix(h1 ^ seed));
+        }
+
+        /** No ended call the sketch holds ended after this (and none is in the future). */
+        long latestEnd(long now) {
+            return latestEnd == Long.MIN_VALUE ? now : Math.min(now, latestEnd);
+        }
+
+        WindowDecision decide(String key, int limit, long windowNanos, long now) {
+            Sketch s = sketch(windowNanos, now);
+            long h1 = hash(key);
+            InFlight f = inFlight.get(key);
+            int used = (f == null ? 0 : f.calls) + s.estimate(h1, mix(h1 ^ seed));
+            if (used < limit && (f != null || inFlight.size() < maxInFlightKeys)) {
+                if (f == null) {
+                    f = new InFlight(windowNanos);
+                    inFlight.put(key, f);
+                }
+                f.calls++;
+                return new WindowDecision(true, used + 1, 0, 0);
+            }
+            return new WindowDecision(false, used, Math.max(1, s.nextRotation() - now), 0);
+        }
+
+        long retryAfter(String key, int limit, long windowNanos, long now) {
+            Sketch s = sketch(windowNanos, now);
+            long h1 = hash(key);
+            int used = inFlight(key) + s.estimate(h1, mix(h1 ^ seed));
+            return used < limit ? 0 : Math.max(1, s.nextRotation() - now);
+        }
+
+        /** A call of {@code key} ended: counted from now if it was sent ({@code counted}), forgotten if refunded. */
+        void end(String key, long now, boolean counted) {
+            InFlight f = inFlight.get(key);
+            if (f == null) {
+                return;
+            }
+            if (--f.calls == 0) {
+                inFlight.remove(key);
+            }
+            if (counted) {
+                Sketch s = sketch(f.windowNanos, now);
+                long h1 = hash(key);
+                s.add(h1, mix(h1 ^ seed));
+                latestEnd = Math.max(latestEnd, now);
+            }
         }
     }
 }

@@ -58,9 +58,10 @@ public interface WindowStore extends AutoCloseable {
 
     /**
      * The in-memory store: exact sliding logs for at most {@code maxKeys} keys. A key with calls in its window is
-     * never evicted; when every one of the {@code maxKeys} logs is active, further new keys share one overflow log
-     * with the same limit (so no key can exceed its limit; those keys share one budget until a log frees up, when
-     * they move to a log of their own seeded with the overflow window's calls).
+     * never evicted; when every one of the {@code maxKeys} logs is active, further new keys are limited locally:
+     * each by its own calls, counted in a shared count-min sketch that can only overestimate them (so no key can
+     * exceed its limit, and junk keys filling the logs do not lock real ones out), until a log frees up and they
+     * move to a log of their own seeded with what the sketch counted for them.
      */
     static WindowStore inMemory(int maxKeys) {
         return new MemoryWindowStore(maxKeys);

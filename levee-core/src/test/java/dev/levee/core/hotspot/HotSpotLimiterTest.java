@@ -259,11 +259,13 @@ class HotSpotLimiterTest {
         granted(f(l.acquire("a"))).release();
         granted(f(l.acquire("a"))).release();
         granted(f(l.acquire("b"))).release();
-        // a third key while a and b are active: no key state (no queue) and the store's shared overflow log
-        Permit c = granted(f(l.acquire("c")));
-        c.release();
+        // a third key while a and b are active: no key state (no queue), counted in the store's overflow sketch,
+        // which limits each key by its own calls: c, d and e are all served, and c is refused at its own limit
+        granted(f(l.acquire("c"))).release();
         granted(f(l.acquire("d"))).release();
-        HotSpotRejectedException r = rejection(f(l.acquire("e")));  // overflow log has 2 calls: full
+        granted(f(l.acquire("e"))).release();
+        granted(f(l.acquire("c"))).release();
+        HotSpotRejectedException r = rejection(f(l.acquire("c")));
         assertThat(r.reason()).isEqualTo(Reason.KEYS_EXHAUSTED);
         assertThat(l.trackedKeys()).isEqualTo(2);
         assertThat(store.size()).isEqualTo(2);
@@ -276,6 +278,44 @@ class HotSpotLimiterTest {
         assertThat(store.size()).isZero();
         granted(f(l.acquire("e")));
         assertThat(l.trackedKeys()).isEqualTo(1);
+    }
+
+    @Test
+    void aFloodOfJunkKeysDoesNotLockOutALegitimateColdKey() {
+        // the report: 10,060 junk ids in 3 s filled max-keys (10,000) and then every real cold key got 429
+        HotSpotSettings s = HotSpotSettings.of(50, Duration.ofSeconds(60), 0, Duration.ZERO).withMaxKeys(10_000);
+        MemoryWindowStore store = new MemoryWindowStore(10_000);
+        DefaultHotSpotLimiter l = limiter(s, store);
+        for (int i = 0; i < 30_000; i++) {                     // three times the table, each called once
+            granted(f(l.acquire("junk-" + i))).release();
+            if (i % 10_000 == 0) {
+                time.advance(Duration.ofMillis(100));
+            }
+        }
+        assertThat(l.trackedKeys()).isEqualTo(10_000);
+        assertThat(store.size()).isEqualTo(10_000);
+        assertThat(store.overflowDecisions()).isEqualTo(20_000); // nothing was idle: no junk log was evicted
+        for (int k = 0; k < 10; k++) {
+            granted(f(l.acquire("fixture-" + k))).release();   // limited locally, not refused
+        }
+        // a key in the overflow is still held to its own limit: never more (the sketch only overestimates), and
+        // fewer only by the junk sharing its counters in every row (a few calls at most at this load)
+        int grants = 1;
+        CompletableFuture<Permit> next;
+        while ((next = f(l.acquire("fixture-0"))).isDone() && !next.isCompletedExceptionally()) {
+            next.join().release();
+            grants++;
+            assertThat(grants).isLessThanOrEqualTo(50);
+        }
+        assertThat(grants).isBetween(45, 50);
+        HotSpotRejectedException r = rejection(next);
+        assertThat(r.reason()).isEqualTo(Reason.KEYS_EXHAUSTED);
+        assertThat(r.retryAfterNanos()).isPositive();
+        // once the junk is idle (two windows without a call) its logs free up and real keys get logs of their own
+        // (the move keeps a key's overflow calls: overflowKeysCannotExceedTheirLimitWhenTheyLaterGetTheirOwnLog)
+        time.advance(Duration.ofSeconds(120));
+        granted(f(l.acquire("fixture-0"))).release();
+        assertThat(store.debug("fixture-0")).doesNotContain("no log");
     }
 
     @Test
@@ -295,7 +335,8 @@ class HotSpotLimiterTest {
         assertThat(store.overflowDecisions()).isEqualTo(2);
         store.callEnded("x", x, 21 * s);
         store.callEnded("x", x, 21 * s);
-        // now x moves to a log of its own, which starts with both of its calls (ended at 21 s): full until 31 s
+        // now x moves to a log of its own, which starts with both of its calls, stamped with the latest end the
+        // overflow holds (21 s): full until 31 s
         WindowDecision denied = store.decide("x", 2, w, 22 * s);
         assertThat(denied.allowed()).isFalse();
         assertThat(denied.retryAfterNanos()).isEqualTo(9 * s);

@@ -12,6 +12,7 @@ import dev.levee.gateway.auth.Authenticated;
 import dev.levee.gateway.auth.Classifier;
 import dev.levee.gateway.auth.JwtAuthenticator;
 import dev.levee.gateway.config.AdmissionConfig;
+import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.hotspot.HotSpotFeature;
@@ -47,8 +48,15 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li><b>Guard order:</b> authenticate (a present but bad token is a 401 before it can cost a permit) ->
  *       classify (stored under {@link GatewayContext#CLIENT_CLASS}, subject under
- *       {@link GatewayContext#IDENTITY}) -> admission. With {@code admission.enabled: false} the request is
- *       still authenticated and classified, then passed on.</li>
+ *       {@link GatewayContext#IDENTITY}) -> read the body, if there is one -> admission. With
+ *       {@code admission.enabled: false} the request is still authenticated, classified and its body read, then
+ *       passed on.</li>
+ *   <li><b>Body before permit:</b> a permit is a slot of the upstream's concurrency; a client that sends its body
+ *       slowly would hold one for as long as it likes (210 such clients held 200 permits and an agent got no
+ *       answer). So the whole body is read first ({@link Bodies#buffer}): at most {@code server.max-body-size}
+ *       (413), within {@code server.body-timeout} (408), within {@code server.body-buffer-limit} for all bodies
+ *       being read (503); each of those errors closes the connection without reading the rest. Only a complete
+ *       body asks for a permit, and the stages after admission use the buffered body.</li>
  *   <li><b>Exactly-once release:</b> the guard registers one end handler before it asks for a permit. Vert.x
  *       runs it when the response ends, when the connection closes (client gone, while queued or while being
  *       served) and after a handler failure rendered its error, since that also ends the response. It cancels
@@ -74,9 +82,15 @@ public final class AdmissionFeature implements GatewayFeature {
     private final Classifier classifier;
     private final PriorityAdmission admission;
     private final Map<String, Timer> waitTimers = new HashMap<>();
+    private final long maxBodyBytes;
+    private final Duration bodyTimeout;
+    private final Bodies.Budget bodyBudget;
 
     public AdmissionFeature(GatewayContext gateway) {
         this.config = gateway.config().admission();
+        this.maxBodyBytes = gateway.config().server().maxBodySize().bytes();
+        this.bodyTimeout = gateway.config().server().bodyTimeout();
+        this.bodyBudget = new Bodies.Budget(gateway.config().server().bodyBufferLimit().bytes());
         this.authenticator = new JwtAuthenticator(gateway.config().auth().jwt(), gateway.ticker(), gateway.vertx());
         this.classifier = new Classifier(config);
         PriorityAdmission.Builder b = PriorityAdmission.builder()
@@ -151,14 +165,30 @@ public final class AdmissionFeature implements GatewayFeature {
             if (who.identity() != null) {
                 ctx.put(GatewayContext.IDENTITY, who.identity());
             }
-            // cache-warming requests are the gateway's own (at most one per event and path, already inside the
-            // fixture's hot-spot budget): queueing them behind shed clients would let the cache go cold under load
-            if (!config.enabled() || HotSpotFeature.isWarmingRequest(ctx.request())) {
-                ctx.next();
+            if (!Bodies.hasBody(ctx.request())) {
+                admitOrPass(ctx, cls);
                 return;
             }
-            admit(ctx, cls);
+            // the whole body first, under server.body-timeout: a client trickling its body holds its connection,
+            // never a permit (nor, on the proxy path, an upstream connection)
+            Bodies.buffer(ctx, maxBodyBytes, bodyTimeout, bodyBudget).onComplete(read -> {
+                if (read.failed()) {
+                    JsonResponses.sendError(ctx, read.cause());
+                } else {
+                    admitOrPass(ctx, cls);
+                }
+            });
         });
+    }
+
+    private void admitOrPass(RoutingContext ctx, String cls) {
+        // cache-warming requests are the gateway's own (at most one per event and path, already inside the
+        // fixture's hot-spot budget): queueing them behind shed clients would let the cache go cold under load
+        if (!config.enabled() || HotSpotFeature.isWarmingRequest(ctx.request())) {
+            ctx.next();
+            return;
+        }
+        admit(ctx, cls);
     }
 
     private void admit(RoutingContext ctx, String cls) {
@@ -287,6 +317,8 @@ public final class AdmissionFeature implements GatewayFeature {
         }
         Gauge.builder("levee.admission.max.concurrent", admission, PriorityAdmission::maxConcurrent)
                 .description("The global concurrency limit").register(registry);
+        Gauge.builder("levee.request.body.buffered", bodyBudget, Bodies.Budget::used).baseUnit("bytes")
+                .description("Request bodies held in memory while read before admission").register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, String cls,

@@ -9,7 +9,8 @@ import java.util.regex.PatternSyntaxException;
  * {@code hot-spots:} settings shared by every route's {@code hot-spot} block, and cache warming for major events.
  *
  * @param maxKeys         keys with per-key window state, all hot-spot routes together (idle keys expire; when
- *                        every one is active, new keys share one overflow window with the route's limit)
+ *                        every one is active, new keys are limited locally, each by its own calls counted in a
+ *                        sketch that can only overestimate them)
  * @param alertThreshold  fraction of a route's limit at which a key alerts (logged once per crossing, counted)
  * @param metricsTopK     keys that get their own {@code key} label in {@code levee_hotspot_key_*}; the rest are
  *                        summed into {@code key="other"}

@@ -14,9 +14,17 @@ import java.util.List;
  *                        from anyone else those headers are replaced from the connection
  * @param drainPeriod     on shutdown: readiness answers 503 at once, and the gateway keeps serving this long (so a
  *                        load balancer stops sending) before it stops accepting connections; 0 = stop at once
+ * @param headerTimeout   time from accepting a connection (or ending the previous response on it) to the end of
+ *                        the next request head; a client slower than this is disconnected
+ * @param bodyTimeout     time to receive a whole request body, which is read before the request may take an
+ *                        admission permit; a slower body gets 408 and the connection is closed
+ * @param idleTimeout     a kept-alive connection with no traffic for this long is closed
+ * @param bodyBufferLimit request bodies held in memory while they are read before admission, all requests
+ *                        together; a body that does not fit gets 503 with Retry-After
  */
 public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration shutdownGrace, int eventLoops,
-                           int maxHeaders, List<String> trustedProxies, Duration drainPeriod) {
+                           int maxHeaders, List<String> trustedProxies, Duration drainPeriod, Duration headerTimeout,
+                           Duration bodyTimeout, Duration idleTimeout, ByteSize bodyBufferLimit) {
     public ServerConfig {
         Checks.required("host", host);
         Checks.inRange("port", port, 0, 65535);
@@ -25,6 +33,14 @@ public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration
         Checks.nonNegative("event-loops", eventLoops);
         Checks.inRange("max-headers", maxHeaders, 1, 1000);
         Checks.nonNegative("drain-period", drainPeriod);
+        Checks.positive("header-timeout", headerTimeout);
+        Checks.positive("body-timeout", bodyTimeout);
+        Checks.positive("idle-timeout", idleTimeout);
+        Checks.positive("body-buffer-limit", Checks.required("body-buffer-limit", bodyBufferLimit).bytes());
+        if (bodyBufferLimit.bytes() < maxBodySize.bytes()) {
+            throw new ConfigException("body-buffer-limit: " + bodyBufferLimit + " (expected: >= max-body-size "
+                    + maxBodySize + ")");
+        }
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         for (String entry : trustedProxies) {
             try {
@@ -38,6 +54,6 @@ public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration
     /** A copy listening on {@code port}. */
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, maxBodySize, shutdownGrace, eventLoops, maxHeaders, trustedProxies,
-                drainPeriod);
+                drainPeriod, headerTimeout, bodyTimeout, idleTimeout, bodyBufferLimit);
     }
 }

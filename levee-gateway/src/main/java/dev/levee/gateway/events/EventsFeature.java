@@ -1,9 +1,6 @@
 package dev.levee.gateway.events;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.levee.core.events.Admission;
 import dev.levee.core.events.CircuitState;
@@ -20,6 +17,7 @@ import dev.levee.gateway.config.EventsConfig;
 import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
+import dev.levee.gateway.http.JsonBodies;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
@@ -81,9 +79,6 @@ public final class EventsFeature implements GatewayFeature {
     static final int MAX_TYPE_LENGTH = 200;
     static final int MAX_LIST = 1_000;
     private static final long ADMIN_BODY_LIMIT = 256 * 1024;
-    /** Strict: {@code {"type":"a"} trailing} is malformed, not one event. */
-    private static final ObjectReader READER = JsonResponses.MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final EventsConfig config;
     private final String adminToken;
@@ -202,20 +197,16 @@ public final class EventsFeature implements GatewayFeature {
 
     private void ingest(RoutingContext ctx) {
         ctx.put(GatewayContext.ROUTE_LABEL, EVENTS_PATH);
-        Bodies.read(ctx.request(), config.maxBodySize().bytes()).onComplete(ar -> {
+        Bodies.read(ctx, config.maxBodySize().bytes()).onComplete(ar -> {
             if (ar.failed()) {
                 JsonResponses.sendError(ctx, ar.cause());
                 return;
             }
             JsonNode root;
             try {
-                root = READER.readTree(ar.result().getBytes());
-            } catch (JacksonException e) {
-                JsonResponses.sendError(ctx, HttpError.badRequest("Malformed JSON")
-                        .with("detail", e.getOriginalMessage()));
-                return;
-            } catch (java.io.IOException e) {
-                JsonResponses.sendError(ctx, HttpError.badRequest("Malformed JSON"));
+                root = JsonBodies.parse(ar.result().getBytes());
+            } catch (HttpError e) {
+                JsonResponses.sendError(ctx, e);
                 return;
             }
             if (pipeline.blocking()) { // a Redis queue: submit makes a round trip, so not on the event loop
@@ -474,7 +465,7 @@ public final class EventsFeature implements GatewayFeature {
     }
 
     private void reset(RoutingContext ctx) {
-        Bodies.read(ctx.request(), ADMIN_BODY_LIMIT).onComplete(ar -> {
+        Bodies.read(ctx, ADMIN_BODY_LIMIT).onComplete(ar -> {
             pipeline.resetStats();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("reset", true);
@@ -530,7 +521,7 @@ public final class EventsFeature implements GatewayFeature {
 
     /** Body (optional): {@code {"ids": [...], "limit": n}}; no ids = the oldest dead letters. */
     private void replay(RoutingContext ctx) {
-        Bodies.read(ctx.request(), ADMIN_BODY_LIMIT).onComplete(ar -> {
+        Bodies.read(ctx, ADMIN_BODY_LIMIT).onComplete(ar -> {
             if (ar.failed()) {
                 JsonResponses.sendError(ctx, ar.cause());
                 return;
@@ -555,12 +546,7 @@ public final class EventsFeature implements GatewayFeature {
         if (body.length() == 0) {
             return new ReplayRequest(null, MAX_LIST);
         }
-        JsonNode root;
-        try {
-            root = READER.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
-            throw HttpError.badRequest("Malformed JSON");
-        }
+        JsonNode root = JsonBodies.parse(body.getBytes());
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new ReplayRequest(null, MAX_LIST);
         }

@@ -14,6 +14,7 @@ public final class HttpError extends RuntimeException {
     private final int status;
     private final Map<String, Object> body;
     private final long retryAfterSeconds;
+    private boolean closesConnection;
 
     private HttpError(int status, Map<String, Object> body, long retryAfterSeconds) {
         super(status + " " + body.get("error"), null, false, false);
@@ -46,6 +47,20 @@ public final class HttpError extends RuntimeException {
         return this;
     }
 
+    /**
+     * Marks the error as one after which the connection is closed, once the response is written: the rest of the
+     * request body is then never read (a 413 on a streamed gigabyte, a body too slow to wait for).
+     */
+    public HttpError closingConnection() {
+        closesConnection = true;
+        return this;
+    }
+
+    /** True if {@link JsonResponses#sendError} closes the connection after writing this error. */
+    public boolean closesConnection() {
+        return closesConnection;
+    }
+
     public int status() {
         return status;
     }
@@ -64,6 +79,6 @@ public final class HttpError extends RuntimeException {
     }
 
     public static HttpError payloadTooLarge(long limitBytes) {
-        return of(413, "Request body too large").with("limit_bytes", limitBytes);
+        return of(413, "Request body too large").with("limit_bytes", limitBytes).closingConnection();
     }
 }

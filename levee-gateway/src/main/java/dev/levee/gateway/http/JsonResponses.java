@@ -3,7 +3,9 @@ package dev.levee.gateway.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -30,12 +32,13 @@ public final class JsonResponses {
         }
     }
 
-    public static void send(RoutingContext ctx, int status, Object body) {
+    /** Writes the response; the future completes once it is written (at once if a head was already written). */
+    public static Future<Void> send(RoutingContext ctx, int status, Object body) {
         HttpServerResponse resp = ctx.response();
         if (resp.headWritten()) {
-            return;
+            return Future.succeededFuture();
         }
-        resp.setStatusCode(status)
+        return resp.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store")
                 .end(toBuffer(body));
@@ -57,6 +60,14 @@ public final class JsonResponses {
         }
         if (e.retryAfterSeconds() >= 0) {
             resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        if (e.closesConnection()) {
+            // the request's body is left unread: closing is cheaper than draining it, and nothing after it on the
+            // connection could be trusted to start a request
+            HttpConnection connection = ctx.request().connection();
+            resp.putHeader("Connection", "close");
+            send(ctx, e.status(), e.body()).onComplete(v -> connection.close());
+            return;
         }
         send(ctx, e.status(), e.body());
     }

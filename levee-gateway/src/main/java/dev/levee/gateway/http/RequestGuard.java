@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,11 +43,13 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
     private final int maxHeaders;
     private final long maxBodyBytes;
     private final HttpServerOptions options;
+    private final long headerTimeoutNanos;
     /** Connections answered with an error and being closed: a request pipelined behind the bad one is dropped. */
     private final Set<HttpConnection> closing = ConcurrentHashMap.newKeySet();
 
+    /** @param headerTimeout a connection whose next request head takes longer is closed ({@link HeaderTimeout}) */
     public RequestGuard(Handler<HttpServerRequest> next, int maxHeaders, long maxBodyBytes,
-                        HttpServerOptions options) {
+                        HttpServerOptions options, Duration headerTimeout) {
         this.next = requireNonNull(next, "next");
         if (maxHeaders <= 0) {
             throw new IllegalArgumentException("maxHeaders: " + maxHeaders + " (expected: > 0)");
@@ -54,11 +57,19 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
         this.maxHeaders = maxHeaders;
         this.maxBodyBytes = maxBodyBytes;
         this.options = requireNonNull(options, "options");
+        this.headerTimeoutNanos = requireNonNull(headerTimeout, "headerTimeout").toNanos();
+        if (headerTimeoutNanos <= 0) {
+            throw new IllegalArgumentException("headerTimeout: " + headerTimeout + " (expected: > 0)");
+        }
     }
 
-    /** Installs the strict decoder on a new connection (see {@link StrictRequestDecoder}); a connection handler. */
+    /**
+     * A connection handler: installs the strict decoder (see {@link StrictRequestDecoder}) and the header timeout
+     * (see {@link HeaderTimeout}) on a new connection.
+     */
     public void accept(HttpConnection connection) {
         StrictRequestDecoder.install(connection, options);
+        HeaderTimeout.install(connection, headerTimeoutNanos);
     }
 
     @Override

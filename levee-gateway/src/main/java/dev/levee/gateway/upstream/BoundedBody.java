@@ -5,8 +5,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A request body stream that stops at {@code maxBytes}: past it, {@code onOverflow} runs once and no further
- * data is passed on. Used for bodies without Content-Length, whose size is only known while streaming.
+ * A request body stream that stops at {@code maxBytes}: past it, {@code onOverflow} runs once, no further data is
+ * passed on and the client's stream stays paused for good. Used for bodies streamed to the upstream (without
+ * admission in front, see {@code Bodies#buffer}), whose size is only known while streaming.
+ *
+ * <p>Implementation note: "stays paused" matters. When the upstream request is reset, the pipe feeding it lets go
+ * of its source by resuming it, which with no handler left would read, and throw away, the whole rest of the body
+ * (a gigabyte, if that is what the client sends). After an overflow, resume and fetch are ignored, so nothing more is
+ * read until the 413 is written and the connection closed.
  */
 final class BoundedBody implements ReadStream<Buffer> {
     private final ReadStream<Buffer> delegate;
@@ -34,6 +40,7 @@ final class BoundedBody implements ReadStream<Buffer> {
             seen += chunk.length();
             if (seen > maxBytes) {
                 overflowed = true;
+                delegate.pause();
                 onOverflow.run();
                 return;
             }
@@ -56,13 +63,17 @@ final class BoundedBody implements ReadStream<Buffer> {
 
     @Override
     public ReadStream<Buffer> resume() {
-        delegate.resume();
+        if (!overflowed) {
+            delegate.resume();
+        }
         return this;
     }
 
     @Override
     public ReadStream<Buffer> fetch(long amount) {
-        delegate.fetch(amount);
+        if (!overflowed) {
+            delegate.fetch(amount);
+        }
         return this;
     }
 

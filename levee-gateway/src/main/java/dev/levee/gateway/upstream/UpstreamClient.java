@@ -1,12 +1,14 @@
 package dev.levee.gateway.upstream;
 
 import dev.levee.gateway.config.UpstreamConfig;
+import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -100,11 +102,15 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         long timeoutMs = config.timeout().toMillis();
         String declared = req.getHeader("Content-Length");
         if (declared != null && parseLong(declared) > maxRequestBytes) {
-            resp.putHeader("Connection", "close");
-            JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes));
+            JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes)); // and close, unread
             return;
         }
         MultiMap headers = proxyHeaders.forRequest(req);
+        Buffer ahead = Bodies.buffered(ctx); // read before admission (AdmissionFeature): sent as it is
+        if (ahead != null) {
+            headers.set("Content-Length", Integer.toString(ahead.length()));
+            headers.remove("Expect"); // answered by the gateway already
+        }
         client.request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
                 JsonResponses.sendError(ctx, translate(ar.cause()));
@@ -113,24 +119,28 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             HttpClientRequest upstream = ar.result();
             upstream.idleTimeout(timeoutMs);
             long timer = vertx.setTimer(timeoutMs, t -> upstream.reset(0, new TimeoutException()));
-            boolean hasBody = req.headers().contains("Content-Length") || req.headers().contains("Transfer-Encoding");
-            if (hasBody && !req.headers().contains("Content-Length")) {
+            boolean stream = ahead == null && Bodies.hasBody(req);
+            if (stream && !req.headers().contains("Content-Length")) {
                 upstream.setChunked(true);
             }
             // a client that goes away takes its upstream request with it
             resp.closeHandler(v -> upstream.reset());
             boolean[] tooLarge = {false}; // only touched on this request's event loop
-            Future<HttpClientResponse> sent = hasBody
-                    ? upstream.send(new BoundedBody(req, maxRequestBytes, () -> {
-                        tooLarge[0] = true;
-                        upstream.reset();
-                    }))
-                    : upstream.send();
+            Future<HttpClientResponse> sent;
+            if (ahead != null) {
+                sent = upstream.send(ahead);
+            } else if (stream) {
+                sent = upstream.send(new BoundedBody(req, maxRequestBytes, () -> {
+                    tooLarge[0] = true;
+                    upstream.reset();
+                }));
+            } else {
+                sent = upstream.send();
+            }
             sent.onComplete(rar -> {
                 vertx.cancelTimer(timer);
                 if (tooLarge[0]) {
-                    resp.putHeader("Connection", "close");
-                    JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes));
+                    JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes)); // and close, unread
                     return;
                 }
                 if (rar.failed()) {

@@ -19,6 +19,10 @@ class ConfigLoaderTest {
     void defaultsAloneAreValidAndMatchDesign() {
         LeveeConfig c = ConfigLoader.load(Map.of());
         assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.server().headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.server().bodyTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.server().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.server().bodyBufferLimit().bytes()).isEqualTo(256L << 20);
         assertThat(c.upstream().url()).isEqualTo("http://127.0.0.1:9000");
         assertThat(c.upstream().timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.admission().enabled()).isTrue();
@@ -158,6 +162,10 @@ class ConfigLoaderTest {
             "events: { journal: { fsync: sometimes } }        | events.journal.fsync: 'sometimes' is not a valid choice (one of [always, batch, never])",
             "events: { journal: { max-size: 1KB } }           | events.journal.max-size: 1024 bytes (expected: >= 64KB)",
             "events: { journal: { dir: '' } }                 | events.journal.dir: '' (expected: a directory path)",
+            "server: { header-timeout: 0s }                   | server.header-timeout: 0s (expected: > 0)",
+            "server: { body-timeout: 0s }                     | server.body-timeout: 0s (expected: > 0)",
+            "server: { idle-timeout: 0s }                     | server.idle-timeout: 0s (expected: > 0)",
+            "server: { body-buffer-limit: 1MB }               | server.body-buffer-limit: 1MB (expected: >= max-body-size 10MB)",
             "'[not: closed'                                   | config file: expected a mapping",
     })
     void badValuesStopStartupWithAMessageNamingKeyAndValue(String yaml, String message) {

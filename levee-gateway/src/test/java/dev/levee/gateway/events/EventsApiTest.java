@@ -147,6 +147,13 @@ class EventsApiTest {
         HttpResponse<String> big = post(p, "[{\"type\":\"a\"},{\"type\":\"a\",\"payload\":\"" + "x".repeat(300) + "\"}]");
         assertError(big, 413, "Event too large");
         assertThat(json(big).get("index").asInt()).isEqualTo(1);
+        // a number beyond a double would be delivered as "Infinity": refused, naming where it is
+        HttpResponse<String> inf = post(p, "{\"type\":\"a\",\"payload\":{\"odds\":[1.5,1e309]}}");
+        assertError(inf, 400, "Invalid number");
+        assertThat(json(inf).get("path").asText()).isEqualTo("/payload/odds/1");
+        HttpResponse<String> negInBatch = post(p, "[{\"type\":\"a\"},{\"type\":\"a\",\"payload\":{\"a/b\":-1e400}}]");
+        assertError(negInBatch, 400, "Invalid number");
+        assertThat(json(negInBatch).get("path").asText()).isEqualTo("/1/payload/a~1b");
         assertThat(queue().get("accepted").asInt()).isZero();
         assertThat(gw.admin("/health").statusCode()).isEqualTo(200); // still serving
     }

@@ -1,0 +1,111 @@
+package dev.levee.gateway.http;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes an HTTP/1.x connection on which a request head takes longer than {@code server.header-timeout} to arrive,
+ * counted from the connection's accept, or from the end of the last response while no request is pending.
+ *
+ * <p>Implementation note: Vert.x's idle timeout is reset by every byte read, so a client that trickles a header a
+ * byte at a time keeps its connection (and its file descriptor, and its decoder's buffer) for as long as it likes;
+ * nginx bounds this with {@code client_header_timeout}. Vert.x has no such option, so this Netty handler sits just
+ * before Vert.x's connection handler, where it sees decoded request heads coming in and response parts going out.
+ * Requests are counted in and out (pipelined requests may arrive before the previous response ended); the timer
+ * runs only while none is pending. Interim responses (100 Continue) do not end a request. The connection is closed
+ * without an answer, as nginx does: a request that never finished its head has nothing to be answered.
+ */
+final class HeaderTimeout extends ChannelDuplexHandler {
+    /** Name of Vert.x's HTTP connection handler in the pipeline; ours goes right before it. */
+    private static final String VERTX_HANDLER = "handler";
+    private static final String NAME = "levee-header-timeout";
+
+    private final long timeoutNanos;
+    // all fields: only touched on the channel's event loop
+    private ScheduledFuture<?> timer;
+    private int pending;
+    private boolean interim;
+
+    private HeaderTimeout(long timeoutNanos) {
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** Installs the timeout on a new HTTP/1.x connection and starts its clock; others are left as they are. */
+    static void install(HttpConnection connection, long timeoutNanos) {
+        if (!(connection instanceof ConnectionBase base)) {
+            return;
+        }
+        ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+        if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(NAME) == null) {
+            pipeline.addBefore(VERTX_HANDLER, NAME, new HeaderTimeout(timeoutNanos));
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        arm(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancel();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof HttpRequest) {
+            pending++;
+            cancel();
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            interim = true;
+        }
+        if (msg instanceof LastHttpContent) {
+            if (interim) {
+                interim = false;
+            } else if (pending > 0 && --pending == 0) {
+                arm(ctx);
+            }
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    private void arm(ChannelHandlerContext ctx) {
+        cancel();
+        timer = ctx.executor().schedule(() -> {
+            timer = null;
+            if (pending == 0) {
+                ctx.channel().close();
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}
