@@ -1,5 +1,7 @@
 package dev.levee.gateway.readpath;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.levee.core.breaker.BreakerOpenException;
 import dev.levee.core.breaker.UpstreamBreaker;
 import dev.levee.core.breaker.Verdict;
@@ -13,12 +15,10 @@ import dev.levee.core.coalesce.FlightCoordinator;
 import dev.levee.core.coalesce.RequestCoalescer;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
-import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
@@ -293,7 +293,7 @@ final class RoutePipeline {
         if (cache != null) {
             CompletableFuture<CacheResult<UpstreamResponse>> mine = cache.get(key, policy, loader);
             if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit or stale: answer right here
-                deliver(ctx, resource, retried, fetched, fromCache(mine.join()), null);
+                deliver(ctx, resource, varyNames, retried, fetched, fromCache(mine.join()), null);
                 return;
             }
             // a client that goes away gives up its waiter slot; the shared fetch goes on
@@ -308,7 +308,7 @@ final class RoutePipeline {
         } else {
             served = loader.get().toCompletableFuture().thenApply(r -> new Served(r, CacheStatus.MISS, Duration.ZERO, null));
         }
-        reply(ctx, served, (s, err) -> deliver(ctx, resource, retried, fetched, s, err));
+        reply(ctx, served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
     }
 
     /** One upstream call for {@code ctx} (its canonical path, the query as sent); {@code fetched} gets the answer. */
@@ -364,7 +364,7 @@ final class RoutePipeline {
      * Cache-Control) a {@code private} answer coalesced across callers the key does not tell apart
      * ({@code OWN_FETCH}).
      */
-    private Fit fit(RoutingContext ctx, String resource, Served s) {
+    private Fit fit(RoutingContext ctx, String resource, List<String> keyNames, Served s) {
         MultiMap h = s.response().headers();
         if (honorCacheControl && (s.status() == CacheStatus.MISS || s.status() == CacheStatus.COALESCED)
                 && h.contains("Cache-Control") && UpstreamCaching.directives(h).isPrivate()
@@ -378,8 +378,8 @@ final class RoutePipeline {
         if (names == null) {
             return Fit.OWN_FETCH;
         }
-        if (names.isEmpty()) {
-            return Fit.FITS;
+        if (names.isEmpty() || (keyNames != null && keyNames.containsAll(names))) {
+            return Fit.FITS; // the key held these headers' values: whoever stored or fetched it under it sent the same
         }
         learn(resource, names);
         String tag = h.get(VARY_TAG);
@@ -399,10 +399,10 @@ final class RoutePipeline {
     }
 
     /** Serves a finished attempt, unless its shared answer does not fit this request (see {@link #fit}). */
-    private void deliver(RoutingContext ctx, String resource, boolean retried,
+    private void deliver(RoutingContext ctx, String resource, List<String> keyNames, boolean retried,
                          AtomicReference<UpstreamResponse> fetched, Served s, Throwable err) {
         if (err == null && s != null && s.response() != fetched.get()) {
-            Fit fit = fit(ctx, resource, s);
+            Fit fit = fit(ctx, resource, keyNames, s);
             if (fit == Fit.RETRY && !retried) {
                 serve(ctx, resource, true);
                 return;
