@@ -8,6 +8,7 @@ import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestGuard;
+import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.ops.RequestMetrics;
 import dev.levee.gateway.upstream.ProxyHeaders;
@@ -190,7 +191,7 @@ public final class GatewayServer {
         if (opsPaths.contains(path)) {
             return path;
         }
-        RouteConfig route = config.routeFor(path);
+        RouteConfig route = config.routeFor(RequestTargets.canonicalPath(path)); // as the read path matches
         return route != null ? route.path() : "proxy";
     }
 

@@ -10,8 +10,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The {@link SwrCache} implementation.
@@ -37,6 +40,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
     private final RequestCoalescer<K, V> coalescer;
     private final CacheStore<K, V> store;
     private final Predicate<? super V> storable;
+    private final BiFunction<? super V, CachePolicy, CachePolicy> entryPolicy;
     private final Predicate<? super Throwable> cacheableError;
 
     private final LongAdder hits = new LongAdder();
@@ -53,6 +57,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         this.coalescer = b.coalescer;
         this.store = store;
         this.storable = b.storable;
+        this.entryPolicy = b.entryPolicy;
         this.cacheableError = b.cacheableError;
     }
 
@@ -148,7 +153,10 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
     }
 
     private CacheEntry<V> entryFor(V v, long now, CachePolicy policy) {
-        return v != null && storable.test(v) ? CacheEntry.of(v, now, policy) : null;
+        if (v == null || !storable.test(v)) {
+            return null;
+        }
+        return CacheEntry.of(v, now, requireNonNull(entryPolicy.apply(v, policy), "entryPolicy result"));
     }
 
     /** Records a failed load of {@code key}: stale-if-error on a servable entry, else a remembered error. */

@@ -5,6 +5,7 @@ import dev.levee.core.time.Ticker;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -47,6 +48,7 @@ public interface SwrCache<K, V> {
         long maxBytes = 256L << 20;
         ToLongFunction<? super V> weigher = v -> 1;
         Predicate<? super V> storable = v -> true;
+        BiFunction<? super V, CachePolicy, CachePolicy> entryPolicy = (v, policy) -> policy;
         Predicate<? super Throwable> cacheableError = e -> true;
 
         private Builder() {}
@@ -93,6 +95,16 @@ public interface SwrCache<K, V> {
         /** Loaded values failing this are handed to the waiters but not stored (e.g. {@code no-store}). */
         public Builder<K, V> storable(Predicate<? super V> storable) {
             this.storable = requireNonNull(storable, "storable");
+            return this;
+        }
+
+        /**
+         * The policy a loaded, storable value is stored with, given the policy of the read that loaded it; default:
+         * that policy. Lets a value narrow its own lifetime (e.g. an upstream {@code max-age} shorter than the
+         * route's fresh time).
+         */
+        public Builder<K, V> entryPolicy(BiFunction<? super V, CachePolicy, CachePolicy> entryPolicy) {
+            this.entryPolicy = requireNonNull(entryPolicy, "entryPolicy");
             return this;
         }
 

@@ -185,4 +185,27 @@ class SwrCacheTest {
                 .hasMessage("fresh: PT0S (expected: > 0)");
         assertThatThrownBy(() -> SwrCache.builder().maxEntries(0)).hasMessage("maxEntries: 0 (expected: > 0)");
     }
+
+    @Test
+    void aValueCanNarrowItsOwnLifetime() {
+        // values starting with "short" are fresh for 1 s and never stale (an upstream max-age, must-revalidate)
+        SwrCache<String, String> narrowing = SwrCache.<String, String>builder().ticker(time).coalescer(coalescer)
+                .entryPolicy((v, p) -> v.startsWith("short")
+                        ? new CachePolicy(Duration.ofSeconds(1), Duration.ZERO, p.errorTtl()) : p)
+                .build();
+        narrowing.get("s", POLICY, this::nextLoad);
+        pending.get(0).complete("short-1");
+        narrowing.get("l", POLICY, this::nextLoad);
+        pending.get(1).complete("long-1");
+        CacheEntry<String> s = narrowing.peek("s");
+        assertThat(s.freshUntilMillis() - s.storedAtMillis()).isEqualTo(1_000);
+        assertThat(s.staleUntilMillis()).isEqualTo(s.freshUntilMillis());
+        time.advance(Duration.ofMillis(1_500));
+        assertThat(narrowing.get("l", POLICY, this::nextLoad).join().status()).isEqualTo(CacheStatus.HIT);
+        var expired = narrowing.get("s", POLICY, this::nextLoad);
+        assertThat(expired).isNotDone(); // the narrowed entry is past it: a new load, not a stale answer
+        assertThat(loads).hasValue(3);
+        pending.get(2).complete("short-2");
+        assertThat(expired.join().status()).isEqualTo(CacheStatus.MISS);
+    }
 }

@@ -11,16 +11,25 @@ import java.util.List;
  *
  * @param isPublic     {@code public: true}: responses may be shared across identities
  * @param varyHeaders  request headers that become part of the cache and coalescing key
+ * @param identityHeaders on a non-public route, request headers that carry a credential (an API key under another
+ *                     name) besides Authorization, Cookie and X-Api-Key: callers that differ in any never share an
+ *                     answer
  */
 public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
-                          List<String> varyHeaders, Cache cache, Coalesce coalesce, HotSpot hotSpot, Batch batch,
-                          Breaker breaker) {
+                          List<String> varyHeaders, List<String> identityHeaders, Cache cache, Coalesce coalesce,
+                          HotSpot hotSpot, Batch batch, Breaker breaker) {
     public RouteConfig {
         Checks.required("path", path);
         if (!path.startsWith("/")) {
             throw new ConfigException("path: '" + path + "' (expected: a path prefix starting with /)");
         }
         varyHeaders = varyHeaders == null ? List.of() : List.copyOf(varyHeaders);
+        identityHeaders = identityHeaders == null ? List.of() : List.copyOf(identityHeaders);
+        for (String h : identityHeaders) {
+            if (h == null || !h.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new ConfigException("identity-headers: '" + h + "' (expected: a header name)");
+            }
+        }
         isPublic = Boolean.TRUE.equals(isPublic); // absent = false (a primitive would make the key required)
     }
 
@@ -28,9 +37,18 @@ public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonPro
         return requestPath.startsWith(path);
     }
 
-    /** {@code cache:} stale-while-revalidate; entries are fresh for {@code fresh}, then servable stale for {@code stale}. */
-    public record Cache(Duration fresh, Duration stale, Duration errorTtl, int maxEntries, ByteSize maxSize) {
+    /**
+     * {@code cache:} stale-while-revalidate; entries are fresh for {@code fresh}, then servable stale for
+     * {@code stale}. With {@code honor-upstream-cache-control} (the default) the upstream's {@code Cache-Control}
+     * can only narrow that: {@code no-store}, {@code no-cache}, {@code private} and a zero lifetime are not stored,
+     * {@code s-maxage} (else {@code max-age}, less {@code Age}) shortens {@code fresh}, {@code must-revalidate}
+     * and {@code proxy-revalidate} drop {@code stale}; false lets the route's times win. {@code Vary} is honoured
+     * either way.
+     */
+    public record Cache(Duration fresh, Duration stale, Duration errorTtl, int maxEntries, ByteSize maxSize,
+                        Boolean honorUpstreamCacheControl) {
         public Cache {
+            Checks.required("honor-upstream-cache-control", honorUpstreamCacheControl);
             Checks.positive("fresh", fresh);
             Checks.nonNegative("stale", stale);
             Checks.nonNegative("error-ttl", errorTtl);

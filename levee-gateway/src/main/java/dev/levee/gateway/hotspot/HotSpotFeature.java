@@ -16,6 +16,7 @@ import dev.levee.gateway.config.HotSpotsConfig;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
@@ -178,14 +179,20 @@ public final class HotSpotFeature implements GatewayFeature {
 
     /** Takes a slot for a hot-spot route's request the read path did not serve, then lets it reach the proxy. */
     private void guardProxy(RoutingContext ctx) {
-        RouteConfig route = gw.config().routeFor(ctx.request().path());
+        RouteConfig route = gw.config().routeFor(RequestTargets.canonicalPath(ctx.request().path()));
         RouteLimiter rl = route == null ? null : routes.get(route.path());
         if (rl == null || ctx.get(GUARDED) != null) {
             ctx.next();
             return;
         }
         ctx.put(GUARDED, Boolean.TRUE);
-        String key = rl.extractor().extract(RequestViews.of(ctx.request()));
+        String key;
+        try {
+            key = rl.extractor().extract(RequestViews.of(ctx.request()));
+        } catch (IllegalArgumentException e) { // malformed percent-encoding: no key to count it by
+            JsonResponses.sendError(ctx, HttpError.badRequest("Malformed query string"));
+            return;
+        }
         if (key == null) {
             rl.unkeyed().increment();
             ctx.next();

@@ -1,8 +1,8 @@
 package dev.levee.gateway.readpath;
 
-import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.config.RouteConfig;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.levee.gateway.http.RequestTargets;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,16 +17,27 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Cache and coalescing keys: {@code GET path?sorted-normalized-query|h:vary=value...|id:identity}.
+ * Cache and coalescing keys: {@code GET canonical-path?normalized-query|h:vary=value...|id:identity}, built only
+ * from what the read path forwards.
  *
- * <p>HEAD shares GET's key (the read path always fetches with GET and leaves the body off for HEAD). The query is
- * put in canonical form ({@link #normalizedQuery}), so {@code ?b=2&a=1} and {@code ?a=1&b=%32} are one key. A
- * request carrying {@code Authorization} or {@code Cookie} on a non-public route is keyed by identity: the
- * verified subject when authentication set {@link GatewayContext#IDENTITY}, else a SHA-256 of those headers, so
- * one user's response never reaches another.
+ * <p>HEAD shares GET's key (the read path always fetches with GET and leaves the body off for HEAD). The path is
+ * {@link RequestTargets#canonicalPath} (the read path forwards exactly that path). The query is put in canonical
+ * form ({@link #normalizedQuery}): decoded and re-encoded, so {@code ?a=1&b=%32} and {@code ?b=2&a=1} are one key,
+ * while the values of one repeated parameter keep their order ({@code lang=en&lang=de} is not
+ * {@code lang=de&lang=en}: the upstream reads them differently). The query is forwarded as the client wrote it;
+ * every upstream that decodes percent-encoding and reads parameters by name reads the same request for one key.
+ *
+ * <p>On a non-public route every credential header the request carries ({@link #CREDENTIAL_HEADERS}: Authorization,
+ * Cookie, X-Api-Key, plus the route's {@code identity-headers}) goes into the key as a SHA-256 of all their values,
+ * so two callers with any differing credential never share a cached answer or a coalesced flight. A verified
+ * subject alone is not enough: two tokens of one subject may carry different claims, and a cookie or API key next
+ * to the token may be what the upstream acts on.
  */
 final class CacheKeys {
     private CacheKeys() {}
+
+    /** Credential headers on every non-public route; a route adds its own with {@code identity-headers}. */
+    static final List<String> CREDENTIAL_HEADERS = List.of("Authorization", "Cookie", "X-Api-Key");
 
     static String keyFor(RoutingContext ctx, RouteConfig route) {
         return keyFor(ctx, route, null);
@@ -34,46 +45,92 @@ final class CacheKeys {
 
     /** The key, leaving out query parameter {@code without} (the batch key parameter), if given. */
     static String keyFor(RoutingContext ctx, RouteConfig route, String without) {
-        HttpServerRequest req = ctx.request();
-        StringBuilder sb = new StringBuilder(96).append("GET ").append(req.path());
+        return resource(ctx.request(), without) + suffix(ctx, route);
+    }
+
+    /**
+     * {@code GET canonical-path[?normalized-query]}: the upstream resource, the same for every caller.
+     *
+     * @throws IllegalArgumentException on malformed percent-encoding in the query
+     */
+    static String resource(HttpServerRequest req, String without) {
+        StringBuilder sb = new StringBuilder(96).append("GET ").append(RequestTargets.canonicalPath(req.path()));
         String query = normalizedQuery(req.uri(), without);
         if (!query.isEmpty()) {
             sb.append('?').append(query);
         }
-        for (String h : route.varyHeaders()) {
-            String v = req.getHeader(h);
+        return sb.toString();
+    }
+
+    /** What separates callers of one resource: the route's {@code vary-headers} and the caller's identity. */
+    static String suffix(RoutingContext ctx, RouteConfig route) {
+        List<String> vary = route.varyHeaders();
+        String identity = identity(ctx, route);
+        if (vary.isEmpty() && identity == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(64);
+        for (String h : vary) {
+            String v = ctx.request().getHeader(h);
             sb.append("|h:").append(h.toLowerCase(Locale.ROOT)).append('=').append(v == null ? "" : v);
         }
-        String identity = identity(ctx, route);
         if (identity != null) {
             sb.append("|id:").append(identity);
         }
         return sb.toString();
     }
 
+    /** The caller's identity part of the key, or null on a public route or for a request without credentials. */
     static String identity(RoutingContext ctx, RouteConfig route) {
         if (route.isPublic()) {
             return null;
         }
-        String auth = ctx.request().getHeader("Authorization");
-        String cookie = ctx.request().getHeader("Cookie");
-        if (auth == null && cookie == null) {
-            return null;
+        StringBuilder credentials = null;
+        for (String name : credentialHeaders(route)) {
+            for (String value : ctx.request().headers().getAll(name)) {
+                if (credentials == null) {
+                    credentials = new StringBuilder(128);
+                }
+                credentials.append(name.toLowerCase(Locale.ROOT)).append('\u0000').append(value).append('\u0000');
+            }
         }
-        Object subject = ctx.get(GatewayContext.IDENTITY);
-        if (subject != null) {
-            return "sub:" + subject;
-        }
-        return "h:" + sha256((auth == null ? "" : auth) + '\u0000' + (cookie == null ? "" : cookie));
+        return credentials == null ? null : "h:" + sha256(credentials.toString());
     }
 
+    private static List<String> credentialHeaders(RouteConfig route) {
+        if (route.identityHeaders().isEmpty()) {
+            return CREDENTIAL_HEADERS;
+        }
+        List<String> all = new ArrayList<>(CREDENTIAL_HEADERS);
+        route.identityHeaders().stream().filter(h -> all.stream().noneMatch(h::equalsIgnoreCase)).forEach(all::add);
+        return all;
+    }
+
+    /**
+     * A digest of the values {@code headers} (what the read path forwards) has for {@code names}: the key part and
+     * the check of a response that varies on them ({@code Vary}).
+     */
+    static String varyDigest(MultiMap headers, List<String> names) {
+        StringBuilder sb = new StringBuilder(64);
+        for (String name : names) {
+            sb.append(name).append('\u0000');
+            for (String v : headers.getAll(name)) {
+                sb.append(v).append('\u0001');
+            }
+            sb.append('\u0000');
+        }
+        return sha256(sb.toString());
+    }
+
+    /** @throws IllegalArgumentException on malformed percent-encoding */
     static Map<String, List<String>> parameters(String uri) {
-        return new QueryStringDecoder(uri).parameters();
+        return RequestTargets.queryParameters(uri);
     }
 
     /**
      * The query in canonical form: every parameter decoded and re-encoded as {@code name=value} (percent-encoding,
-     * {@code %20} for space), the pairs sorted as strings; {@code without} (if given) left out.
+     * {@code %20} for space), the pairs sorted stably by name (a repeated parameter keeps the order of its values);
+     * {@code without} (if given) left out.
      *
      * <p>Fast path: a query made only of characters that decode and re-encode to themselves, with at most one
      * {@code =} per pair, is already canonical pair by pair, so it is only split and sorted (no decoding). Both
@@ -89,8 +146,15 @@ final class CacheKeys {
         if (pairs == null) {
             pairs = decoded(uri, without);
         }
-        pairs.sort(null);
+        pairs.sort(CacheKeys::byName);
         return String.join("&", pairs);
+    }
+
+    /** Orders canonical {@code name=value} pairs by name only (the name is encoded, so its end is the first '='). */
+    static int byName(String a, String b) {
+        int ea = a.indexOf('=');
+        int eb = b.indexOf('=');
+        return CharSequence.compare(a.subSequence(0, ea < 0 ? a.length() : ea), b.subSequence(0, eb < 0 ? b.length() : eb));
     }
 
     /** The pairs of {@code raw} if it is canonical as written, else null. */

@@ -12,6 +12,7 @@ import dev.levee.gateway.store.FlightCoordinators;
 import dev.levee.gateway.upstream.UpstreamResponse;
 import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import io.vertx.core.http.HttpMethod;
@@ -102,7 +103,8 @@ public final class ReadPathFeature implements GatewayFeature {
             ctx.next();
             return;
         }
-        RouteConfig route = gateway.config().routeFor(ctx.request().path());
+        // matched on the canonical path: /api/%6Fdds and //api/./odds are /api/odds, not a way around the route
+        RouteConfig route = gateway.config().routeFor(RequestTargets.canonicalPath(ctx.request().path()));
         RoutePipeline p = route == null ? null : pipelines.get(route);
         if (p == null) {
             ctx.next();

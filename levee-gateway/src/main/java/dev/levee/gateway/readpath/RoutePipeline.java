@@ -1,5 +1,7 @@
 package dev.levee.gateway.readpath;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.levee.core.breaker.BreakerOpenException;
 import dev.levee.core.breaker.UpstreamBreaker;
 import dev.levee.core.breaker.Verdict;
@@ -16,6 +18,7 @@ import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
@@ -31,20 +34,44 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * The read path of one configured route: cache -> coalescer -> batcher -> fetch decorators of other features
  * (hot-spot window) -> breaker -> upstream. Each stage is present only if the route declares its block; a route
  * with a cache always gets a coalescer (the cache's single refresh goes through it).
+ *
+ * <p>What is forwarded is what is keyed: the canonical path ({@link RequestTargets#canonicalPath}) with the query as
+ * sent, the headers of {@link #sharedHeaders}; the key is {@link CacheKeys} over the same request.
+ *
+ * <p>Upstream caching headers ({@link UpstreamCaching}): with {@code cache.honor-upstream-cache-control} (default)
+ * {@code no-store}, {@code no-cache}, {@code private} and a zero lifetime are not stored and {@code s-maxage} /
+ * {@code max-age} / {@code must-revalidate} narrow the route's fresh and stale ({@link #storable}, the cache's
+ * entry policy). {@code Vary} is honoured on every route, with or without that option:
+ * <ul>
+ *   <li>{@code Vary: *} (or a list too long to key on) is never stored, and an answer carrying it is never handed
+ *       to a request other than the one it was fetched for: coalesced waiters fetch for themselves.</li>
+ *   <li>{@code Vary: h1, h2}: the names are learned per resource (path and query) in {@link #varied}, a bounded
+ *       map, and from then on the key holds a digest of the forwarded values of those headers, so each variant is
+ *       its own entry and its own flight. Because the names are only known once an answer arrived, every answer
+ *       that varies also carries {@link #VARY_TAG}, the digest of the values its own request sent; whoever else
+ *       receives it (a waiter that joined the flight before the names were known, a cache reader after the map
+ *       forgot them, another instance through Redis) compares the tag with its own values ({@link #fit}). On a
+ *       mismatch the request is served again under the now complete key, and if that still does not fit, by a
+ *       fetch of its own. So the map only saves upstream calls; correctness rests on the tag, and both are
+ *       bounded (at most {@link UpstreamCaching#MAX_VARY} names, at most one retry and one own fetch per
+ *       request).</li>
+ * </ul>
  */
 final class RoutePipeline {
     static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(5);
+    /** Bound of {@link #varied}, in key characters (plus a little per name). */
+    static final long VARIED_MAX_CHARS = 4L << 20;
 
     final RouteConfig route;
     final RequestCoalescer<String, UpstreamResponse> coalescer; // null when the route has neither cache nor coalesce
@@ -52,6 +79,13 @@ final class RoutePipeline {
     final UpstreamBreaker breaker;                              // null without breaker:
     final Batcher batcher;                                      // null without batch:
     private final CachePolicy policy;
+    private final boolean honorCacheControl;
+    /**
+     * Per resource ({@link CacheKeys#resource}: path and query), the request headers its upstream answers were seen
+     * to vary on ({@code Vary}); they become part of the key. Bounded by weight; a forgotten entry costs only a
+     * re-check (see {@link #fit}), never a wrong answer.
+     */
+    private final Cache<String, List<String>> varied;
     private final GatewayContext gateway;
     private final GatewayFeature self;
     private final UpstreamFetcher bottom;
@@ -76,19 +110,26 @@ final class RoutePipeline {
         RouteConfig.Cache cc = route.cache();
         if (cc != null) {
             this.policy = new CachePolicy(cc.fresh(), cc.stale(), cc.errorTtl());
+            this.honorCacheControl = cc.honorUpstreamCacheControl();
             this.cache = SwrCache.<String, UpstreamResponse>builder()
                     .ticker(gateway.ticker())
                     .coalescer(coalescer)
                     .maxEntries(cc.maxEntries())
                     .maxBytes(cc.maxSize().bytes())
                     .weigher(RoutePipeline::weigh)
-                    .storable(RoutePipeline::storable)
+                    .storable(this::storable)
+                    .entryPolicy((r, p) -> honorCacheControl ? UpstreamCaching.policyFor(r.headers(), p) : p)
                     .cacheableError(RoutePipeline::cacheableError)
                     .build();
         } else {
             this.policy = null;
+            this.honorCacheControl = true; // coalescing only: Cache-Control private still keeps waiters apart
             this.cache = null;
         }
+        this.varied = Caffeine.newBuilder()
+                .maximumWeight(VARIED_MAX_CHARS)
+                .<String, List<String>>weigher((k, v) -> k.length() + 16 * v.size())
+                .build();
         RouteConfig.Breaker bc = route.breaker();
         this.breaker = bc == null ? null : UpstreamBreaker.builder(route.path()).ticker(gateway.ticker())
                 .failureRateThreshold(bc.failureRateThreshold())
@@ -163,18 +204,18 @@ final class RoutePipeline {
         return size;
     }
 
-    static boolean storable(UpstreamResponse r) {
+    /**
+     * Whether a response may be stored: a cacheable status, no Set-Cookie, not {@code Vary: *} (nor a Vary list
+     * too long to key on), and, unless the route turned it off, a Cache-Control that allows a shared cache to keep
+     * it ({@link UpstreamCaching#forbidsStoring}).
+     */
+    boolean storable(UpstreamResponse r) {
         int s = r.status();
         boolean cacheableStatus = (s >= 200 && s < 300) || s == 301 || s == 404 || s == 410;
-        if (!cacheableStatus || r.headers().contains("Set-Cookie")) {
+        if (!cacheableStatus || r.headers().contains("Set-Cookie") || UpstreamCaching.vary(r.headers()) == null) {
             return false;
         }
-        String cc = r.headers().get("Cache-Control");
-        if (cc != null) {
-            String l = cc.toLowerCase(Locale.ROOT);
-            return !l.contains("no-store") && !l.contains("private");
-        }
-        return true;
+        return !honorCacheControl || !UpstreamCaching.forbidsStoring(r.headers());
     }
 
     /** Upstream failures are remembered briefly; our own refusals (breaker, waiter bounds) are not. */
@@ -187,7 +228,29 @@ final class RoutePipeline {
 
     void serve(RoutingContext ctx) {
         ctx.request().resume(); // a GET/HEAD body is never used; with no handler set it is discarded
-        String key = CacheKeys.keyFor(ctx, route);
+        String resource;
+        try {
+            resource = CacheKeys.resource(ctx.request(), null);
+        } catch (IllegalArgumentException e) {
+            JsonResponses.sendError(ctx, HttpError.badRequest("Malformed query string"));
+            return;
+        }
+        serve(ctx, resource, false);
+    }
+
+    /**
+     * One attempt at serving {@code ctx}: through the cache or the coalescer under the resource's key (identity and
+     * the headers its answers vary on included). {@code retried}: the first attempt's shared answer varied on a
+     * header the key did not hold yet; a second mismatch is served by a fetch of its own ({@link #deliver}).
+     */
+    private void serve(RoutingContext ctx, String resource, boolean retried) {
+        String key = resource + CacheKeys.suffix(ctx, route);
+        List<String> varyNames = varied.getIfPresent(resource);
+        MultiMap forwarded = null;
+        if (varyNames != null) {
+            forwarded = sharedHeaders(ctx);
+            key = key + "|v:" + CacheKeys.varyDigest(forwarded, varyNames);
+        }
         String batchValue = null;
         String batchGroup = null;
         if (batcher != null) {
@@ -199,19 +262,12 @@ final class RoutePipeline {
         }
         String value = batchValue;
         String group = batchGroup;
+        MultiMap headers = forwarded;
+        AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
         // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
         Context origin = Vertx.currentContext();
-        Supplier<CompletionStage<UpstreamResponse>> fetch = () -> {
-            UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, ctx.request().uri(),
-                    sharedHeaders(ctx), null);
-            Future<UpstreamResponse> f = value != null ? batcher.fetch(request, group, value) : decorated().fetch(request);
-            return f.toCompletionStage().thenApply(r -> {
-                if (failing(r)) {
-                    throw new UpstreamErrorResponse(r);
-                }
-                return r;
-            });
-        };
+        Supplier<CompletionStage<UpstreamResponse>> fetch =
+                () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx), value, group, fetched);
         // a Redis flight coordinator starts a fetch from its own threads: run it on the request's event loop
         Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
             if (origin == null || Vertx.currentContext() == origin) {
@@ -237,7 +293,7 @@ final class RoutePipeline {
         if (cache != null) {
             CompletableFuture<CacheResult<UpstreamResponse>> mine = cache.get(key, policy, loader);
             if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit or stale: answer right here
-                write(ctx, fromCache(mine.join()), null);
+                deliver(ctx, resource, varyNames, retried, fetched, fromCache(mine.join()), null);
                 return;
             }
             // a client that goes away gives up its waiter slot; the shared fetch goes on
@@ -252,7 +308,123 @@ final class RoutePipeline {
         } else {
             served = loader.get().toCompletableFuture().thenApply(r -> new Served(r, CacheStatus.MISS, Duration.ZERO, null));
         }
-        reply(ctx, served);
+        reply(ctx, served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
+    }
+
+    /** One upstream call for {@code ctx} (its canonical path, the query as sent); {@code fetched} gets the answer. */
+    private CompletionStage<UpstreamResponse> fetch(RoutingContext ctx, String resource, MultiMap headers,
+                                                    String batchValue, String batchGroup,
+                                                    AtomicReference<UpstreamResponse> fetched) {
+        String uri = RequestTargets.canonicalUri(ctx.request().path(), ctx.request().uri());
+        // the fetcher may add to the headers it is given (Host); the Vary tag is computed from what this request sends
+        MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, uri, sent, null);
+        Future<UpstreamResponse> f = batchValue != null ? batcher.fetch(request, batchGroup, batchValue)
+                : decorated().fetch(request);
+        return f.toCompletionStage().thenApply(r -> {
+            if (failing(r)) {
+                throw new UpstreamErrorResponse(r);
+            }
+            UpstreamResponse tagged = tagVary(r, headers, resource);
+            fetched.set(tagged);
+            return tagged;
+        });
+    }
+
+    /**
+     * Internal header on a response that varies: the digest of the values the request it was fetched for sent for
+     * the varied headers. Whoever else receives that response (coalesced waiters, cache readers, other instances
+     * through Redis) compares it with its own ({@link #fit}). Never sent to a client; an upstream's is dropped.
+     */
+    static final String VARY_TAG = "X-Levee-Vary-Digest";
+
+    private UpstreamResponse tagVary(UpstreamResponse r, MultiMap requestHeaders, String resource) {
+        List<String> names = UpstreamCaching.vary(r.headers());
+        boolean tag = names != null && !names.isEmpty();
+        if (tag) {
+            learn(resource, names); // the next request of this resource is keyed by them
+        }
+        if (!tag && !r.headers().contains(VARY_TAG)) {
+            return r;
+        }
+        MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(r.headers());
+        h.remove(VARY_TAG);
+        if (tag) {
+            h.set(VARY_TAG, CacheKeys.varyDigest(requestHeaders, names));
+        }
+        return new UpstreamResponse(r.status(), h, r.body());
+    }
+
+    private enum Fit { FITS, RETRY, OWN_FETCH }
+
+    /**
+     * Whether an answer this request did not fetch itself may be served to it: a response that varies on headers
+     * whose values here differ from the fetching request's does not ({@code RETRY}: the key now includes them, so
+     * a second attempt finds or fetches the right variant); {@code Vary: *} never does, nor (honouring
+     * Cache-Control) a {@code private} answer coalesced across callers the key does not tell apart
+     * ({@code OWN_FETCH}).
+     */
+    private Fit fit(RoutingContext ctx, String resource, List<String> keyNames, Served s) {
+        MultiMap h = s.response().headers();
+        if (honorCacheControl && (s.status() == CacheStatus.MISS || s.status() == CacheStatus.COALESCED)
+                && h.contains("Cache-Control") && UpstreamCaching.directives(h).isPrivate()
+                && (route.isPublic() || CacheKeys.identity(ctx, route) == null)) {
+            return Fit.OWN_FETCH; // stored entries are never private; only a shared flight can carry one
+        }
+        if (!h.contains("Vary")) {
+            return Fit.FITS;
+        }
+        List<String> names = UpstreamCaching.vary(h);
+        if (names == null) {
+            return Fit.OWN_FETCH;
+        }
+        if (names.isEmpty() || (keyNames != null && keyNames.containsAll(names))) {
+            return Fit.FITS; // the key held these headers' values: whoever stored or fetched it under it sent the same
+        }
+        learn(resource, names);
+        String tag = h.get(VARY_TAG);
+        return tag != null && tag.equals(CacheKeys.varyDigest(sharedHeaders(ctx), names)) ? Fit.FITS : Fit.RETRY;
+    }
+
+    private void learn(String resource, List<String> names) {
+        varied.asMap().merge(resource, names, (old, seen) -> {
+            if (old.containsAll(seen)) {
+                return old;
+            }
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(old);
+            all.addAll(seen);
+            // past the bound the newest list wins: the key may miss an old name, the fit check still holds
+            return all.size() <= UpstreamCaching.MAX_VARY ? List.copyOf(all) : seen;
+        });
+    }
+
+    /** Serves a finished attempt, unless its shared answer does not fit this request (see {@link #fit}). */
+    private void deliver(RoutingContext ctx, String resource, List<String> keyNames, boolean retried,
+                         AtomicReference<UpstreamResponse> fetched, Served s, Throwable err) {
+        if (err == null && s != null && s.response() != fetched.get()) {
+            Fit fit = fit(ctx, resource, keyNames, s);
+            if (fit == Fit.RETRY && !retried) {
+                serve(ctx, resource, true);
+                return;
+            }
+            if (fit != Fit.FITS) {
+                ownFetch(ctx, resource);
+                return;
+            }
+        }
+        write(ctx, s, err);
+    }
+
+    /** A fetch for this request alone (no cache, no coalescing); still counted by the hot-spot window. */
+    private void ownFetch(RoutingContext ctx, String resource) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
+        CompletableFuture<Served> served = fetch(ctx, resource, sharedHeaders(ctx), null, null, fetched)
+                .toCompletableFuture()
+                .thenApply(r -> new Served(r, CacheStatus.MISS, Duration.ZERO, null));
+        reply(ctx, served, (s, err) -> write(ctx, s, err));
     }
 
     /**
@@ -277,13 +449,15 @@ final class RoutePipeline {
         return new Served(r.value(), r.status(), r.age(), r.staleError());
     }
 
-    private void reply(RoutingContext ctx, CompletableFuture<Served> served) {
+    /** Runs {@code then} with the outcome of {@code served} on the request's own context. */
+    private static void reply(RoutingContext ctx, CompletableFuture<Served> served,
+                              java.util.function.BiConsumer<Served, Throwable> then) {
         Context context = Vertx.currentContext();
         served.whenComplete((s, err) -> {
             if (context == null || Vertx.currentContext() == context) {
-                write(ctx, s, err);
+                then.accept(s, err);
             } else {
-                context.runOnContext(v -> write(ctx, s, err));
+                context.runOnContext(v -> then.accept(s, err));
             }
         });
     }
@@ -330,7 +504,7 @@ final class RoutePipeline {
         for (var h : r.headers()) {
             String name = h.getKey();
             if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
-                    && (keepCookies || !name.equalsIgnoreCase("Set-Cookie"))) {
+                    && !name.equalsIgnoreCase(VARY_TAG) && (keepCookies || !name.equalsIgnoreCase("Set-Cookie"))) {
                 headers.add(name, h.getValue());
             }
         }

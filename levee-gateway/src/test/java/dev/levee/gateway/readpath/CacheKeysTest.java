@@ -13,8 +13,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CacheKeysTest {
 
     @Test
-    void queryIsDecodedSortedAndReEncoded() {
-        assertThat(CacheKeys.normalizedQuery("/p?b=2&a=1&a=0", null)).isEqualTo("a=0&a=1&b=2");
+    void queryIsDecodedSortedByNameAndReEncoded() {
+        // a repeated parameter keeps the order of its values: the upstream reads lang=en&lang=de differently
+        assertThat(CacheKeys.normalizedQuery("/p?b=2&a=1&a=0", null)).isEqualTo("a=1&a=0&b=2");
+        assertThat(CacheKeys.normalizedQuery("/p?lang=en&x=1&lang=de", null))
+                .isNotEqualTo(CacheKeys.normalizedQuery("/p?lang=de&x=1&lang=en", null))
+                .isEqualTo(CacheKeys.normalizedQuery("/p?x=1&lang=en&lang=de", null));
+        // ';' is an ordinary character, as most upstreams read it (Netty's default would split on it)
+        assertThat(CacheKeys.normalizedQuery("/p?a=1;b=2", null)).isEqualTo("a=1%3Bb%3D2");
         assertThat(CacheKeys.normalizedQuery("/p?b=%32&a=1", null))
                 .isEqualTo(CacheKeys.normalizedQuery("/p?a=1&b=2", null));
         assertThat(CacheKeys.normalizedQuery("/p?q=a+b&r=a%20b", null)).isEqualTo("q=a%20b&r=a%20b");
@@ -41,9 +47,41 @@ class CacheKeysTest {
             }
             String uri = q.toString();
             java.util.List<String> slow = CacheKeys.decoded(uri, "b");
-            slow.sort(null);
+            slow.sort(CacheKeys::byName);
             assertThat(CacheKeys.normalizedQuery(uri, "b")).as(uri).isEqualTo(String.join("&", slow));
         }
+    }
+
+    @Test
+    void malformedPercentEncodingIsRefusedNotGuessed() {
+        assertThatThrownBy(() -> CacheKeys.normalizedQuery("/p?a=%zz", null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void routeCacheOptionsAndIdentityHeadersAreValidated() {
+        var config = ConfigLoader.load("""
+                routes:
+                  - path: /api/odds
+                    identity-headers: [X-Partner-Key]
+                    cache: true
+                """, Map.of());
+        assertThat(config.routes().get(0).cache().honorUpstreamCacheControl()).isTrue();
+        assertThat(config.routes().get(0).identityHeaders()).containsExactly("X-Partner-Key");
+        assertThatThrownBy(() -> ConfigLoader.load("""
+                routes:
+                  - path: /api/odds
+                    cache: { honor-upstream-cache-control: maybe }
+                """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routes[0].cache.honor-upstream-cache-control: 'maybe'");
+        assertThatThrownBy(() -> ConfigLoader.load("""
+                routes:
+                  - path: /api/odds
+                    identity-headers: ["X Key"]
+                """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routes[0].identity-headers: 'X Key' (expected: a header name)");
     }
 
     @Test

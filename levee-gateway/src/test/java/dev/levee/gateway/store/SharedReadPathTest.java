@@ -82,6 +82,11 @@ class SharedReadPathTest {
             // a slow upstream (200 ms), held longer while a test still sends its requests
             vertx.setTimer(200, t -> {
                 boolean fail = "1".equals(ctx.request().getParam("fail"));
+                String vary = ctx.request().getParam("vary");
+                if (vary != null) { // answers that vary echo the language they were made for
+                    ctx.response().putHeader("Vary", vary)
+                            .putHeader("X-Lang", String.valueOf(ctx.request().getHeader("Accept-Language")));
+                }
                 Runnable answer = () -> ctx.response().setStatusCode(fail ? 503 : 200)
                         .putHeader("Content-Type", "application/json")
                         .putHeader("X-Upstream-Call", Integer.toString(n)).end("{\"odds\":1.5,\"call\":" + n + "}");
@@ -167,6 +172,37 @@ class SharedReadPathTest {
         assertThat(storeB.at("/flights/shared_cache_hits").asLong()).isEqualTo(1);
         assertThat(storeB.at("/fallback_decisions").asLong()).isZero();
         assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aVariantStoredByOneInstanceIsNotServedByTheOtherToAnotherLanguage() throws Exception {
+        HttpServer up = upstream();
+        startTwo(config("http://127.0.0.1:" + up.actualPort(), REDIS, """
+                    cache: { fresh: 30s, stale: 60s }
+                    coalesce: { max-wait: 5s }
+                """));
+        String query = "/odds?fixture_id=shared-vary-" + UUID.randomUUID() + "&vary=Accept-Language";
+        cacheKeys.add("GET " + query); // the variant keys (with a digest) expire with their entries
+
+        HttpResponse<String> en = send(gateways.get(0), query, "en");
+        assertThat(en.headers().firstValue("X-Lang")).hasValue("en");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                json(gateways.get(0), "/health").at("/components/store/flights/flights_led").asLong() == 1);
+        // B has not seen the Vary yet: its key is the one A stored the English answer under, and the check on the
+        // shared answer sends the German client to its own variant
+        HttpResponse<String> de = send(gateways.get(1), query, "de");
+        assertThat(de.statusCode()).isEqualTo(200);
+        assertThat(de.headers().firstValue("X-Lang")).hasValue("de");
+        assertThat(de.headers().firstValue("X-Levee-Vary-Digest")).isEmpty();
+        assertThat(send(gateways.get(1), query, "de").headers().firstValue("X-Lang")).hasValue("de");
+        assertThat(send(gateways.get(1), query, "en").headers().firstValue("X-Lang")).hasValue("en");
+        assertThat(send(gateways.get(0), query, "de").headers().firstValue("X-Lang")).hasValue("de");
+    }
+
+    private HttpResponse<String> send(GatewayServer g, String pathAndQuery, String language) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + pathAndQuery))
+                .header("Accept-Language", language).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
