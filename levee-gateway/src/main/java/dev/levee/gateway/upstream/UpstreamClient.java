@@ -253,8 +253,8 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             }
             HttpClientRequest upstream = ar.result();
             long timer = vertx.setTimer(millisLeft(deadline), t -> {
+                promise.tryFail(timeoutError()); // first: the reset fails the send at once, as a 502 stream reset
                 upstream.reset(0, new TimeoutException());
-                promise.tryFail(timeoutError());
             });
             Future<HttpClientResponse> sent = request.body() == null ? upstream.send() : upstream.send(request.body());
             sent.compose(answer -> {

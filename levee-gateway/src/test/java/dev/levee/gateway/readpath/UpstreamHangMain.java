@@ -77,6 +77,7 @@ public final class UpstreamHangMain {
                 .with(new HttpClientOptions().setKeepAlive(true))
                 .with(new PoolOptions().setHttp1MaxSize(4000).setMaxWaitQueueSize(-1)).build();
         List<long[]> results = java.util.Collections.synchronizedList(new ArrayList<>()); // start, end, status
+        Map<String, AtomicInteger> errors = new java.util.concurrent.ConcurrentHashMap<>(); // error field -> count
         long t0 = System.nanoTime();
         long hangAt = t0 + TimeUnit.SECONDS.toNanos(2);
         long recoverAt = t0 + TimeUnit.SECONDS.toNanos(8);
@@ -95,7 +96,14 @@ public final class UpstreamHangMain {
                 long start = System.nanoTime();
                 client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
                                 .setPort(gateway.port()).setURI("/api/odds?k=" + n).setTimeout(30_000))
-                        .compose(r -> r.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+                        .compose(r -> r.send().compose(resp -> resp.body().map(b -> {
+                            if (resp.statusCode() != 200) {
+                                String e = b.toString().replaceAll(".*\"error\":\"([^\"]*)\".*", "$1");
+                                errors.computeIfAbsent(resp.statusCode() + " " + e, x -> new AtomicInteger())
+                                        .incrementAndGet();
+                            }
+                            return resp.statusCode();
+                        })))
                         .onComplete(ar -> results.add(new long[] {start, System.nanoTime(),
                                 ar.succeeded() ? ar.result() : -1}));
             }
@@ -108,6 +116,7 @@ public final class UpstreamHangMain {
             long now = System.nanoTime();
             if (!hang.get() && !recovered && now >= hangAt) {
                 hang.set(true);
+                hangAt = now; // the reference: when the upstream really stopped answering
             }
             if (hang.get() && now >= recoverAt) {
                 hang.set(false);
@@ -153,6 +162,7 @@ public final class UpstreamHangMain {
         System.out.printf("first 503 sent after hang start: %s%n",
                 firstFast503 < 0 ? "none" : (firstFast503 - hangAt) / 1_000_000 + " ms");
         System.out.printf("max requests at the upstream at once: %d%n", maxAtUpstream.get());
+        System.out.printf("errors (whole run): %s%n", new java.util.TreeMap<>(errors));
         System.out.printf("requests started during the hang: %d, by status %s (-1 = no answer)%n", during.size(),
                 byStatus);
         if (lat.length > 0) {
