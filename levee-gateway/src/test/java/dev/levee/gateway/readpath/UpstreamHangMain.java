@@ -27,12 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small measurement harness (not a test) for an upstream that hangs: a local upstream that answers at once, or,
  * while hanging, takes requests and never answers; the real gateway (all features, real clock, upstream timeout
  * 5 s) with one route {@code /api}; an open-loop client at {@code rate} requests per second, each for a new key.
- * 2 s healthy, 6 s hung, 6 s recovered. Prints when the breaker opened after the hang started, the most requests
- * at the upstream at once, what clients got meanwhile, and when the breaker closed after recovery. Upstream,
+ * 5 s healthy (warm-up), 6 s hung, 6 s recovered. Prints when the breaker opened after the hang started, the most
+ * requests at the upstream at once, what clients got meanwhile, and when the breaker closed after recovery. Upstream,
  * client and gateway share one JVM (three Vert.x instances) and the machine's cores.
  *
  * <p>Usage: {@code UpstreamHangMain ['ROUTE KEYS'] ['UPSTREAM KEYS'] [rate=100]}, e.g.
  * {@code '' ''} (defaults), {@code 'breaker: { enabled: false }' 'max-in-flight: 100000'} (no breaker, no bound).
+ * <pre>
+ * ./mvnw -B -q test-compile dependency:build-classpath -pl levee-gateway -am \
+ *     -Dmdep.outputFile=/tmp/hang-cp.txt -Dmdep.includeScope=test
+ * CP=levee-gateway/target/test-classes:levee-gateway/target/classes:$(cat /tmp/hang-cp.txt)
+ * $JAVA_HOME/bin/java -Xmx512m -cp $CP dev.levee.gateway.readpath.UpstreamHangMain '' '' 100
+ * </pre>
  */
 public final class UpstreamHangMain {
     public static void main(String[] args) throws Exception {
@@ -76,17 +82,17 @@ public final class UpstreamHangMain {
         HttpClientAgent client = clientVertx.httpClientBuilder()
                 .with(new HttpClientOptions().setKeepAlive(true))
                 .with(new PoolOptions().setHttp1MaxSize(4000).setMaxWaitQueueSize(-1)).build();
-        List<long[]> results = java.util.Collections.synchronizedList(new ArrayList<>()); // start, end, status
+        List<long[]> results = java.util.Collections.synchronizedList(new ArrayList<>()); // start, end, status, open
         Map<String, AtomicInteger> errors = new java.util.concurrent.ConcurrentHashMap<>(); // error field -> count
         long t0 = System.nanoTime();
-        long hangAt = t0 + TimeUnit.SECONDS.toNanos(2);
-        long recoverAt = t0 + TimeUnit.SECONDS.toNanos(8);
-        long endAt = t0 + TimeUnit.SECONDS.toNanos(14);
+        long hangAt = t0 + TimeUnit.SECONDS.toNanos(5);
+        long recoverAt = Long.MAX_VALUE; // 6 s after the hang starts
+        java.util.concurrent.atomic.AtomicLong endAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         AtomicInteger sent = new AtomicInteger();
         long tick = 10;
         clientVertx.setPeriodic(tick, id -> {
             long now = System.nanoTime();
-            if (now >= endAt) {
+            if (now >= endAt.get()) {
                 clientVertx.cancelTimer(id);
                 return;
             }
@@ -102,21 +108,30 @@ public final class UpstreamHangMain {
                                 errors.computeIfAbsent(resp.statusCode() + " " + e, x -> new AtomicInteger())
                                         .incrementAndGet();
                             }
-                            return resp.statusCode();
+                            // negative: a 503 from the open breaker (not max-in-flight, admission, ...)
+                            return b.toString().contains("circuit open") ? -resp.statusCode() : resp.statusCode();
                         })))
                         .onComplete(ar -> results.add(new long[] {start, System.nanoTime(),
-                                ar.succeeded() ? ar.result() : -1}));
+                                ar.succeeded() ? Math.abs(ar.result()) : -1, ar.succeeded() && ar.result() < 0 ? 1 : 0}));
             }
         });
 
+        String atHangStart = "";
         long openedAt = -1;
         long closedAt = -1;
         boolean recovered = false;
-        while (System.nanoTime() < endAt) {
+        while (System.nanoTime() < endAt.get()) {
             long now = System.nanoTime();
-            if (!hang.get() && !recovered && now >= hangAt) {
+            // on a loaded machine the warm-up itself can be slow enough to open the breaker: hang from CLOSED only
+            if (!hang.get() && !recovered && now >= hangAt
+                    && (breaker == null || breaker.state() == BreakerState.CLOSED
+                    || now - t0 > TimeUnit.SECONDS.toNanos(30))) {
                 hang.set(true);
+                recoverAt = now + TimeUnit.SECONDS.toNanos(6);
+                endAt.set(recoverAt + TimeUnit.SECONDS.toNanos(6));
                 hangAt = now; // the reference: when the upstream really stopped answering
+                atHangStart = breaker == null ? "no breaker" : breaker.stats().state() + ", opened "
+                        + breaker.stats().opened() + " times during the warm-up";
             }
             if (hang.get() && now >= recoverAt) {
                 hang.set(false);
@@ -149,17 +164,25 @@ public final class UpstreamHangMain {
                 }
             }
         }
+        Map<Long, Map<Long, Long>> timeline = new java.util.TreeMap<>(); // 500 ms bins relative to the hang
+        synchronized (results) {
+            for (long[] r : results) {
+                long bin = Math.floorDiv((r[0] - hangAt) / 1_000_000, 500) * 500;
+                timeline.computeIfAbsent(bin, b -> new java.util.TreeMap<>()).merge(r[2], 1L, Long::sum);
+            }
+        }
         long[] lat = during.stream().mapToLong(r -> (r[1] - r[0]) / 1_000_000).sorted().toArray();
         Map<Long, Long> byStatus = new java.util.TreeMap<>();
         for (long[] r : during) {
             byStatus.merge(r[2], 1L, Long::sum);
         }
-        long firstFast503 = during.stream().filter(r -> r[2] == 503).mapToLong(r -> r[0]).min().orElse(-1);
+        long firstFast503 = during.stream().filter(r -> r[2] == 503 && r[3] == 1).mapToLong(r -> r[0]).min().orElse(-1);
         System.out.printf("route keys: '%s', upstream keys: '%s', rate %d/s, sent %d, answered %d%n",
                 routeKeys, upstreamKeys, rate, sent.get(), results.size());
+        System.out.printf("breaker at hang start: %s%n", atHangStart);
         System.out.printf("breaker open after hang start: %s%n",
                 openedAt < 0 ? "never" : (openedAt - hangAt) / 1_000_000 + " ms");
-        System.out.printf("first 503 sent after hang start: %s%n",
+        System.out.printf("first circuit-open 503 (by request start) after hang start: %s%n",
                 firstFast503 < 0 ? "none" : (firstFast503 - hangAt) / 1_000_000 + " ms");
         System.out.printf("max requests at the upstream at once: %d%n", maxAtUpstream.get());
         System.out.printf("errors (whole run): %s%n", new java.util.TreeMap<>(errors));
@@ -171,6 +194,8 @@ public final class UpstreamHangMain {
         }
         System.out.printf("breaker closed after recovery: %s%n",
                 closedAt < 0 ? (openedAt < 0 ? "n/a" : "not within 6 s") : (closedAt - recoverAt) / 1_000_000 + " ms");
+        System.out.println("by start time (ms after hang start -> status counts; recovery at +6000):");
+        timeline.forEach((bin, counts) -> System.out.printf("  %+6d %s%n", bin, counts));
         gateway.shutdown().await(30, TimeUnit.SECONDS);
         clientVertx.close().await(10, TimeUnit.SECONDS);
         gatewayVertx.close().await(10, TimeUnit.SECONDS);
