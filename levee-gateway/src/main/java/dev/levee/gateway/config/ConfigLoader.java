@@ -140,7 +140,8 @@ public final class ConfigLoader {
                 }
                 if (!given.isObject()) {
                     throw new ConfigException("routes[" + i + "]." + block + ": expected a mapping"
-                            + (ON_BY_DEFAULT.contains(block) ? " (to turn it off: " + block + ": { enabled: false })" : ""));
+                            + (ON_BY_DEFAULT.contains(block)
+                                    ? " (to turn it off: " + block + ": { enabled: false })" : ""));
                 }
                 ObjectNode filled = defaults.get(block).deepCopy();
                 merge(filled, (ObjectNode) given, "routes[" + i + "]." + block + ".");

@@ -88,8 +88,9 @@ public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonPro
      * {@code breaker:} the upstream circuit breaker for this route, on by default. A call counts as slow the moment
      * it has run for {@code slow-call-duration}, so a hung upstream opens it without waiting for the timeout.
      */
-    public record Breaker(boolean enabled, int failureRateThreshold, int slowCallRateThreshold, Duration slowCallDuration,
-                          int minimumCalls, int windowSize, Duration openFor, int halfOpenProbes) {
+    public record Breaker(boolean enabled, int failureRateThreshold, int slowCallRateThreshold,
+                          Duration slowCallDuration, int minimumCalls, int windowSize, Duration openFor,
+                          int halfOpenProbes) {
         public Breaker {
             Checks.inRange("failure-rate-threshold", failureRateThreshold, 1, 100);
             Checks.inRange("slow-call-rate-threshold", slowCallRateThreshold, 1, 100);

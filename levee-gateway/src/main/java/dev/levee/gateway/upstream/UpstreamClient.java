@@ -10,10 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -92,7 +92,8 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false);
         // waiting for a pooled connection is bounded too: never more waiters than requests allowed in flight
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnections()).setMaxWaitQueueSize(maxInFlight);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnections())
+                .setMaxWaitQueueSize(maxInFlight);
         this.client = vertx.httpClientBuilder().with(options).with(pool).build();
         Gauge.builder("levee.upstream.in.flight", inFlight, AtomicInteger::get)
                 .description("Requests at the upstream, read path and proxy together").register(registry);
@@ -122,11 +123,6 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 inFlight.decrementAndGet();
             }
         };
-    }
-
-    /** Requests at the upstream now. */
-    public int inFlight() {
-        return inFlight.get();
     }
 
     /**
@@ -188,6 +184,11 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 return;
             }
             HttpClientRequest upstream = ar.result();
+            if (resp.closed()) { // the client left while we waited for a pooled connection
+                upstream.reset();
+                release.run();
+                return;
+            }
             upstream.idleTimeout(timeoutMs);
             boolean[] timedOut = {false}; // only touched on this request's event loop, like tooLarge
             long timer = vertx.setTimer(millisLeft(deadline), t -> {

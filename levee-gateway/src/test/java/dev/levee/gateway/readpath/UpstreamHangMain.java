@@ -112,7 +112,8 @@ public final class UpstreamHangMain {
                             return b.toString().contains("circuit open") ? -resp.statusCode() : resp.statusCode();
                         })))
                         .onComplete(ar -> results.add(new long[] {start, System.nanoTime(),
-                                ar.succeeded() ? Math.abs(ar.result()) : -1, ar.succeeded() && ar.result() < 0 ? 1 : 0}));
+                                ar.succeeded() ? Math.abs(ar.result()) : -1,
+                                ar.succeeded() && ar.result() < 0 ? 1 : 0}));
             }
         });
 
