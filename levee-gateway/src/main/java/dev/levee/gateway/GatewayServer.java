@@ -78,7 +78,7 @@ public final class GatewayServer {
         new ProcessorMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes(),
-                new ProxyHeaders(config.server().trustedProxies()));
+                new ProxyHeaders(config.server().trustedProxies()), registry);
         List<GatewayFeature> built = new ArrayList<>();
         // a read-only view: while a feature is built it lists those built before it; once the server is built it
         // lists them all, so the read path can find fetch decorators of features built after it at request time

@@ -9,7 +9,7 @@ package dev.levee.core.breaker;
  * @param retryAfterMillis    while OPEN, time until probes are let through; 0 otherwise
  * @param successes           lifetime: calls recorded as success
  * @param failures            lifetime: calls recorded as failure (errors and failing answers)
- * @param slowCalls           lifetime: calls slower than the slow-call duration
+ * @param slowCalls           lifetime: calls that ran past the slow-call duration (counted as they cross it)
  * @param rateLimited         lifetime: upstream 429 answers (each opened the breaker for its Retry-After)
  * @param rejected            lifetime: calls refused without reaching the upstream
  * @param opened              lifetime: transitions into OPEN (rate-limited openings included)

@@ -1,5 +1,6 @@
 package dev.levee.core.breaker;
 
+import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -14,9 +15,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * {@link UpstreamBreaker} on a Resilience4j {@link CircuitBreaker}.
@@ -27,6 +32,13 @@ import java.util.function.Supplier;
  *       our ticker and no automatic transition (that would start its own scheduler thread), so OPEN turns
  *       HALF_OPEN lazily, on the first call or state read once the open time is up ({@link #endOpenIfDue}). Call durations are measured on our ticker and
  *       passed to {@code onSuccess/onError}, which decide slow calls.</li>
+ *   <li>Slow calls are recorded when they cross the slow-call duration, not when they end: a hung upstream's
+ *       calls end only at the upstream timeout, so waiting for them would keep the breaker closed that long while
+ *       every new call joins the hang. A timer on our scheduler records a call still running at the threshold as
+ *       a slow success (slow-call rate only: it has not failed yet); its completion is then not recorded again.
+ *       Whichever comes first, timer or completion, records the call's one outcome.</li>
+ *   <li>Ignored errors ({@link UpstreamBreaker.Builder#ignoreErrors}) release the permission unrecorded, like
+ *       Resilience4j's ignored exceptions: they say nothing about the upstream.</li>
  *   <li>Rate limiting: Resilience4j's open time is fixed per config, but a 429's Retry-After differs per answer.
  *       We use its FORCED_OPEN state and remember the deadline ourselves; the first call after it moves the
  *       breaker to HALF_OPEN (under a lock, so only one caller does), and probes decide as usual.</li>
@@ -45,6 +57,8 @@ final class Resilience4jBreaker implements UpstreamBreaker {
 
     private final String name;
     private final Ticker ticker;
+    private final Scheduler scheduler;
+    private final Predicate<? super Throwable> ignored;
     private final Duration openFor;
     private final long slowNanos;
     private final CircuitBreaker cb;
@@ -62,6 +76,8 @@ final class Resilience4jBreaker implements UpstreamBreaker {
     Resilience4jBreaker(UpstreamBreaker.Builder b) {
         this.name = b.name;
         this.ticker = b.ticker;
+        this.scheduler = requireNonNull(b.scheduler, "scheduler");
+        this.ignored = b.ignoredErrors;
         this.openFor = b.openFor;
         this.slowNanos = b.slowCallDuration.toNanos();
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
@@ -100,6 +116,7 @@ final class Resilience4jBreaker implements UpstreamBreaker {
             return CompletableFuture.failedFuture(new BreakerOpenException(name, state(), retryAfter()));
         }
         long start = ticker.read();
+        AtomicBoolean recorded = new AtomicBoolean(); // the call's one outcome: slow-call timer or completion
         CompletionStage<T> stage;
         try {
             stage = call.get();
@@ -109,15 +126,31 @@ final class Resilience4jBreaker implements UpstreamBreaker {
         } catch (Throwable t) {
             stage = CompletableFuture.failedFuture(t);
         }
+        Scheduler.Cancellable slowTimer = scheduler.schedule(() -> {
+            if (recorded.compareAndSet(false, true)) {
+                slow.increment();
+                cb.onSuccess(Math.max(slowNanos + 1, ticker.read() - start), TimeUnit.NANOSECONDS);
+            }
+        }, slowNanos, TimeUnit.NANOSECONDS);
         return stage.handle((v, err) -> {
+            slowTimer.cancel();
             long took = Math.max(0, ticker.read() - start);
-            if (took > slowNanos) {
+            boolean record = recorded.compareAndSet(false, true);
+            if (record && took > slowNanos) {
                 slow.increment();
             }
             if (err != null) {
                 Throwable cause = unwrap(err);
-                failures.increment();
-                cb.onError(took, TimeUnit.NANOSECONDS, cause);
+                if (ignored.test(cause)) {
+                    if (record) {
+                        cb.releasePermission();
+                    }
+                } else {
+                    failures.increment();
+                    if (record) {
+                        cb.onError(took, TimeUnit.NANOSECONDS, cause);
+                    }
+                }
                 throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
             }
             Verdict verdict;
@@ -129,15 +162,21 @@ final class Resilience4jBreaker implements UpstreamBreaker {
             switch (verdict.kind()) {
                 case SUCCESS -> {
                     successes.increment();
-                    cb.onSuccess(took, TimeUnit.NANOSECONDS);
+                    if (record) {
+                        cb.onSuccess(took, TimeUnit.NANOSECONDS);
+                    }
                 }
                 case FAILURE -> {
                     failures.increment();
-                    cb.onError(took, TimeUnit.NANOSECONDS, new FailingAnswer());
+                    if (record) {
+                        cb.onError(took, TimeUnit.NANOSECONDS, new FailingAnswer());
+                    }
                 }
                 case RATE_LIMITED -> {
                     rateLimited.increment();
-                    cb.releasePermission();
+                    if (record) {
+                        cb.releasePermission();
+                    }
                     forceOpen(verdict.retryAfter() != null ? verdict.retryAfter() : openFor);
                 }
             }

@@ -1,11 +1,13 @@
 package dev.levee.core.breaker;
 
+import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -17,6 +19,9 @@ import static java.util.Objects.requireNonNull;
  *       call, one outcome, however many callers share it);</li>
  *   <li>opens when, over a count-based window of {@code windowSize} calls (at least {@code minimumCalls}), the
  *       failure rate or the slow-call rate reaches its threshold;</li>
+ *   <li>a call counts as slow the moment it has run for {@code slowCallDuration} (a timer on the
+ *       {@link Scheduler}), not when it ends: calls to a hung upstream end only at its timeout, and the breaker
+ *       must open before that;</li>
  *   <li>a {@link Verdict.Kind#RATE_LIMITED} answer (an upstream 429) opens it for that answer's Retry-After;</li>
  *   <li>while open, calls fail at once with {@link BreakerOpenException} carrying the time left;</li>
  *   <li>after the open time, exactly {@code halfOpenProbes} calls pass; if their failure and slow rates are below
@@ -46,6 +51,8 @@ public interface UpstreamBreaker {
     final class Builder {
         final String name;
         Ticker ticker = Ticker.system();
+        Scheduler scheduler;
+        Predicate<? super Throwable> ignoredErrors = e -> false;
         int failureRateThreshold = 50;
         int slowCallRateThreshold = 80;
         Duration slowCallDuration = Duration.ofSeconds(2);
@@ -60,6 +67,24 @@ public interface UpstreamBreaker {
 
         public Builder ticker(Ticker ticker) {
             this.ticker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Required: fires the slow-call timers, on the ticker's time (pass a {@code ManualTicker} as both in
+         * tests). A timer per call, cancelled when the call ends.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Errors that say nothing about the upstream, such as a local refusal before the request was sent: the
+         * call's permission is released and no outcome is recorded (they still reach the caller unchanged).
+         */
+        public Builder ignoreErrors(Predicate<? super Throwable> ignored) {
+            this.ignoredErrors = requireNonNull(ignored, "ignored");
             return this;
         }
 
@@ -99,6 +124,7 @@ public interface UpstreamBreaker {
         }
 
         public UpstreamBreaker build() {
+            requireNonNull(scheduler, "scheduler");
             return new Resilience4jBreaker(this);
         }
 

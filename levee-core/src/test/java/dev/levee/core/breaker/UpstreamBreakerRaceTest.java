@@ -23,8 +23,8 @@ class UpstreamBreakerRaceTest {
     @RepeatedTest(30)
     void exactlyTheProbesPassWhenManyCallersRaceTheHalfOpenTransition(RepetitionInfo rep) throws Exception {
         ManualTicker time = new ManualTicker();
-        UpstreamBreaker breaker = UpstreamBreaker.builder("race").ticker(time).minimumCalls(2).windowSize(2)
-                .openFor(Duration.ofSeconds(10)).halfOpenProbes(3).build();
+        UpstreamBreaker breaker = UpstreamBreaker.builder("race").ticker(time).scheduler(time).minimumCalls(2)
+                .windowSize(2).openFor(Duration.ofSeconds(10)).halfOpenProbes(3).build();
         boolean rateLimited = rep.getCurrentRepetition() % 2 == 0; // FORCED_OPEN (429) and OPEN, alternately
         if (rateLimited) {
             breaker.execute(() -> CompletableFuture.completedFuture(429),

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UpstreamBreakerTest {
     private final ManualTicker time = new ManualTicker();
-    private final UpstreamBreaker breaker = UpstreamBreaker.builder("odds").ticker(time)
+    private final UpstreamBreaker breaker = UpstreamBreaker.builder("odds").ticker(time).scheduler(time)
             .failureRateThreshold(50).slowCallRateThreshold(80).slowCallDuration(Duration.ofSeconds(2))
             .minimumCalls(4).windowSize(10).openFor(Duration.ofSeconds(10)).halfOpenProbes(2).build();
     private final AtomicInteger upstreamCalls = new AtomicInteger();
@@ -81,6 +81,102 @@ class UpstreamBreakerTest {
         assertThat(breaker.stats().slowCalls()).isEqualTo(4);
     }
 
+    /** A hung upstream: calls that never end before the test does. */
+    private List<CompletableFuture<Integer>> hang(int calls) {
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            CompletableFuture<Integer> answer = new CompletableFuture<>();
+            answers.add(answer);
+            breaker.execute(() -> {
+                upstreamCalls.incrementAndGet();
+                return answer;
+            }, UpstreamBreakerTest::classify);
+        }
+        return answers;
+    }
+
+    @Test
+    void aHungCallCountsAsSlowTheMomentItCrossesTheSlowCallDuration() {
+        List<CompletableFuture<Integer>> answers = hang(4);
+        time.advance(Duration.ofMillis(1_999));
+        assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+        assertThat(breaker.stats().slowCalls()).isZero();
+        time.advance(Duration.ofMillis(1)); // 2 s: all four are slow although none has ended
+        assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+        assertThat(breaker.stats().slowCalls()).isEqualTo(4);
+        assertThatThrownBy(() -> call(200).join()).cause().isInstanceOf(BreakerOpenException.class);
+        assertThat(upstreamCalls).hasValue(4);
+
+        // their late end (the upstream timeout) is not recorded a second time
+        answers.forEach(a -> a.completeExceptionally(new RuntimeException("timeout")));
+        assertThat(breaker.stats().slowCalls()).isEqualTo(4);
+        assertThat(breaker.stats().failures()).isEqualTo(4); // lifetime outcome still counted
+        assertThat(breaker.stats().opened()).isEqualTo(1);
+        assertThat(time.pendingTasks()).isZero();
+    }
+
+    @Test
+    void oneSlowCallDoesNotOpenBeforeMinimumCalls() {
+        hang(1);
+        time.advance(Duration.ofSeconds(3));
+        call(200).join();
+        call(200).join();
+        assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+        assertThat(breaker.stats().slowCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallEndingInTimeCancelsItsSlowTimer() {
+        call(200).join();
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        var f = breaker.execute(() -> answer, UpstreamBreakerTest::classify);
+        time.advance(Duration.ofSeconds(1));
+        answer.complete(200);
+        assertThat(f.join()).isEqualTo(200);
+        assertThat(time.pendingTasks()).isZero();
+        assertThat(breaker.stats().slowCalls()).isZero();
+        assertThat(breaker.stats().bufferedCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void hungProbesOpenAgainAtTheSlowCallDurationAndAnsweringProbesClose() {
+        open();
+        time.advance(Duration.ofSeconds(10));
+        hang(2); // the two probes of a still-hung upstream
+        assertThat(breaker.state()).isEqualTo(BreakerState.HALF_OPEN);
+        time.advance(Duration.ofSeconds(2));
+        assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+        assertThat(breaker.stats().opened()).isEqualTo(2);
+        time.advance(Duration.ofSeconds(10)); // the upstream has recovered
+        call(200).join();
+        call(200).join();
+        assertThat(breaker.state()).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void ignoredErrorsReleaseTheirPermissionAndRecordNothing() {
+        class LocalRefusal extends RuntimeException {}
+        UpstreamBreaker b = UpstreamBreaker.builder("ignoring").ticker(time).scheduler(time).minimumCalls(2)
+                .windowSize(2).halfOpenProbes(1).ignoreErrors(e -> e instanceof LocalRefusal).build();
+        for (int i = 0; i < 5; i++) {
+            var f = b.execute(() -> CompletableFuture.<Integer>failedFuture(new LocalRefusal()),
+                    UpstreamBreakerTest::classify);
+            assertThatThrownBy(f::join).cause().isInstanceOf(LocalRefusal.class);
+        }
+        assertThat(b.state()).isEqualTo(BreakerState.CLOSED);
+        assertThat(b.stats().bufferedCalls()).isZero();
+        assertThat(b.stats().failures()).isZero();
+        for (int i = 0; i < 2; i++) {
+            b.execute(() -> CompletableFuture.completedFuture(500), UpstreamBreakerTest::classify).join();
+        }
+        time.advance(Duration.ofSeconds(10));
+        // half-open, one probe: a refused probe gives its permission back, so the next call is the probe
+        b.execute(() -> CompletableFuture.<Integer>failedFuture(new LocalRefusal()), UpstreamBreakerTest::classify);
+        assertThat(b.execute(() -> CompletableFuture.completedFuture(200), UpstreamBreakerTest::classify).join())
+                .isEqualTo(200);
+        assertThat(b.state()).isEqualTo(BreakerState.CLOSED);
+    }
+
     @Test
     void halfOpenLetsExactlyTheProbesThroughThenCloses() {
         open();
@@ -143,5 +239,7 @@ class UpstreamBreakerTest {
                 .hasMessage("failureRateThreshold: 0 (expected: 1..100)");
         assertThatThrownBy(() -> UpstreamBreaker.builder("x").halfOpenProbes(0))
                 .hasMessage("halfOpenProbes: 0 (expected: > 0)");
+        assertThatThrownBy(() -> UpstreamBreaker.builder("x").ticker(time).build())
+                .isInstanceOf(NullPointerException.class).hasMessage("scheduler");
     }
 }

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -54,6 +55,9 @@ public final class ConfigLoader {
             "QUEUE_CRITICAL_THRESHOLD", "events.critical-threshold",
             "QUEUE_RECOVERY_THRESHOLD", "events.recovery-threshold",
             "DEFAULT_EVENT_PRIORITY", "events.default-priority");
+
+    /** Route blocks every route gets, filled with their defaults, unless it says {@code block: { enabled: false }}. */
+    private static final Set<String> ON_BY_DEFAULT = Set.of("breaker");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper BINDER = new ObjectMapper()
@@ -125,6 +129,9 @@ public final class ConfigLoader {
                 String block = it.next();
                 JsonNode given = r.get(block);
                 if (given == null || given.isNull()) {
+                    if (ON_BY_DEFAULT.contains(block)) {
+                        r.set(block, defaults.get(block).deepCopy());
+                    }
                     continue;
                 }
                 if (given.isBoolean() && given.booleanValue()) { // "cache: true" = the defaults
@@ -132,7 +139,9 @@ public final class ConfigLoader {
                     continue;
                 }
                 if (!given.isObject()) {
-                    throw new ConfigException("routes[" + i + "]." + block + ": expected a mapping");
+                    throw new ConfigException("routes[" + i + "]." + block + ": expected a mapping"
+                            + (ON_BY_DEFAULT.contains(block)
+                                    ? " (to turn it off: " + block + ": { enabled: false })" : ""));
                 }
                 ObjectNode filled = defaults.get(block).deepCopy();
                 merge(filled, (ObjectNode) given, "routes[" + i + "]." + block + ".");

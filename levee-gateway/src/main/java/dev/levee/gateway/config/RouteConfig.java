@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * One entry of {@code routes:}. {@code path} is a prefix; the first matching route wins and unmatched paths are
  * proxied plainly. Each protection ({@code cache}, {@code coalesce}, {@code hot-spot}, {@code batch},
- * {@code breaker}) is off for the route when its block is absent; a present block is filled with the defaults
- * in {@code levee-route-defaults.yaml}.
+ * {@code breaker}) is off for the route when its block is absent, except the breaker, which every route gets
+ * unless it says {@code breaker: { enabled: false }} (then {@link #breaker} is null); a present block is filled
+ * with the defaults in {@code levee-route-defaults.yaml}.
  *
  * @param isPublic     {@code public: true}: responses may be shared across identities
  * @param varyHeaders  request headers that become part of the cache and coalescing key
@@ -31,6 +32,9 @@ public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonPro
             }
         }
         isPublic = Boolean.TRUE.equals(isPublic); // absent = false (a primitive would make the key required)
+        if (breaker != null && !breaker.enabled()) {
+            breaker = null; // null = off, as for every other block
+        }
     }
 
     public boolean matches(String requestPath) {
@@ -98,9 +102,13 @@ public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonPro
         }
     }
 
-    /** {@code breaker:} the upstream circuit breaker for this route. */
-    public record Breaker(int failureRateThreshold, int slowCallRateThreshold, Duration slowCallDuration,
-                          int minimumCalls, int windowSize, Duration openFor, int halfOpenProbes) {
+    /**
+     * {@code breaker:} the upstream circuit breaker for this route, on by default. A call counts as slow the moment
+     * it has run for {@code slow-call-duration}, so a hung upstream opens it without waiting for the timeout.
+     */
+    public record Breaker(boolean enabled, int failureRateThreshold, int slowCallRateThreshold,
+                          Duration slowCallDuration, int minimumCalls, int windowSize, Duration openFor,
+                          int halfOpenProbes) {
         public Breaker {
             Checks.inRange("failure-rate-threshold", failureRateThreshold, 1, 100);
             Checks.inRange("slow-call-rate-threshold", slowCallRateThreshold, 1, 100);

@@ -3,8 +3,14 @@ package dev.levee.gateway.config;
 import java.net.URI;
 import java.time.Duration;
 
-/** {@code upstream:} the API Levee protects. */
-public record UpstreamConfig(String url, Duration timeout, Duration connectTimeout, int maxConnections) {
+/**
+ * {@code upstream:} the API Levee protects.
+ *
+ * @param maxInFlight requests sent to the upstream and not yet answered, read path and plain proxy together;
+ *                    past it a request gets 503 at once (a hung upstream cannot collect every connection)
+ */
+public record UpstreamConfig(String url, Duration timeout, Duration connectTimeout, int maxConnections,
+                             int maxInFlight) {
     public UpstreamConfig {
         Checks.required("url", url);
         URI uri;
@@ -19,6 +25,7 @@ public record UpstreamConfig(String url, Duration timeout, Duration connectTimeo
         Checks.positive("timeout", timeout);
         Checks.positive("connect-timeout", connectTimeout);
         Checks.positive("max-connections", maxConnections);
+        Checks.inRange("max-in-flight", maxInFlight, 1, 100_000);
     }
 
     public URI uri() {

@@ -19,6 +19,7 @@ import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestTargets;
+import dev.levee.gateway.upstream.UpstreamClient;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
@@ -43,8 +44,9 @@ import java.util.function.Supplier;
 
 /**
  * The read path of one configured route: cache -> coalescer -> batcher -> fetch decorators of other features
- * (hot-spot window) -> breaker -> upstream. Each stage is present only if the route declares its block; a route
- * with a cache always gets a coalescer (the cache's single refresh goes through it).
+ * (hot-spot window) -> breaker -> upstream. Each stage is present only if the route declares its block, except the
+ * breaker, present unless the route turns it off; a route with a cache always gets a coalescer (the cache's single
+ * refresh goes through it).
  *
  * <p>What is forwarded is what is keyed: the canonical path ({@link RequestTargets#canonicalPath}) with the query as
  * sent, the headers of {@link #sharedHeaders}; the key is {@link CacheKeys} over the same request.
@@ -76,7 +78,7 @@ final class RoutePipeline {
     final RouteConfig route;
     final RequestCoalescer<String, UpstreamResponse> coalescer; // null when the route has neither cache nor coalesce
     final SwrCache<String, UpstreamResponse> cache;             // null without cache:
-    final UpstreamBreaker breaker;                              // null without breaker:
+    final UpstreamBreaker breaker;                              // null with breaker: { enabled: false }
     final Batcher batcher;                                      // null without batch:
     private final CachePolicy policy;
     private final boolean honorCacheControl;
@@ -131,7 +133,11 @@ final class RoutePipeline {
                 .<String, List<String>>weigher((k, v) -> k.length() + 16 * v.size())
                 .build();
         RouteConfig.Breaker bc = route.breaker();
-        this.breaker = bc == null ? null : UpstreamBreaker.builder(route.path()).ticker(gateway.ticker())
+        // slow calls are counted on the gateway's scheduler as they cross slow-call-duration; a request the
+        // upstream client refused before sending (max-in-flight) is not an upstream outcome
+        this.breaker = bc == null ? null : UpstreamBreaker.builder(route.path())
+                .ticker(gateway.ticker()).scheduler(gateway.scheduler())
+                .ignoreErrors(UpstreamClient::refusedLocally)
                 .failureRateThreshold(bc.failureRateThreshold())
                 .slowCallRateThreshold(bc.slowCallRateThreshold())
                 .slowCallDuration(bc.slowCallDuration())

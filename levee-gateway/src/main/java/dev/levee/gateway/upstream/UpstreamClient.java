@@ -4,11 +4,15 @@ import dev.levee.gateway.config.UpstreamConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -21,7 +25,11 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,8 +40,13 @@ import static java.util.Objects.requireNonNull;
  *       back-pressure, for everything the read path does not handle;</li>
  *   <li>{@link #fetch}: a buffered exchange, the bottom of the read path.</li>
  * </ul>
- * The upstream timeout bounds the wait for the response head (and, for {@link #fetch}, for the whole body): past
- * it the client gets 504. A connection that cannot be made gets 502. Both are JSON with an {@code error} field.
+ * The upstream timeout bounds the wait for a pooled connection plus the response head (and, for {@link #fetch},
+ * the whole body): past it the client gets 504. A connection that cannot be made gets 502. At most
+ * {@code upstream.max-in-flight} requests are at the upstream at once, both ways together; one more gets 503 with
+ * Retry-After at once, so a hung upstream collects no more than that ({@link #refusedLocally} tells such a refusal
+ * apart from an upstream outcome). All are JSON with an {@code error} field.
+ *
+ * <p>Metrics: {@code levee_upstream_in_flight} (gauge), {@code levee_upstream_rejected_total} (refused at the bound).
  */
 public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     /** A buffered upstream response larger than this is refused with 502 rather than held in memory. */
@@ -51,16 +64,22 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
 
     private final long maxRequestBytes;
     private final ProxyHeaders proxyHeaders;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger(); // the client is shared by every event loop
+    private final LongAdder rejected = new LongAdder();
 
     /**
      * @param maxRequestBytes request bodies larger than this are refused with 413 ({@code server.max-body-size})
      * @param proxyHeaders    what of a client's headers goes upstream
+     * @param registry        where the in-flight gauge and the refusal counter go
      */
-    public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes, ProxyHeaders proxyHeaders) {
+    public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes, ProxyHeaders proxyHeaders,
+                          MeterRegistry registry) {
         this.vertx = requireNonNull(vertx, "vertx");
         this.proxyHeaders = requireNonNull(proxyHeaders, "proxyHeaders");
         this.config = requireNonNull(config, "config");
         this.maxRequestBytes = maxRequestBytes;
+        this.maxInFlight = config.maxInFlight();
         this.basePath = config.basePath();
         this.host = config.host();
         this.port = config.port();
@@ -74,8 +93,50 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false);
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnections()).setMaxWaitQueueSize(-1);
+        // waiting for a pooled connection is bounded too: never more waiters than requests allowed in flight
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnections())
+                .setMaxWaitQueueSize(maxInFlight);
         this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+        Gauge.builder("levee.upstream.in.flight", inFlight, AtomicInteger::get)
+                .description("Requests at the upstream, read path and proxy together").register(registry);
+        FunctionCounter.builder("levee.upstream.rejected", rejected, LongAdder::sum)
+                .description("Requests refused at once because upstream.max-in-flight were at the upstream")
+                .register(registry);
+    }
+
+    /** Takes an in-flight slot, or refuses (counted) when all {@code max-in-flight} are taken. */
+    private boolean acquire() {
+        int n;
+        do {
+            n = inFlight.get();
+            if (n >= maxInFlight) {
+                rejected.increment();
+                return false;
+            }
+        } while (!inFlight.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    /** A slot's release, safe to call from every path that ends an exchange: only the first call counts. */
+    private Runnable releaser() {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+    }
+
+    /**
+     * True for the refusal of a request that never left the gateway ({@code max-in-flight} reached, or the
+     * connection pool's wait queue full): it says nothing about the upstream's health.
+     */
+    public static boolean refusedLocally(Throwable e) {
+        return e instanceof HttpError he && he.status() == 503;
+    }
+
+    private HttpError busyError() {
+        return HttpError.withRetryAfter(503, "Upstream busy", 1).with("max_in_flight", maxInFlight);
     }
 
     private RequestOptions options(io.vertx.core.http.HttpMethod method, String uri, MultiMap headers) {
@@ -86,6 +147,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .setSsl(ssl)
                 .setURI(basePath + uri)
                 .setHeaders(headers)
+                .setConnectTimeout(config.timeout().toMillis()) // the wait for a pooled connection
                 .putHeader("Host", hostHeader);
     }
 
@@ -105,6 +167,16 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes)); // and close, unread
             return;
         }
+        boolean hasBody = req.headers().contains("Content-Length") || req.headers().contains("Transfer-Encoding");
+        if (!acquire()) {
+            if (hasBody) {
+                resp.putHeader("Connection", "close"); // the unread body must not be taken for the next request
+            }
+            JsonResponses.sendError(ctx, busyError());
+            return;
+        }
+        Runnable release = releaser();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         MultiMap headers = proxyHeaders.forRequest(req);
         Buffer ahead = Bodies.buffered(ctx); // read before admission (AdmissionFeature): sent as it is
         if (ahead != null) {
@@ -113,12 +185,22 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         }
         client.request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
+                release.run();
                 JsonResponses.sendError(ctx, translate(ar.cause()));
                 return;
             }
             HttpClientRequest upstream = ar.result();
+            if (resp.closed()) { // the client left while we waited for a pooled connection
+                upstream.reset();
+                release.run();
+                return;
+            }
             upstream.idleTimeout(timeoutMs);
-            long timer = vertx.setTimer(timeoutMs, t -> upstream.reset(0, new TimeoutException()));
+            boolean[] timedOut = {false}; // only touched on this request's event loop, like tooLarge
+            long timer = vertx.setTimer(millisLeft(deadline), t -> {
+                timedOut[0] = true;
+                upstream.reset(0, new TimeoutException()); // the send fails with a stream reset, not this cause
+            });
             boolean stream = ahead == null && Bodies.hasBody(req);
             if (stream && !req.headers().contains("Content-Length")) {
                 upstream.setChunked(true);
@@ -139,12 +221,15 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             }
             sent.onComplete(rar -> {
                 vertx.cancelTimer(timer);
+                if (tooLarge[0] || rar.failed()) {
+                    release.run();
+                }
                 if (tooLarge[0]) {
                     JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes)); // and close, unread
                     return;
                 }
                 if (rar.failed()) {
-                    JsonResponses.sendError(ctx, translate(rar.cause()));
+                    JsonResponses.sendError(ctx, timedOut[0] ? timeoutError() : translate(rar.cause()));
                     return;
                 }
                 HttpClientResponse answer = rar.result();
@@ -154,8 +239,9 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 if (!answer.headers().contains("Content-Length")) {
                     resp.setChunked(true);
                 }
-                resp.send(answer).onFailure(err -> {
-                    if (!resp.ended()) {
+                resp.send(answer).onComplete(done -> {
+                    release.run();
+                    if (done.failed() && !resp.ended()) {
                         req.connection().close();
                     }
                 });
@@ -166,17 +252,21 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     /** A buffered exchange: the upstream's whole response, or a failed future with an {@link HttpError}. */
     @Override
     public Future<UpstreamResponse> fetch(UpstreamRequest request) {
-        long timeoutMs = config.timeout().toMillis();
+        if (!acquire()) {
+            return Future.failedFuture(busyError());
+        }
         Promise<UpstreamResponse> promise = Promise.promise();
+        promise.future().onComplete(done -> inFlight.decrementAndGet()); // a promise completes once
+        long deadline = System.nanoTime() + config.timeout().toNanos();
         client.request(options(request.method(), request.uri(), request.headers())).onComplete(ar -> {
             if (ar.failed()) {
                 promise.fail(translate(ar.cause()));
                 return;
             }
             HttpClientRequest upstream = ar.result();
-            long timer = vertx.setTimer(timeoutMs, t -> {
+            long timer = vertx.setTimer(millisLeft(deadline), t -> {
+                promise.tryFail(timeoutError()); // first: the reset fails the send at once, as a 502 stream reset
                 upstream.reset(0, new TimeoutException());
-                promise.tryFail(timeoutError());
             });
             Future<HttpClientResponse> sent = request.body() == null ? upstream.send() : upstream.send(request.body());
             sent.compose(answer -> {
@@ -203,6 +293,11 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         return promise.future();
     }
 
+    /** Time left until {@code deadline} ({@link System#nanoTime}), at least 1 ms (a Vert.x timer's minimum). */
+    private static long millisLeft(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
     private static long parseLong(String s) {
         try {
             return Long.parseLong(s.trim());
@@ -218,6 +313,10 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private HttpError translate(Throwable cause) {
         if (cause instanceof HttpError he) {
             return he;
+        }
+        if (cause instanceof ConnectionPoolTooBusyException) { // cannot happen while max-in-flight bounds the queue
+            rejected.increment();
+            return busyError();
         }
         if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
             return timeoutError();

@@ -98,6 +98,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyRouteGetsTheDefaultBreakerUnlessItTurnsItOff() {
+        LeveeConfig c = ConfigLoader.load("""
+                routes:
+                  - path: /plain
+                  - path: /tuned
+                    breaker: { slow-call-duration: 500ms, open-for: 5s }
+                  - path: /off
+                    breaker: { enabled: false }
+                  - path: /off-by-env
+                """, Map.of("LEVEE_ROUTES_3_BREAKER_ENABLED", "false"));
+        RouteConfig.Breaker plain = c.routes().get(0).breaker();
+        assertThat(plain).isEqualTo(new RouteConfig.Breaker(true, 50, 50, Duration.ofSeconds(1), 10, 20,
+                Duration.ofSeconds(3), 3));
+        RouteConfig.Breaker tuned = c.routes().get(1).breaker();
+        assertThat(tuned.slowCallDuration()).isEqualTo(Duration.ofMillis(500));
+        assertThat(tuned.openFor()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(tuned.minimumCalls()).isEqualTo(10); // the rest from the defaults
+        assertThat(c.routes().get(2).breaker()).isNull();
+        assertThat(c.routes().get(3).breaker()).isNull();
+        assertThat(c.routes().get(0).cache()).isNull(); // other blocks stay off when absent
+    }
+
+    @Test
+    void upstreamMaxInFlightHasADefaultAndAnOverride() {
+        assertThat(ConfigLoader.load(Map.of()).upstream().maxInFlight()).isEqualTo(512);
+        assertThat(ConfigLoader.load("upstream: { max-in-flight: 64 }", Map.of()).upstream().maxInFlight())
+                .isEqualTo(64);
+        assertThat(ConfigLoader.load(Map.of("LEVEE_UPSTREAM_MAX_IN_FLIGHT", "32")).upstream().maxInFlight())
+                .isEqualTo(32);
+    }
+
+    @Test
     void legacyEventEnvironmentNamesStillWork() {
         LeveeConfig c = ConfigLoader.load(Map.of(
                 "QUEUE_WARNING_THRESHOLD", "1000",
@@ -153,6 +185,16 @@ class ConfigLoaderTest {
             "routes: [ { path: /a, cache: { fresh: 0s } } ]   | routes[0].cache.fresh: 0s (expected: > 0)",
             "routes: [ { path: /a, hot-spot: { key: 'cookie:x' } } ] | routes[0].hot-spot.key: 'cookie:x' (expected: query:NAME, path:N or header:NAME)",
             "routes: [ { path: /a, cache: 5 } ]               | routes[0].cache: expected a mapping",
+            "routes: [ { path: /a, breaker: false } ]         | routes[0].breaker: expected a mapping (to turn it off: breaker: { enabled: false })",
+            "routes: [ { path: /a, breaker: off } ]           | routes[0].breaker: expected a mapping (to turn it off: breaker: { enabled: false })",
+            "routes: [ { path: /a, breaker: { enabled: maybe } } ] | routes[0].breaker.enabled: 'maybe' is not a valid boolean",
+            "routes: [ { path: /a, breaker: { slow-call-duration: 0s } } ] | routes[0].breaker.slow-call-duration: 0s (expected: > 0)",
+            "routes: [ { path: /a, breaker: { slow-call-rate-threshold: 0 } } ] | routes[0].breaker.slow-call-rate-threshold: 0 (expected: 1..100)",
+            "routes: [ { path: /a, breaker: { minimum-calls: 0 } } ] | routes[0].breaker.minimum-calls: 0 (expected: > 0)",
+            "routes: [ { path: /a, breaker: { open-for: 3 } } ] | routes[0].breaker.open-for: '3' has no unit",
+            "routes: [ { path: /a, breaker: { slow-calls: 5 } } ] | routes[0].breaker.slow-calls: unknown key",
+            "upstream: { max-in-flight: 0 }                   | upstream.max-in-flight: 0 (expected: 1..100000)",
+            "upstream: { max-in-flight: many }                | upstream.max-in-flight: 'many' is not a valid whole number",
             "routes: { path: /a }                             | routes: expected a list of routes",
             "unknown-section: { a: 1 }                        | unknown-section: unknown key",
             "server: { trusted-proxies: [lb.example] }        | server.trusted-proxies: 'lb.example' (expected: an IP address or CIDR",
