@@ -69,6 +69,9 @@ public final class RedisConnection implements AutoCloseable {
     private volatile Durability durability = Durability.UNKNOWN;
     private final List<Consumer<Durability>> durabilityListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean probing = new AtomicBoolean();
+    /** System.nanoTime() of the last answered read: the activations of one reconnect (commands, pub/sub) share it. */
+    private volatile long lastProbeNanos;
+    private volatile boolean probedOnce;
     private final Disposable activations;
 
     private RedisConnection(ClientResources resources, RedisClient client, RedisURI uri, String redacted) {
@@ -201,6 +204,10 @@ public final class RedisConnection implements AutoCloseable {
         if (closed || c == null || !probing.compareAndSet(false, true)) {
             return;
         }
+        if (probedOnce && System.nanoTime() - lastProbeNanos < TimeUnit.MILLISECONDS.toNanos(RETRY_CONNECT_MILLIS)) {
+            probing.set(false);
+            return;
+        }
         RedisAsyncCommands<String, String> a = c.async();
         // a server's error reply (CONFIG renamed or disabled) is an answer: unknown. No answer at all (not ready
         // yet, timed out) is tried again while the connection is up; a new activation probes anyway.
@@ -229,6 +236,8 @@ public final class RedisConnection implements AutoCloseable {
                 }
                 return;
             }
+            lastProbeNanos = System.nanoTime();
+            probedOnce = true;
             Durability before = durability;
             durability = d;
             if (d != before) {

@@ -23,6 +23,7 @@ import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.store.EventQueues;
+import dev.levee.redis.events.EventNotDurableException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -189,7 +190,12 @@ public final class EventsFeature implements GatewayFeature {
                 sendBatchResult(ctx, submitAll(parseBatch(root)));
             } else {
                 Incoming one = parse(root, -1);
-                Admission a = pipeline.submit(one.type(), one.payload());
+                Admission a;
+                try {
+                    a = pipeline.submit(one.type(), one.payload());
+                } catch (EventNotDurableException e) {
+                    throw notDurable(e);
+                }
                 if (a.accepted()) {
                     JsonResponses.send(ctx, 202, Map.of("accepted", 1, "ids", List.of(a.id())));
                 } else {
@@ -241,12 +247,36 @@ public final class EventsFeature implements GatewayFeature {
         return index >= 0 ? e.with("index", index) : e;
     }
 
+    /**
+     * Submits in order. An event Redis did not confirm ({@code store.redis.events-wait}) ends the batch with a 503
+     * naming the ids accepted before it (those are promised) and leaving the rest untried, so a batch costs at
+     * most one wait timeout.
+     */
     private List<Admission> submitAll(List<Incoming> events) {
         List<Admission> out = new ArrayList<>(events.size());
-        for (Incoming e : events) {
-            out.add(pipeline.submit(e.type(), e.payload()));
+        for (int i = 0; i < events.size(); i++) {
+            Incoming e = events.get(i);
+            try {
+                out.add(pipeline.submit(e.type(), e.payload()));
+            } catch (EventNotDurableException ex) {
+                List<String> ids = out.stream().filter(Admission::accepted).map(Admission::id).toList();
+                throw notDurable(ex).with("index", i).with("accepted", ids.size()).with("ids", ids)
+                        .with("not_attempted", events.size() - i - 1);
+            }
         }
         return out;
+    }
+
+    /**
+     * 503 for an event written to Redis but not confirmed by the replicas {@code store.redis.events-wait} asks
+     * for: a 202 is a promise, and this one could be lost with the primary (it may still be delivered).
+     */
+    private static HttpError notDurable(EventNotDurableException e) {
+        return HttpError.withRetryAfter(503, "Event not stored durably", 1)
+                .with("reason", "not_durable")
+                .with("detail", e.getMessage())
+                .with("replicas_required", e.required())
+                .with("replicas_acknowledged", Math.max(0, e.acknowledged()));
     }
 
     /**
