@@ -170,14 +170,7 @@ public final class EventsFeature implements GatewayFeature {
                 JsonResponses.sendError(ctx, HttpError.badRequest("Malformed JSON"));
                 return;
             }
-            if (pipeline.blocking()) { // a Redis queue: submit makes a round trip, so not on the event loop
-                vertx.executeBlocking(() -> {
-                    accept(ctx, root);
-                    return null;
-                }, false).onFailure(e -> JsonResponses.sendError(ctx, e));
-            } else {
-                accept(ctx, root);
-            }
+            offTheEventLoop(ctx, () -> accept(ctx, root)); // a Redis queue: submit makes a round trip
         });
     }
 
@@ -458,6 +451,25 @@ public final class EventsFeature implements GatewayFeature {
             JsonResponses.sendError(ctx, e);
             return;
         }
+        offTheEventLoop(ctx, () -> sendDeadLetters(ctx, limit));
+    }
+
+    /**
+     * Runs {@code task} (which answers {@code ctx}) on a worker when the queue blocks (Redis: a round trip that a
+     * frozen Redis holds for the command timeout), else here.
+     */
+    private void offTheEventLoop(RoutingContext ctx, Runnable task) {
+        if (pipeline.blocking()) {
+            vertx.executeBlocking(() -> {
+                task.run();
+                return null;
+            }, false).onFailure(e -> JsonResponses.sendError(ctx, e));
+        } else {
+            task.run();
+        }
+    }
+
+    private void sendDeadLetters(RoutingContext ctx, int limit) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (DeadLetter d : pipeline.deadLetters(limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -502,17 +514,21 @@ public final class EventsFeature implements GatewayFeature {
                 JsonResponses.sendError(ctx, ar.cause());
                 return;
             }
+            ReplayRequest req;
             try {
-                ReplayRequest req = parseReplay(ar.result());
+                req = parseReplay(ar.result());
+            } catch (HttpError e) {
+                JsonResponses.sendError(ctx, e);
+                return;
+            }
+            offTheEventLoop(ctx, () -> {
                 List<String> done = pipeline.replay(req.ids(), req.limit());
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("replayed", done.size());
                 body.put("ids", done);
                 body.put("dead_letters", pipeline.stats().deadLetters());
                 JsonResponses.send(ctx, 200, body);
-            } catch (HttpError e) {
-                JsonResponses.sendError(ctx, e);
-            }
+            });
         });
     }
 
