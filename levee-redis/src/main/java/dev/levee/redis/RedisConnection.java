@@ -11,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -69,9 +71,12 @@ public final class RedisConnection implements AutoCloseable {
     private volatile Durability durability = Durability.UNKNOWN;
     private final List<Consumer<Durability>> durabilityListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean probing = new AtomicBoolean();
-    /** System.nanoTime() of the last answered read: the activations of one reconnect (commands, pub/sub) share it. */
-    private volatile long lastProbeNanos;
-    private volatile boolean probedOnce;
+    /** An activation came while a read was in flight: read once more when it ends. */
+    private final AtomicBoolean probeAgain = new AtomicBoolean();
+    /** Disconnects seen; a read is current while none came since it started. */
+    private final AtomicLong disconnects = new AtomicLong();
+    /** {@link #disconnects} when the last answered read started, or -1: then the next activation reads again. */
+    private volatile long readAt = -1;
     private final Disposable activations;
 
     private RedisConnection(ClientResources resources, RedisClient client, RedisURI uri, String redacted) {
@@ -81,8 +86,14 @@ public final class RedisConnection implements AutoCloseable {
         this.redacted = redacted;
         // every (re)activated connection of this client: the server may have been restarted with other settings
         this.activations = resources.eventBus().get()
-                .filter(e -> e instanceof ConnectionActivatedEvent)
-                .subscribe(e -> probeDurability());
+                .filter(e -> e instanceof ConnectionActivatedEvent || e instanceof DisconnectedEvent)
+                .subscribe(e -> {
+                    if (e instanceof DisconnectedEvent) {
+                        disconnects.incrementAndGet();
+                    } else {
+                        probeDurability();
+                    }
+                });
     }
 
     /**
@@ -201,10 +212,15 @@ public final class RedisConnection implements AutoCloseable {
      */
     private void probeDurability() {
         StatefulRedisConnection<String, String> c = connection;
-        if (closed || c == null || !probing.compareAndSet(false, true)) {
+        if (closed || c == null) {
             return;
         }
-        if (probedOnce && System.nanoTime() - lastProbeNanos < TimeUnit.MILLISECONDS.toNanos(RETRY_CONNECT_MILLIS)) {
+        if (!probing.compareAndSet(false, true)) {
+            probeAgain.set(true);
+            return;
+        }
+        long epoch = disconnects.get();
+        if (readAt == epoch) { // the other connection of the same reconnect: read already
             probing.set(false);
             return;
         }
@@ -229,15 +245,17 @@ public final class RedisConnection implements AutoCloseable {
             if (closed) {
                 return;
             }
+            boolean again = probeAgain.getAndSet(false); // activated meanwhile: maybe another server by now
             if (unanswered.get()) {
-                if (c.isOpen()) {
+                if (again) {
+                    probeDurability();
+                } else if (c.isOpen()) {
                     resources.eventExecutorGroup().schedule(this::probeDurability, RETRY_CONNECT_MILLIS,
                             TimeUnit.MILLISECONDS);
                 }
                 return;
             }
-            lastProbeNanos = System.nanoTime();
-            probedOnce = true;
+            readAt = again ? -1 : epoch;
             Durability before = durability;
             durability = d;
             if (d != before) {
@@ -249,6 +267,9 @@ public final class RedisConnection implements AutoCloseable {
                 } catch (RuntimeException ex) {
                     log.warn("durability listener failed", ex);
                 }
+            }
+            if (again) {
+                probeDurability();
             }
         });
     }
