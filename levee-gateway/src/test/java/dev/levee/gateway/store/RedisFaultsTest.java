@@ -163,9 +163,12 @@ class RedisFaultsTest {
                     .isPositive());
             assertThat(answers).filteredOn(a -> a.path().equals("/plain"))
                     .allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
-            // connected but silent: the event counts go stale, and health says so
-            await().atMost(Duration.ofSeconds(10)).until(() -> store(g).get("status").asText().equals("DEGRADED"));
-            assertThat(store(g).get("event_counts_age_ms").asLong()).isGreaterThan(1000);
+            // connected but silent: the event counts go stale (older than 2 polls + 2 command timeouts = 1.4 s),
+            // and health says so (coalescing may have made it DEGRADED already)
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                JsonNode st = store(g);
+                return st.get("event_counts_age_ms").asLong() > 1400 && st.get("status").asText().equals("DEGRADED");
+            });
         } finally {
             redis.thaw();
         }
