@@ -22,8 +22,10 @@ public record StoreConfig(Type type, Redis redis) {
      * @param commandTimeout    a Redis command not answered within this fails (the decision falls back)
      * @param callLease         an upstream call still in flight after this is taken as ended (only matters for the
      *                          calls of an instance that died); keep it above the longest upstream call
+     * @param eventsWait        what an accepted event waits for before its 202 ({@code replicas: 0}: nothing)
      */
-    public record Redis(String url, int expectedInstances, Duration commandTimeout, Duration callLease) {
+    public record Redis(String url, int expectedInstances, Duration commandTimeout, Duration callLease,
+                        EventsWait eventsWait) {
         public Redis {
             Checks.required("url", url);
             if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
@@ -32,6 +34,30 @@ public record StoreConfig(Type type, Redis redis) {
             Checks.positive("expected-instances", expectedInstances);
             Checks.positive("command-timeout", commandTimeout);
             Checks.positive("call-lease", callLease);
+            Checks.required("events-wait", eventsWait);
+            // WAIT runs under the command timeout like any command: a longer wait would fail as a timeout
+            if (eventsWait.replicas() > 0 && eventsWait.timeout().compareTo(commandTimeout) >= 0) {
+                throw new ConfigException("events-wait.timeout: " + Durations.format(eventsWait.timeout())
+                        + " (expected: < command-timeout " + Durations.format(commandTimeout) + ")");
+            }
+        }
+    }
+
+    /**
+     * {@code store.redis.events-wait:} before an event is answered 202, Redis must confirm it reached
+     * {@code replicas} replicas within {@code timeout} ({@code WAIT}); otherwise the answer is 503. Only
+     * {@code WAIT}: {@code WAITAOF} needs Redis 7.2.
+     *
+     * @param replicas replicas that must acknowledge each accepted event; 0 = do not wait
+     * @param timeout  how long to wait for them
+     */
+    public record EventsWait(int replicas, Duration timeout) {
+        /** The most replicas one can ask for (a bound on the input, far above real deployments). */
+        static final int MAX_REPLICAS = 100;
+
+        public EventsWait {
+            Checks.inRange("replicas", replicas, 0, MAX_REPLICAS);
+            Checks.positive("timeout", timeout);
         }
     }
 }

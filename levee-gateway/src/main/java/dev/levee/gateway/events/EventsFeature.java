@@ -23,6 +23,7 @@ import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.store.EventQueues;
+import dev.levee.redis.events.EventNotDurableException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -209,14 +210,7 @@ public final class EventsFeature implements GatewayFeature {
                 JsonResponses.sendError(ctx, e);
                 return;
             }
-            if (pipeline.blocking()) { // a Redis queue: submit makes a round trip, so not on the event loop
-                vertx.executeBlocking(() -> {
-                    accept(ctx, root);
-                    return null;
-                }, false).onFailure(e -> JsonResponses.sendError(ctx, e));
-            } else {
-                accept(ctx, root);
-            }
+            offTheEventLoop(ctx, () -> accept(ctx, root)); // a Redis queue: submit makes a round trip
         });
     }
 
@@ -229,7 +223,12 @@ public final class EventsFeature implements GatewayFeature {
                 sendBatchResult(ctx, submitAll(parseBatch(root)));
             } else {
                 Incoming one = parse(root, -1);
-                Admission a = pipeline.submit(one.type(), one.payload());
+                Admission a;
+                try {
+                    a = pipeline.submit(one.type(), one.payload());
+                } catch (EventNotDurableException e) {
+                    throw notDurable(e);
+                }
                 if (a.accepted()) {
                     JsonResponses.send(ctx, 202, Map.of("accepted", 1, "ids", List.of(a.id())));
                 } else {
@@ -281,12 +280,36 @@ public final class EventsFeature implements GatewayFeature {
         return index >= 0 ? e.with("index", index) : e;
     }
 
+    /**
+     * Submits in order. An event Redis did not confirm ({@code store.redis.events-wait}) ends the batch with a 503
+     * naming the ids accepted before it (those are promised) and leaving the rest untried, so a batch costs at
+     * most one wait timeout.
+     */
     private List<Admission> submitAll(List<Incoming> events) {
         List<Admission> out = new ArrayList<>(events.size());
-        for (Incoming e : events) {
-            out.add(pipeline.submit(e.type(), e.payload()));
+        for (int i = 0; i < events.size(); i++) {
+            Incoming e = events.get(i);
+            try {
+                out.add(pipeline.submit(e.type(), e.payload()));
+            } catch (EventNotDurableException ex) {
+                List<String> ids = out.stream().filter(Admission::accepted).map(Admission::id).toList();
+                throw notDurable(ex).with("index", i).with("accepted", ids.size()).with("ids", ids)
+                        .with("not_attempted", events.size() - i - 1);
+            }
         }
         return out;
+    }
+
+    /**
+     * 503 for an event written to Redis but not confirmed by the replicas {@code store.redis.events-wait} asks
+     * for: a 202 is a promise, and this one could be lost with the primary (it may still be delivered).
+     */
+    private static HttpError notDurable(EventNotDurableException e) {
+        return HttpError.withRetryAfter(503, "Event not stored durably", 1)
+                .with("reason", "not_durable")
+                .with("detail", e.getMessage())
+                .with("replicas_required", e.required())
+                .with("replicas_acknowledged", Math.max(0, e.acknowledged()));
     }
 
     /**
@@ -482,6 +505,25 @@ public final class EventsFeature implements GatewayFeature {
             JsonResponses.sendError(ctx, e);
             return;
         }
+        offTheEventLoop(ctx, () -> sendDeadLetters(ctx, limit));
+    }
+
+    /**
+     * Runs {@code task} (which answers {@code ctx}) on a worker when the queue blocks (Redis: a round trip that a
+     * frozen Redis holds for the command timeout), else here.
+     */
+    private void offTheEventLoop(RoutingContext ctx, Runnable task) {
+        if (pipeline.blocking()) {
+            vertx.executeBlocking(() -> {
+                task.run();
+                return null;
+            }, false).onFailure(e -> JsonResponses.sendError(ctx, e));
+        } else {
+            task.run();
+        }
+    }
+
+    private void sendDeadLetters(RoutingContext ctx, int limit) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (DeadLetter d : pipeline.deadLetters(limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -526,17 +568,21 @@ public final class EventsFeature implements GatewayFeature {
                 JsonResponses.sendError(ctx, ar.cause());
                 return;
             }
+            ReplayRequest req;
             try {
-                ReplayRequest req = parseReplay(ar.result());
+                req = parseReplay(ar.result());
+            } catch (HttpError e) {
+                JsonResponses.sendError(ctx, e);
+                return;
+            }
+            offTheEventLoop(ctx, () -> {
                 List<String> done = pipeline.replay(req.ids(), req.limit());
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("replayed", done.size());
                 body.put("ids", done);
                 body.put("dead_letters", pipeline.stats().deadLetters());
                 JsonResponses.send(ctx, 200, body);
-            } catch (HttpError e) {
-                JsonResponses.sendError(ctx, e);
-            }
+            });
         });
     }
 

@@ -4,6 +4,7 @@ import dev.levee.core.events.EventQueue;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.config.EventsConfig;
 import dev.levee.gateway.config.StoreConfig;
+import dev.levee.redis.RedisConnection;
 import dev.levee.redis.events.RedisEventQueue;
 import io.vertx.core.WorkerExecutor;
 
@@ -18,6 +19,10 @@ import java.util.concurrent.Executor;
  * <p>Policy while Redis is unreachable: an event that cannot be written to Redis is refused (503 "Queue
  * overloaded" with Retry-After), never accepted and lost; workers stop claiming until Redis answers, and a
  * delivery whose ack could not be written is delivered again later (at-least-once).
+ *
+ * <p>With {@code store.redis.events-wait.replicas > 0} every enqueue also WAITs for that many replicas, on a Redis
+ * connection of its own (WAIT blocks the connection it runs on); an event they do not confirm in time is answered
+ * 503, not 202.
  */
 public final class EventQueues {
     /** A delivery pending this long (its instance died mid-delivery) is claimed by another instance. */
@@ -37,8 +42,16 @@ public final class EventQueues {
         StoreFeature registered = StoreFeature.registered(gw);
         StoreFeature feature = registered != null ? registered : new StoreFeature(gw);
         Duration stall = events.deliveryTimeout().multipliedBy(3);
-        RedisEventQueue queue = RedisEventQueue.builder(feature.redis(), "events")
+        StoreConfig.EventsWait wait = config.redis().eventsWait();
+        RedisConnection waitConnection = wait.replicas() > 0
+                ? RedisConnection.connect(config.redis().url(), config.redis().commandTimeout()) : null;
+        RedisEventQueue.Builder builder = RedisEventQueue.builder(feature.redis(), "events");
+        if (waitConnection != null) {
+            builder.waitForReplicas(wait.replicas(), wait.timeout(), waitConnection);
+        }
+        RedisEventQueue queue = builder
                 .capacity(events.effectiveCapacity())
+                .workers(events.workers())
                 .agingStep(events.agingStep())
                 .deadLetterCapacity(events.deadLetterCapacity())
                 .stallTimeout(stall.compareTo(MIN_STALL) > 0 ? stall : MIN_STALL)
@@ -53,13 +66,18 @@ public final class EventQueues {
             task.run();
             return null;
         }, false);
+        feature.track(queue);
         feature.retain();
         if (registered == null) {
             feature.close(); // a private one: its connection closes when this queue does
         }
         return new Shared(queue, executor, () -> {
+            feature.untrack(queue);
             queue.close();
             pool.close();
+            if (waitConnection != null) {
+                waitConnection.close();
+            }
             feature.release();
         });
     }

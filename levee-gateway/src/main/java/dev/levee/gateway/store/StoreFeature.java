@@ -5,9 +5,11 @@ import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.config.StoreConfig;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
+import dev.levee.redis.Durability;
 import dev.levee.redis.RedisConnection;
 import dev.levee.redis.coalesce.FlightCoordinatorStats;
 import dev.levee.redis.coalesce.RedisFlightCoordinator;
+import dev.levee.redis.events.RedisEventQueue;
 import dev.levee.redis.hotspot.FallbackWindowStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
@@ -42,6 +45,12 @@ import java.util.function.ToLongFunction;
  *       decision; back to Redis with the first command that succeeds. Never fails a request for Redis.</li>
  * </ul>
  *
+ * <p>Health never waits for Redis: every figure is a field kept by a background task or by the last command. The
+ * section also shows {@code durability} ({@code none | aof | replicated | unknown}, read from Redis at start and
+ * after every reconnect; with an event queue and {@code none} a {@code durability_warning}), and with an event
+ * queue the age of its last counts read ({@code event_counts_age_ms}): older than {@link #staleAfterNanos}
+ * (Redis connected but not answering, e.g. frozen) makes the section DEGRADED.
+ *
  * <p>Listed first in {@code Features.all()} so later features find it in {@link GatewayContext#features()};
  * {@link WindowStores#forConfig} creates a private one when it is missing (tests with a feature subset).
  */
@@ -51,6 +60,7 @@ public final class StoreFeature implements GatewayFeature {
     private final RedisConnection redis;
     private final List<FallbackWindowStore> windowStores = new CopyOnWriteArrayList<>();
     private final List<RedisFlightCoordinator<?>> coordinators = new CopyOnWriteArrayList<>();
+    private final List<RedisEventQueue> eventQueues = new CopyOnWriteArrayList<>();
     // the gateway closes features in list order, this one first: the connection closes when the last user let go
     private int users;
     private boolean closeRequested;
@@ -123,6 +133,19 @@ public final class StoreFeature implements GatewayFeature {
         windowStores.remove(store);
     }
 
+    void track(RedisEventQueue queue) {
+        eventQueues.add(queue);
+    }
+
+    void untrack(RedisEventQueue queue) {
+        eventQueues.remove(queue);
+    }
+
+    /** Event counts older than this are stale: two polls (200 ms each) and two command timeouts. */
+    private long staleAfterNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(400) + config.redis().commandTimeout().multipliedBy(2).toNanos();
+    }
+
     void track(RedisFlightCoordinator<?> coordinator) {
         coordinators.add(coordinator);
     }
@@ -192,6 +215,22 @@ public final class StoreFeature implements GatewayFeature {
         boolean up = redisUp();
         d.put("redis", redis.address());
         d.put("connected", redis.isConnected());
+        Durability durability = redis.durability();
+        d.put("durability", durability.label());
+        if (!eventQueues.isEmpty()) {
+            if (durability == Durability.NONE) {
+                d.put("durability_warning", "Redis has neither AOF nor a connected replica: a Redis restart loses "
+                        + "every queued event");
+            }
+            long age = -1;
+            for (RedisEventQueue q : eventQueues) {
+                age = Math.max(age, q.countsAgeNanos());
+            }
+            d.put("event_counts_age_ms", age < 0 ? null : TimeUnit.NANOSECONDS.toMillis(age));
+            if (age > staleAfterNanos()) {
+                up = false; // connected, but the last poll is old: Redis does not answer
+            }
+        }
         d.put("expected_instances", config.redis().expectedInstances());
         d.put("fallback_decisions", fallbackDecisions());
         boolean windowsUp = windowStores.stream().allMatch(FallbackWindowStore::sharedUp) && redis.isConnected();

@@ -21,6 +21,8 @@ class StoreConfigTest {
         assertThat(d.store().redis().expectedInstances()).isEqualTo(2);
         assertThat(d.store().redis().commandTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(d.store().redis().callLease()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(d.store().redis().eventsWait().replicas()).as("off by default").isZero();
+        assertThat(d.store().redis().eventsWait().timeout()).isEqualTo(Duration.ofMillis(100));
 
         LeveeConfig c = ConfigLoader.load("store: { type: redis, redis: { url: \"redis://10.0.0.5:6380\","
                 + " expected-instances: 4, command-timeout: 200ms } }", Map.of("LEVEE_STORE_REDIS_CALL_LEASE", "20s"));
@@ -40,5 +42,26 @@ class StoreConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.expected-instances: 0");
         assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { url: \"http://x\" } }", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.url: 'http://x'");
+    }
+
+    @Test
+    void eventsWaitIsValidated() {
+        LeveeConfig c = ConfigLoader.load("store: { redis: { events-wait: { replicas: 2, timeout: 250ms } } }",
+                Map.of());
+        assertThat(c.store().redis().eventsWait()).isEqualTo(new StoreConfig.EventsWait(2, Duration.ofMillis(250)));
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { events-wait: { replicas: -1 } } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.events-wait.replicas: -1 (expected: 0..100)");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { events-wait: { timeout: 0s } } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.events-wait.timeout: 0s (expected: > 0)");
+        // WAIT runs under the command timeout: a longer wait could only end as a command timeout
+        assertThatThrownBy(() -> ConfigLoader.load(
+                "store: { redis: { command-timeout: 500ms, events-wait: { replicas: 1, timeout: 500ms } } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.events-wait.timeout: 500ms (expected: < command-timeout 500ms)");
+        // WAITAOF needs Redis 7.2: not offered, so not silently ignored either
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { events-wait: { aof: true } } }", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.events-wait.aof");
     }
 }

@@ -7,6 +7,7 @@ import dev.levee.core.events.EventQueue;
 import dev.levee.core.events.QueueCounts;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
+import dev.levee.redis.Durability;
 import dev.levee.redis.LuaScript;
 import dev.levee.redis.RedisConnection;
 import io.lettuce.core.Range;
@@ -23,7 +24,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.levee.core.util.Arguments.positive;
 import static java.util.Objects.requireNonNull;
@@ -43,17 +46,32 @@ import static java.util.Objects.requireNonNull;
  *       every instance plus retries. The enqueue script checks it against the capacity atomically;
  *       {@link #depth()} returns the value the last script (or the {@code poll-every} refresh) saw, so the
  *       pipeline's thresholds act on the shared depth without a round trip per request.</li>
- *   <li><b>Claim.</b> One script: promotes due retries, then (at most every {@code stallTimeout / 2})
- *       XAUTOCLAIMs one entry idle longer than {@code stallTimeout} in any consumer's pending list (a worker that
- *       died mid-delivery: its event is delivered again), else picks the best head by effective priority
+ *   <li><b>Claim.</b> One script: promotes due retries, then (a reclaim pass, at most every
+ *       {@code stallTimeout / 2}) XAUTOCLAIMs entries idle longer than {@code stallTimeout} in any consumer's
+ *       pending list (a worker that died mid-delivery: its event is delivered again), as many as this instance has
+ *       free workers ({@code workers} minus its deliveries in flight); the first is returned, the others are held
+ *       locally and handed out by the next claims without a round trip. A pass that filled every free worker is
+ *       followed by another at the next claim (more may be stalled), so a dead instance's backlog is taken over at
+ *       the speed of the workers, not one entry per pass. Else it picks the best head by effective priority
  *       {@code max(1, p - waited / agingStep)} (the head's wait is read from its stream id, which is Redis time)
  *       and XREADGROUPs it. The attempt is the entry's earlier attempts plus the pending list's delivery counter,
  *       so redeliveries count.</li>
  *   <li><b>Retry.</b> The entry is XACKed + XDELed and kept in the delayed set until due; promotion XADDs it again
  *       at the tail of its stream (aging restarts, as in memory).</li>
+ *   <li><b>Counts never block.</b> {@link #counts()} answers the counts the background poll (every
+ *       {@code pollEvery}, async, one COUNTS script at a time) read last, so {@code /health}, {@code /metrics}
+ *       and the dashboard never wait for Redis, frozen or not; {@link #countsAgeNanos()} says how old they are.
+ *       {@link #readCounts()} is the exact, blocking read.</li>
  *   <li><b>Redis unreachable.</b> Operations never throw into the pipeline: enqueue answers false (the caller sees
- *       a rejection), claim answers null, counts answers the last counts read, and an ack/retry/dead-letter that fails leaves the entry pending, so
- *       XAUTOCLAIM delivers it again later (at-least-once).</li>
+ *       a rejection), claim answers null, counts answers the last counts read, and an ack/retry/dead-letter that
+ *       fails leaves the entry pending, so XAUTOCLAIM delivers it again later (at-least-once).</li>
+ *   <li><b>Waiting for replicas</b> ({@link Builder#waitForReplicas}): after the enqueue script, {@code WAIT n
+ *       timeout} on a connection of its own (WAIT counts the writes of the connection it runs on, and blocks that
+ *       connection until it answers, which on the shared one would hold every other command of the process).
+ *       Fewer acknowledgements throw {@link EventNotDurableException}: written, but not promised. Enqueues are
+ *       serialized on that connection, one replication round trip each.</li>
+ *   <li><b>Durability warning.</b> When the connection reports {@link Durability#NONE} (no AOF, no replica; read
+ *       at start and after every reconnect) a warning is logged: a Redis restart loses every queued event.</li>
  * </ul>
  */
 public final class RedisEventQueue implements EventQueue, AutoCloseable {
@@ -98,7 +116,8 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
             return {1, d + 1}
             """);
 
-    // ARGV: group, consumer, aging ms, reclaim (1/0), min idle ms. Returns {p, id, deliveries, fields, depth} or {0, depth}
+    // ARGV: group, consumer, aging ms, reclaim (1/0), min idle ms, reclaim count. Returns {p, id, deliveries, fields,
+    // depth}, {0, depth} when nothing waits, or {-1, depth, {{p, id, deliveries, fields}, ...}} for reclaimed entries
     static final LuaScript CLAIM = new LuaScript(DEPTH_FN + """
             local g, c = ARGV[1], ARGV[2]
             local now = nowms()
@@ -123,14 +142,19 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
               last[p] = found
             end
             if ARGV[4] == '1' then
+              local want = tonumber(ARGV[6])
+              local got = {}
               for p = 1, 10 do
-                local r = redis.call('XAUTOCLAIM', KEYS[p], g, c, ARGV[5], '0-0', 'COUNT', 1)
-                local e = r[2][1]
-                if e then
-                  local pend = redis.call('XPENDING', KEYS[p], g, e[1], e[1], 1)
-                  return {p, e[1], pend[1][4], e[2], depth()}
+                if #got >= want then break end
+                local r = redis.call('XAUTOCLAIM', KEYS[p], g, c, ARGV[5], '0-0', 'COUNT', want - #got)
+                for _, e in ipairs(r[2]) do
+                  if type(e) == 'table' and e[2] then
+                    local pend = redis.call('XPENDING', KEYS[p], g, e[1], e[1], 1)
+                    got[#got + 1] = {p, e[1], pend[1][4], e[2]}
+                  end
                 end
               end
+              if #got > 0 then return {-1, depth(), got} end
             end
             local aging = tonumber(ARGV[3])
             local best, bestEff, bestMs
@@ -248,6 +272,11 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
     private record Location(int priority, String id) {}
 
     private final RedisConnection redis;
+    /** Where enqueues are written: {@link #redis}, or a connection of their own when they WAIT for replicas. */
+    private final RedisConnection writes;
+    private final int waitReplicas;
+    private final long waitMillis;
+    private final int workers;
     private final String[] keys;
     private final int capacity;
     private final long agingMillis;
@@ -261,6 +290,11 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
     private final Map<Delivery, Location> active = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile int depth;
     private volatile QueueCounts lastCounts = new QueueCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile long lastCountsAt = Long.MIN_VALUE; // ticker time of the last counts read; MIN_VALUE: never
+    private final AtomicBoolean polling = new AtomicBoolean();
+    /** Reclaimed by the last reclaim pass, not handed out yet (already pending for this consumer in Redis). */
+    private final ConcurrentLinkedDeque<Delivery> reclaimed = new ConcurrentLinkedDeque<>();
+    private final Runnable stopDurabilityWarning;
     private volatile long nextReclaimAt = Long.MIN_VALUE;
     private volatile Runnable readyListener = () -> {};
     private volatile Scheduler.Cancellable poll;
@@ -268,6 +302,10 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
 
     private RedisEventQueue(Builder b) {
         this.redis = b.redis;
+        this.writes = b.waitConnection != null ? b.waitConnection : b.redis;
+        this.waitReplicas = b.waitReplicas;
+        this.waitMillis = b.waitTimeout == null ? 0 : b.waitTimeout.toMillis();
+        this.workers = b.workers;
         this.capacity = b.capacity;
         this.agingMillis = Math.max(1, b.agingStep.toMillis());
         this.deadLetterCapacity = b.deadLetterCapacity;
@@ -289,6 +327,17 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         for (LuaScript s : List.of(ENQUEUE, CLAIM, ACK, RETRY, DEAD, REPLAY, COUNTS)) {
             s.preload(redis);
         }
+        if (writes != redis) {
+            ENQUEUE.preload(writes);
+        }
+        String address = redis.address();
+        stopDurabilityWarning = redis.onDurability(d -> {
+            if (d == Durability.NONE) {
+                log.warn("Redis at {} has neither AOF (appendonly) nor a connected replica: a restart of Redis loses "
+                        + "every queued event (durability: none)", address);
+            }
+        });
+        promoteAndNotify(); // first counts now, not a poll interval later
         schedulePoll();
     }
 
@@ -312,7 +361,10 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
     }
 
     private <T> T call(LuaScript script, ScriptOutputType type, String... args) {
-        CompletableFuture<T> f = script.eval(redis, type, keys, args);
+        return await(script.eval(redis, type, keys, args));
+    }
+
+    private <T> T await(CompletableFuture<T> f) {
         try {
             return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -325,34 +377,64 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws EventNotDurableException with {@link Builder#waitForReplicas}: written, but not acknowledged by the
+     *                                  required replicas in time (the caller must not promise it)
+     */
     @Override
     public boolean enqueue(Event event) {
         requireNonNull(event, "event");
+        boolean added;
         try {
-            List<Long> r = call(ENQUEUE, ScriptOutputType.MULTI, Integer.toString(capacity),
-                    Integer.toString(event.priority()), event.id(), event.type(),
+            CompletableFuture<List<Long>> f = ENQUEUE.eval(writes, ScriptOutputType.MULTI, keys,
+                    Integer.toString(capacity), Integer.toString(event.priority()), event.id(), event.type(),
                     Long.toString(event.createdEpochMillis()), event.payload() == null ? "0" : "1",
                     event.payload() == null ? "" : event.payload());
+            List<Long> r = await(f);
             depth = r.get(1).intValue();
-            return r.get(0) == 1L;
+            added = r.get(0) == 1L;
         } catch (RuntimeException e) {
             log.warn("event not enqueued in Redis ({}); refusing it", e.getMessage());
             return false;
+        }
+        if (added && waitReplicas > 0) {
+            awaitReplicas();
+        }
+        return added;
+    }
+
+    /** WAIT on the connection that wrote the event: it counts that connection's writes, this one included. */
+    private void awaitReplicas() {
+        long acked;
+        try {
+            acked = await(writes.async().waitForReplication(waitReplicas, waitMillis).toCompletableFuture());
+        } catch (RuntimeException e) {
+            throw new EventNotDurableException(waitReplicas, -1, waitMillis, e);
+        }
+        if (acked < waitReplicas) {
+            throw new EventNotDurableException(waitReplicas, (int) acked, waitMillis, null);
         }
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Delivery claim() {
+        Delivery held = reclaimed.pollFirst();
+        if (held != null) {
+            return held; // already in active: claimed in Redis by the last reclaim pass
+        }
         long now = ticker.read();
         boolean reclaim = now >= nextReclaimAt;
+        int free = Math.max(1, workers - active.size());
         if (reclaim) {
             nextReclaimAt = now + TimeUnit.MILLISECONDS.toNanos(Math.max(1, stallMillis / 2));
         }
         List<Object> r;
         try {
             r = call(CLAIM, ScriptOutputType.MULTI, GROUP, consumer, Long.toString(agingMillis), reclaim ? "1" : "0",
-                    Long.toString(stallMillis));
+                    Long.toString(stallMillis), Integer.toString(free));
         } catch (RuntimeException e) {
             log.warn("claim from Redis failed ({}); will try again", e.getMessage());
             return null;
@@ -362,10 +444,31 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
             depth = ((Long) r.get(1)).intValue();
             return null;
         }
-        String id = (String) r.get(1);
-        int deliveries = ((Long) r.get(2)).intValue();
-        List<Object> fields = (List<Object>) r.get(3);
+        if (p < 0) {
+            depth = ((Long) r.get(1)).intValue();
+            List<Object> entries = (List<Object>) r.get(2);
+            if (entries.size() >= free) {
+                nextReclaimAt = Long.MIN_VALUE; // every free worker got one: more may be stalled, look again next time
+            }
+            Delivery first = null;
+            for (Object o : entries) {
+                List<Object> e = (List<Object>) o;
+                Delivery d = delivery(((Long) e.get(0)).intValue(), (String) e.get(1), ((Long) e.get(2)).intValue(),
+                        (List<Object>) e.get(3));
+                if (first == null) {
+                    first = d;
+                } else {
+                    reclaimed.addLast(d);
+                }
+            }
+            log.info("reclaimed {} stalled deliveries (idle over {} ms)", entries.size(), stallMillis);
+            return first;
+        }
         depth = ((Long) r.get(4)).intValue();
+        return delivery(p, (String) r.get(1), ((Long) r.get(2)).intValue(), (List<Object>) r.get(3));
+    }
+
+    private Delivery delivery(int p, String id, int deliveries, List<Object> fields) {
         String eventId = null, type = null, payload = null;
         long created = 0;
         int earlier = 0;
@@ -485,19 +588,28 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
     }
 
     /**
-     * One atomic read of every count (a Redis round trip). While Redis is unreachable: the last counts read, so
-     * health and metrics keep answering (the store's health says DEGRADED then).
+     * The counts the background poll read last (one atomic script, at most {@code pollEvery} plus a round trip
+     * old while Redis answers; see {@link #countsAgeNanos()}): never a Redis round trip, so callers on an event
+     * loop (health, metrics, the dashboard) never wait for Redis, and while Redis is unreachable they keep
+     * answering with the last counts (the store's health says DEGRADED then).
      */
     @Override
     public QueueCounts counts() {
-        try {
-            QueueCounts c = toCounts(countsNow(false));
-            lastCounts = c;
-            return c;
-        } catch (RuntimeException e) {
-            log.debug("event queue counts not read from Redis; reporting the last ones", e);
-            return lastCounts;
-        }
+        return lastCounts;
+    }
+
+    /** Ticker nanos since {@link #counts()} was last read from Redis, or -1 if it never was. */
+    public long countsAgeNanos() {
+        long at = lastCountsAt;
+        return at == Long.MIN_VALUE ? -1 : Math.max(0, ticker.read() - at);
+    }
+
+    /** One exact, atomic read of every count now: a blocking Redis round trip (not on an event loop). */
+    public QueueCounts readCounts() {
+        QueueCounts c = toCounts(countsNow(false));
+        lastCounts = c;
+        lastCountsAt = ticker.read();
+        return c;
     }
 
     private static QueueCounts toCounts(List<Long> c) {
@@ -522,18 +634,24 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         this.readyListener = requireNonNull(listener, "listener");
     }
 
-    /** Non-blocking (runs on the scheduler's thread): promotes due retries, refreshes depth, wakes workers. */
+    /**
+     * Non-blocking (runs on the scheduler's thread, the answer on Lettuce's): promotes due retries, refreshes the
+     * depth and the counts, wakes workers. One at a time: while Redis does not answer, polls are skipped rather
+     * than piled up behind the command timeout.
+     */
     private void promoteAndNotify() {
-        if (closed) {
+        if (closed || !polling.compareAndSet(false, true)) {
             return;
         }
         COUNTS.<List<Long>>eval(redis, ScriptOutputType.MULTI, keys, GROUP, "1").whenComplete((c, e) -> {
+            polling.set(false);
             if (e != null) {
                 log.debug("event queue poll failed", e);
                 return;
             }
             depth = (int) (c.get(0) + c.get(1) + c.get(2));
             lastCounts = toCounts(c);
+            lastCountsAt = ticker.read();
             boolean stalledMayWait = c.get(1) > 0 && ticker.read() >= nextReclaimAt;
             if (c.get(0) > 0 || c.get(10) > 0 || stalledMayWait) {
                 readyListener.run();
@@ -559,6 +677,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        stopDurabilityWarning.run();
         Scheduler.Cancellable p = poll;
         if (p != null) {
             p.cancel();
@@ -578,6 +697,10 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         private String consumer = java.util.UUID.randomUUID().toString();
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
+        private int workers = 1;
+        private int waitReplicas;
+        private Duration waitTimeout;
+        private RedisConnection waitConnection;
 
         private Builder(RedisConnection redis, String name) {
             this.redis = requireNonNull(redis, "redis");
@@ -623,6 +746,25 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         /** This instance's consumer name (default: a random UUID). */
         public Builder consumer(String consumer) {
             this.consumer = requireNonNull(consumer, "consumer");
+            return this;
+        }
+
+        /** This instance's delivery workers: a reclaim pass takes over up to this many stalled entries. */
+        public Builder workers(int workers) {
+            this.workers = positive("workers", workers);
+            return this;
+        }
+
+        /**
+         * Before {@link #enqueue} answers true, wait up to {@code timeout} for {@code replicas} replicas to
+         * acknowledge the write ({@code WAIT}), on {@code connection}: one of its own, to the same Redis (not the
+         * shared one: WAIT blocks the connection it runs on). Fewer acknowledgements throw
+         * {@link EventNotDurableException}. {@code timeout} must be below the connection's command timeout.
+         */
+        public Builder waitForReplicas(int replicas, Duration timeout, RedisConnection connection) {
+            this.waitReplicas = positive("replicas", replicas);
+            this.waitTimeout = positive("timeout", timeout);
+            this.waitConnection = requireNonNull(connection, "connection");
             return this;
         }
 

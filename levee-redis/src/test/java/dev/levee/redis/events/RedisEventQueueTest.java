@@ -4,11 +4,16 @@ import dev.levee.core.events.DeadLetter;
 import dev.levee.core.events.Delivery;
 import dev.levee.core.events.Event;
 import dev.levee.core.events.QueueCounts;
+import dev.levee.core.time.ManualTicker;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import dev.levee.redis.LocalRedis;
 import dev.levee.redis.RedisConnection;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -96,7 +102,7 @@ class RedisEventQueueTest {
         assertThat(d1.event()).isEqualTo(event("crit", 1));
         assertThat(d1.attempt()).isEqualTo(1);
         assertThat(d2.event().id()).isEqualTo("n1");
-        QueueCounts c = q.counts();
+        QueueCounts c = q.readCounts();
         assertThat(c.waiting()).isEqualTo(2);
         assertThat(c.active()).isEqualTo(2);
         assertThat(c.enqueued()).isEqualTo(4);
@@ -105,7 +111,7 @@ class RedisEventQueueTest {
         assertThat(q.claim().event().id()).isEqualTo("n2");
         assertThat(q.claim().event().id()).isEqualTo("low");
         assertThat(q.claim()).isNull();
-        c = q.counts();
+        c = q.readCounts();
         assertThat(c.completed()).isEqualTo(2);
         assertThat(c.active()).isEqualTo(2);
         assertThat(c.depth()).isEqualTo(2).isEqualTo(q.depth());
@@ -147,7 +153,7 @@ class RedisEventQueueTest {
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
         pool.shutdown();
         assertThat(accepted.get()).isEqualTo(150);
-        assertThat(a.counts().depth()).isEqualTo(150);
+        assertThat(a.readCounts().depth()).isEqualTo(150);
     }
 
     @Test
@@ -189,10 +195,10 @@ class RedisEventQueueTest {
                 claimed.merge(d.event().id(), 1, Integer::sum);
                 consumers.get(0).ack(d);
             }
-            return consumers.get(0).counts().depth() == 0;
+            return consumers.get(0).readCounts().depth() == 0;
         });
         pool.shutdown();
-        QueueCounts c = consumers.get(0).counts();
+        QueueCounts c = consumers.get(0).readCounts();
         assertThat(c.completed()).isEqualTo(events);
         assertThat(claimed).hasSize(events);
         long retried = java.util.stream.IntStream.range(0, events).filter(i -> (1 + i % 10) % 3 == 0).count();
@@ -223,13 +229,99 @@ class RedisEventQueueTest {
         Delivery again = got.get(0);
         assertThat(again.event()).isEqualTo(first.event());
         assertThat(again.attempt()).as("the stream's delivery counter counts the lost attempt").isEqualTo(2);
-        QueueCounts c = survivor.counts();
+        QueueCounts c = survivor.readCounts();
         assertThat(c.active()).isEqualTo(1);
         survivor.ack(again);
-        c = survivor.counts();
+        c = survivor.readCounts();
         assertThat(c.completed()).isEqualTo(1);
         assertThat(c.depth()).isZero();
         assertInvariant(c);
+    }
+
+    /** The pending entries of every priority stream, as XPENDING reports them. */
+    private List<PendingMessage> pending(RedisEventQueue q) {
+        List<PendingMessage> out = new ArrayList<>();
+        for (String stream : q.keys().subList(0, 10)) {
+            if (sync.exists(stream) == 1) {
+                out.addAll(sync.xpending(stream, "levee-workers", Range.create("-", "+"), Limit.from(1000)));
+            }
+        }
+        return out;
+    }
+
+    /** Sets the idle time of {@code q}'s pending entries (XCLAIM to the same consumer with IDLE): no waiting. */
+    private void idleForTenMinutes(RedisEventQueue q) {
+        for (String stream : q.keys().subList(0, 10)) {
+            if (sync.exists(stream) == 1) {
+                for (PendingMessage m : sync.xpending(stream, "levee-workers", Range.create("-", "+"),
+                        Limit.from(1000))) {
+                    sync.xclaim(stream, io.lettuce.core.Consumer.from("levee-workers", m.getConsumer()),
+                            XClaimArgs.Builder.minIdleTime(0).idle(Duration.ofMinutes(10)).retryCount(1), m.getId());
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneReclaimPassTakesOverAsManyStalledDeliveriesAsThereAreFreeWorkers() {
+        int n = 6;
+        RedisEventQueue dying = queue("dies-with-six", 100, Duration.ofMinutes(1), 10);
+        for (int i = 0; i < n; i++) {
+            dying.enqueue(event("s" + i, 1 + i % 3));
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat(dying.claim()).isNotNull();
+        }
+        dying.close(); // killed with six deliveries in flight
+        idleForTenMinutes(dying); // stalled: idle in Redis longer than the survivor's stall timeout
+
+        ManualTicker ticker = new ManualTicker();
+        RedisEventQueue survivor = RedisEventQueue.builder(redis, "events").prefix(prefix).consumer("survivor")
+                .capacity(100).stallTimeout(Duration.ofMinutes(1)).agingStep(Duration.ofMinutes(1))
+                .pollEvery(Duration.ofHours(1)).workers(n).time(ticker, ticker).build();
+        queues.add(survivor);
+
+        Delivery first = survivor.claim(); // the reclaim pass: all six free workers get one
+        assertThat(first).isNotNull();
+        assertThat(pending(survivor)).hasSize(n)
+                .allSatisfy(m -> assertThat(m.getConsumer()).isEqualTo("survivor"));
+        Set<String> ids = new HashSet<>();
+        ids.add(first.event().id());
+        for (int i = 1; i < n; i++) {
+            Delivery d = survivor.claim();
+            assertThat(d.attempt()).as("the lost attempt counts").isEqualTo(2);
+            ids.add(d.event().id());
+        }
+        assertThat(ids).containsExactlyInAnyOrder("s0", "s1", "s2", "s3", "s4", "s5");
+        assertThat(survivor.claim()).as("nothing else waits or is stalled").isNull();
+        QueueCounts c = survivor.readCounts();
+        assertThat(c.active()).isEqualTo(n);
+        assertInvariant(c);
+    }
+
+    @Test
+    void aReclaimPassTakesNoMoreThanTheFreeWorkers() {
+        RedisEventQueue dying = queue("dies-with-three", 100, Duration.ofMinutes(1), 10);
+        for (int i = 0; i < 3; i++) {
+            dying.enqueue(event("f" + i, 5));
+            dying.claim();
+        }
+        dying.close();
+        idleForTenMinutes(dying);
+        ManualTicker ticker = new ManualTicker();
+        RedisEventQueue survivor = RedisEventQueue.builder(redis, "events").prefix(prefix).consumer("two-workers")
+                .capacity(100).stallTimeout(Duration.ofMinutes(1)).agingStep(Duration.ofMinutes(1))
+                .pollEvery(Duration.ofHours(1)).workers(2).time(ticker, ticker).build();
+        queues.add(survivor);
+
+        Delivery a = survivor.claim();
+        assertThat(pending(survivor)).filteredOn(m -> m.getConsumer().equals("two-workers")).hasSize(2);
+        Delivery b = survivor.claim(); // held from the pass
+        assertThat(pending(survivor)).filteredOn(m -> m.getConsumer().equals("two-workers")).hasSize(2);
+        survivor.ack(a);
+        // the pass filled both workers, so the next claim looks again: one free worker, one entry
+        Delivery c = survivor.claim();
+        assertThat(Set.of(a.event().id(), b.event().id(), c.event().id())).containsExactlyInAnyOrder("f0", "f1", "f2");
     }
 
     @Test
@@ -240,7 +332,7 @@ class RedisEventQueueTest {
         q.enqueue(event("r", 5));
         Delivery d = q.claim();
         q.retryLater(d, Duration.ofMillis(200), "503 from sink");
-        QueueCounts c = q.counts();
+        QueueCounts c = q.readCounts();
         assertThat(c.delayed()).isEqualTo(1);
         assertThat(c.failed()).isEqualTo(1);
         assertThat(c.depth()).isEqualTo(1);
@@ -251,7 +343,7 @@ class RedisEventQueueTest {
         assertThat(second.event().id()).isEqualTo("r");
         assertThat(second.attempt()).isEqualTo(2);
         q.deadLetter(second, "still 503");
-        c = q.counts();
+        c = q.readCounts();
         assertThat(c.deadLettered()).isEqualTo(1);
         assertThat(c.deadLetters()).isEqualTo(1);
         assertThat(c.depth()).isZero();
@@ -267,7 +359,7 @@ class RedisEventQueueTest {
         assertThat(replayed.event().id()).isEqualTo("r");
         assertThat(replayed.attempt()).isEqualTo(1);
         q.ack(replayed);
-        c = q.counts();
+        c = q.readCounts();
         assertThat(c.replayed()).isEqualTo(1);
         assertThat(c.completed()).isEqualTo(1);
         assertInvariant(c);
@@ -280,7 +372,7 @@ class RedisEventQueueTest {
             q.enqueue(event("d" + i, 5));
             q.deadLetter(q.claim(), "bad");
         }
-        QueueCounts c = q.counts();
+        QueueCounts c = q.readCounts();
         assertThat(c.deadLetters()).isEqualTo(2);
         assertThat(c.evicted()).isEqualTo(1);
         assertThat(q.deadLetters(10)).extracting(x -> x.event().id()).containsExactly("d1", "d2");

@@ -1,0 +1,36 @@
+package dev.levee.redis.events;
+
+/**
+ * {@link RedisEventQueue#enqueue} wrote the event, but fewer replicas than required acknowledged it within the
+ * wait timeout ({@code WAIT}): it is not safe from a failover, so the caller must not promise it (no 202). The
+ * entry stays in the primary's stream and may still be delivered (at-least-once), so a client that retries may
+ * cause a second delivery.
+ */
+public final class EventNotDurableException extends RuntimeException {
+    private final int required;
+    private final int acknowledged;
+    private final long timeoutMillis;
+
+    EventNotDurableException(int required, int acknowledged, long timeoutMillis, Throwable cause) {
+        super("event written to Redis, but " + (acknowledged < 0 ? "WAIT got no answer"
+                : acknowledged + " of " + required + " required replica(s) acknowledged it") + " within "
+                + timeoutMillis + " ms", cause);
+        this.required = required;
+        this.acknowledged = acknowledged;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Replicas that had to acknowledge the write. */
+    public int required() {
+        return required;
+    }
+
+    /** Replicas that did, or -1 when WAIT itself failed (timeout, connection lost). */
+    public int acknowledged() {
+        return acknowledged;
+    }
+
+    public long timeoutMillis() {
+        return timeoutMillis;
+    }
+}
