@@ -69,7 +69,7 @@ public final class UpstreamHangMain {
         }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 
         Vertx gatewayVertx = Vertx.vertx();
-        String yaml = "server: { host: 127.0.0.1, port: 0, event-loops: 2 }\n"
+        String yaml = "server: { host: 127.0.0.1, port: 0, event-loops: 2 }\nadmin: { port: 0 }\n"
                 + "upstream: { url: \"http://127.0.0.1:" + upstream.actualPort() + "\""
                 + (upstreamKeys.isBlank() ? "" : ", " + upstreamKeys) + " }\n"
                 + "events: { enabled: false }\n"

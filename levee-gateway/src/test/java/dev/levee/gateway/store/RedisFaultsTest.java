@@ -78,7 +78,8 @@ class RedisFaultsTest {
     private GatewayServer gateway(RedisServerProcess redis, String redisExtra) throws Exception {
         HttpServer up = upstream();
         LeveeConfig config = ConfigLoader.load("""
-                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s }
+                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s, drain-period: 0s }
+                admin: { port: 0 }
                 upstream: { url: "http://127.0.0.1:%d", timeout: 5s }
                 store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: 500ms %s } }
                 events: { sink: "http://127.0.0.1:%d/ingest", workers: 2, drain-grace: 1s }
@@ -97,8 +98,11 @@ class RedisFaultsTest {
         return g;
     }
 
+    /** Routes and event ingestion on the public port; health, metrics and figures on the admin listener. */
     private HttpRequest.Builder request(GatewayServer g, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + path)).timeout(CLIENT_TIMEOUT);
+        boolean served = path.startsWith("/plain") || path.startsWith("/odds") || path.equals("/api/v1/events");
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (served ? g.port() : g.adminPort()) + path))
+                .timeout(CLIENT_TIMEOUT);
     }
 
     private HttpResponse<String> get(GatewayServer g, String path) throws Exception {
