@@ -169,6 +169,9 @@ public final class AdmissionFeature implements GatewayFeature {
                 admitOrPass(ctx, cls);
                 return;
             }
+            if (Bodies.expectsContinue(ctx.request()) && shedBeforeTheBody(ctx, cls)) {
+                return;
+            }
             // the whole body first, under server.body-timeout: a client trickling its body holds its connection,
             // never a permit (nor, on the proxy path, an upstream connection)
             Bodies.buffer(ctx, maxBodyBytes, bodyTimeout, bodyBudget).onComplete(read -> {
@@ -179,6 +182,54 @@ public final class AdmissionFeature implements GatewayFeature {
                 }
             });
         });
+    }
+
+    /**
+     * A client that sent {@code Expect: 100-continue} waits for our word before it sends its body: if its class
+     * would be shed right now, it gets the 429 instead of the 100, and never sends the body. The stats only say
+     * "likely shed"; the admission itself decides (with its true Retry-After), and a request it would admit or
+     * queue after all gives its place back and goes on as any other.
+     */
+    private boolean shedBeforeTheBody(RoutingContext ctx, String cls) {
+        if (!config.enabled() || HotSpotFeature.isWarmingRequest(ctx.request()) || !likelyShed(cls)) {
+            return false;
+        }
+        CompletableFuture<Permit> probe = admission.acquire(cls);
+        if (probe.isDone() && probe.isCompletedExceptionally()) {
+            try {
+                probe.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof AdmissionRejectedException r) {
+                    JsonResponses.sendError(ctx, shedError(r).closingConnection()); // the body is never sent
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (!probe.cancel(false) && !probe.isCompletedExceptionally()) {
+            probe.join().release();
+        }
+        return false;
+    }
+
+    /** Every permit taken, this class's queue full, and no lower class queued whose place it could take. */
+    private boolean likelyShed(String cls) {
+        AdmissionStats s = admission.stats();
+        if (s.inFlight() < s.maxConcurrent()) {
+            return false;
+        }
+        boolean below = false; // classes are listed highest priority first
+        for (ClassStats c : s.classes()) {
+            if (c.name().equals(cls)) {
+                if (c.queueDepth() < c.queueCapacity()) {
+                    return false;
+                }
+                below = true;
+            } else if (below && c.queueDepth() > 0) {
+                return false;
+            }
+        }
+        return below;
     }
 
     private void admitOrPass(RoutingContext ctx, String cls) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
@@ -62,6 +63,21 @@ public final class Bodies {
         /** Bytes held now. */
         public long used() {
             return used.get();
+        }
+    }
+
+    /** True if the client waits for {@code 100 Continue} before it sends its body (HTTP/1.1 only). */
+    public static boolean expectsContinue(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
+    }
+
+    /**
+     * Tells a client that waits for it to send its body: called where the body starts being read, so a request
+     * refused before that (401, a shed class, 413) gets its final status instead, and never sends the body.
+     */
+    public static void continueIfExpected(HttpServerRequest request) {
+        if (expectsContinue(request)) {
+            request.response().writeContinue();
         }
     }
 
@@ -156,6 +172,7 @@ public final class Bodies {
         if (timer >= 0) {
             promise.future().onComplete(ar -> ctx.vertx().cancelTimer(timer));
         }
+        continueIfExpected(request);
         request.resume();
         return promise.future();
     }

@@ -32,8 +32,10 @@ import static java.util.Objects.requireNonNull;
  * request is parsed, by the {@link StrictRequestDecoder}; over-long request lines (414) and header blocks (431) by
  * the decoder's own limits.
  *
- * <p>{@code Expect: 100-continue} is answered here: 413 (and close) when the declared body is over
- * {@code server.max-body-size}, else {@code 100 Continue}; any other expectation gets 417.
+ * <p>{@code Expect: 100-continue}: 413 (and close) here when the declared body is over {@code server.max-body-size};
+ * any other expectation gets 417. The {@code 100 Continue} itself is sent where the body starts being read
+ * ({@link Bodies#continueIfExpected}), so a request refused before that (401, a shed class) gets its final status
+ * instead and its client never sends the body.
  */
 public final class RequestGuard implements Handler<HttpServerRequest> {
     /** Headers of which a second copy would let the upstream read another value than the one checked here. */
@@ -92,9 +94,6 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
             if (length != null && Long.parseLong(length) > maxBodyBytes) {
                 refuse(request, HttpError.payloadTooLarge(maxBodyBytes));
                 return;
-            }
-            if (request.version() == HttpVersion.HTTP_1_1) {
-                request.response().writeContinue();
             }
         }
         next.handle(request);

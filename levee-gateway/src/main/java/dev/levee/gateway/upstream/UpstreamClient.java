@@ -179,9 +179,9 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         MultiMap headers = proxyHeaders.forRequest(req);
         Buffer ahead = Bodies.buffered(ctx); // read before admission (AdmissionFeature): sent as it is
+        headers.remove("Expect"); // the gateway answers it (Bodies.continueIfExpected); the upstream gets a body
         if (ahead != null) {
             headers.set("Content-Length", Integer.toString(ahead.length()));
-            headers.remove("Expect"); // answered by the gateway already
         }
         client.request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
@@ -212,6 +212,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             if (ahead != null) {
                 sent = upstream.send(ahead);
             } else if (stream) {
+                Bodies.continueIfExpected(req); // not read ahead (no admission stage): the client sends it now
                 sent = upstream.send(new BoundedBody(req, maxRequestBytes, () -> {
                     tooLarge[0] = true;
                     upstream.reset();

@@ -56,7 +56,7 @@ class AdmissionGatewayTest {
                     ctx.next();
                 });
                 r.get("/hold").handler(held::add);
-                r.get("/echo").handler(ctx -> ctx.end("ok"));
+                r.route("/echo").handler(ctx -> ctx.end("ok"));
             })
             .config("""
                     upstream: { url: "${upstream}", timeout: 60s }
@@ -323,6 +323,38 @@ class AdmissionGatewayTest {
         await().untilAsserted(() -> assertThat(stats().inFlight()).isZero());
         held.clear();
         assertThat(get("/probe", null).statusCode()).isEqualTo(200); // the permit is usable again
+    }
+
+    @Test
+    void aClientThatExpects100ContinueGetsTheSheddingStatusInsteadAndSendsNoBody() throws Exception {
+        saturate();
+        async("/hold", null);
+        async("/hold", null);
+        await().until(() -> stats().forClass("browser").queueDepth() == 2);
+        long shedBefore = stats().forClass("browser").shedQueueFull();
+        try (Socket s = new Socket("127.0.0.1", gw.port())) {
+            s.setSoTimeout(20_000); // the answer comes at once; a connection left open fails on this margin
+            s.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 429").doesNotContain("100 Continue").contains("Retry-After: 7");
+        }
+        assertThat(stats().forClass("browser").shedQueueFull()).isEqualTo(shedBefore + 1);
+    }
+
+    @Test
+    void aClientThatExpects100ContinueWithRoomGetsItAndIsServed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gw.port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] interim = s.getInputStream().readNBytes(25);
+            assertThat(new String(interim, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 100 Continue");
+            out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+            String rest = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(rest).startsWith("HTTP/1.1 200");
+        }
     }
 
     @Test
