@@ -7,12 +7,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -65,23 +62,6 @@ class ConnectionLimitsTest {
         return s;
     }
 
-    /** Reads until the gateway closes the connection (or resets it); fails if it stays open. */
-    private static String readUntilClosed(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                got.write(buf, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("connection left open; got: " + got.toString(StandardCharsets.ISO_8859_1));
-        } catch (IOException reset) {
-            // a reset is a close too
-        }
-        return got.toString(StandardCharsets.ISO_8859_1);
-    }
-
     private void trickle(Socket s, String each) {
         trickler.scheduleAtFixedRate(() -> {
             try {
@@ -98,7 +78,7 @@ class ConnectionLimitsTest {
         try (Socket s = open()) {
             s.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
             trickle(s, "X-A: 1\r\n"); // a byte every few ms keeps the idle timeout from ever firing
-            assertThat(readUntilClosed(s)).doesNotContain("HTTP/1.1 200");
+            assertThat(RawSockets.readUntilClosed(s)).doesNotContain("HTTP/1.1 200");
         }
     }
 
@@ -106,7 +86,7 @@ class ConnectionLimitsTest {
     void aKeptAliveConnectionWithoutANextRequestIsClosedByTheHeaderTimeout() throws Exception {
         try (Socket s = open()) {
             s.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            String answer = readUntilClosed(s);
+            String answer = RawSockets.readUntilClosed(s);
             assertThat(answer).startsWith("HTTP/1.1 200").endsWith("ok").containsOnlyOnce("HTTP/1.1");
         }
     }
@@ -123,7 +103,7 @@ class ConnectionLimitsTest {
         try (Socket s = open()) {
             s.getOutputStream().write(("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"
                     + "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            String answer = readUntilClosed(s);
+            String answer = RawSockets.readUntilClosed(s);
             assertThat(answer.split("HTTP/1.1 200", -1)).hasSize(3);
         }
     }
@@ -136,7 +116,7 @@ class ConnectionLimitsTest {
             s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             trickle(s, " ");
-            String answer = readUntilClosed(s);
+            String answer = RawSockets.readUntilClosed(s);
             assertThat(answer).startsWith("HTTP/1.1 408").contains("Connection: close")
                     .contains("\"error\":\"Request body timeout\"");
         }
@@ -154,7 +134,7 @@ class ConnectionLimitsTest {
                     + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return readUntilClosed(s);
+                    return RawSockets.readUntilClosed(s);
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }

@@ -8,11 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -146,17 +144,7 @@ class HostileRequestTest {
             OutputStream out = s.getOutputStream();
             out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = in.read(buf)) >= 0; ) {
-                    got.write(buf, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                throw new AssertionError("connection left open after: " + got.toString(StandardCharsets.ISO_8859_1));
-            }
-            return got.toString(StandardCharsets.ISO_8859_1);
+            return RawSockets.readUntilClosed(s);
         }
     }
 }
