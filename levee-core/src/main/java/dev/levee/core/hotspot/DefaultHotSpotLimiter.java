@@ -37,14 +37,21 @@ import static java.util.Objects.requireNonNull;
  *       scheduled task (one per key, at the earlier of T and the head's deadline) wakes the queue. Nothing polls.
  *       With an asynchronous store (Redis) the same loop continues in the decision's callback. A caller that
  *       finds nobody ahead is decided at once without entering the queue, and enters it (at the head) only if the
- *       store says full: so {@code queued} counts exactly the callers that wait, never one in passing.</li>
- *   <li><b>Admission to the queue</b> is decided at enqueue: a full queue, or an estimated wait (time until the
- *       next slot frees + position x {@code window / limit}) above max wait, is rejected at once with the time
- *       until the next slot frees. When the store answers "full until T", every waiter is judged by the same
- *       estimate (position p is expected at T + p x spacing; one expected after its deadline is rejected then,
- *       with Retry-After T - now), so a caller that arrived while a decision was running (T unknown) is judged by
- *       that answer. A waiter still queued at its deadline (the estimate was low: calls in flight ended late) is
- *       rejected by the wake task.</li>
+ *       store says full: so {@code queued} counts the callers that wait (for a slot, or for their turn to be
+ *       decided behind a running decision), never one granted at once.</li>
+ *   <li><b>Admission</b> is decided at enqueue. While the window is known full ("full until T"), a full queue
+ *       ({@code queueCapacity} waiters), or an estimated wait (time until the next slot frees + position x
+ *       {@code window / limit}) above max wait, is rejected at once with the time until the next slot frees.
+ *       While it may have room (a decision is running, its answer unknown), a caller waits for its own decision
+ *       as long as the callers ahead of it, the one being decided included, are fewer than the calls the window
+ *       may still take ({@code room}: the whole limit when a burst starts, {@code limit - count} after a grant) plus
+ *       {@code queueCapacity}; only what exceeds both is rejected ({@code QUEUE_FULL}). So a burst on an empty
+ *       window gets the whole limit with an asynchronous store too, even with no queue. A grant that leaves fewer
+ *       slots than callers waiting for them (other instances took some) rejects the excess at once; an answer
+ *       "full until T" keeps the first {@code queueCapacity} waiters, each judged by the estimate (position p is
+ *       expected at T + p x spacing; one expected after its deadline is rejected then, with Retry-After T - now),
+ *       and rejects the rest. A waiter still queued at its deadline (the estimate was low: calls in flight ended
+ *       late) is rejected by the wake task.</li>
  *   <li><b>Futures are completed outside the lock</b> (a permit's holder usually starts the upstream call in the
  *       callback). A permit that cannot be delivered because its waiter was cancelled is refunded.</li>
  *   <li><b>Bounded keys.</b> At most {@code maxKeys} key states. A state is removed only when idle (no waiter, no
@@ -124,6 +131,12 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         final String key;
         final ArrayDeque<Waiter> queue = new ArrayDeque<>();
         boolean deciding;
+        // the running decision is for a first caller, outside the queue
+        boolean decidingOutside;
+        // calls the window may still take, as far as the limiter knows while it is not blocked: the whole limit
+        // when a first caller starts deciding (calls leave the window with time, so an older answer says
+        // nothing), limit - count after a grant, 1 after "full until T" (from T on), one more after a refund
+        int room;
         long blockedUntil = Long.MIN_VALUE;
         Scheduler.Cancellable timer;
         long timerAt = Long.MAX_VALUE;
@@ -134,9 +147,10 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         long rejected;
         boolean removed;
 
-        KeyState(String key, long now) {
+        KeyState(String key, long now, int limit) {
             this.key = key;
             this.lastActivity = now;
+            this.room = limit;
         }
     }
 
@@ -179,12 +193,19 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 if (ahead > 0 || ks.deciding || blocked) {
                     long firstFree = blocked ? ks.blockedUntil - now : 0;
                     Reason reason = null;
-                    if (ahead >= settings.queueCapacity()) {
+                    if (blocked) {
+                        if (ahead >= settings.queueCapacity()) {
+                            reason = Reason.QUEUE_FULL;
+                        } else if (firstFree + ahead * spacingNanos > maxWaitNanos) {
+                            reason = Reason.WAIT_TOO_LONG;
+                        }
+                    } else if (ahead + (ks.decidingOutside ? 1 : 0) >= (long) ks.room + settings.queueCapacity()) {
+                        // the window may have room (a decision is running or about to): a caller waits for its
+                        // own decision while the callers ahead of it, the one being decided included, leave it a
+                        // slot the window may still take or a place in the queue. Counting it against the queue
+                        // alone would turn a burst on an empty window away while each decision is a round trip.
+                        // Such a waiter is judged like any queued one as soon as the store answers (see decided).
                         reason = Reason.QUEUE_FULL;
-                    } else if (blocked && firstFree + ahead * spacingNanos > maxWaitNanos) {
-                        // while a decision is still running the first free slot is unknown: such a waiter is
-                        // judged by the same estimate as soon as the store answers "full" (see decided)
-                        reason = Reason.WAIT_TOO_LONG;
                     }
                     if (reason != null) {
                         rejection = new HotSpotRejectedException(key, reason,
@@ -198,6 +219,8 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                     // `queued` counts only callers that really wait (a test or a gauge never sees a caller
                     // that is granted at once as queued)
                     ks.deciding = true;
+                    ks.decidingOutside = true;
+                    ks.room = settings.limit();
                     waiter = new Waiter(f, now + maxWaitNanos, true);
                     first = true;
                 } else {
@@ -368,12 +391,13 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
     private boolean decided(KeyState ks, Waiter head, WindowDecision d, Throwable err, long now) {
         KeyPermit grant = null;
         boolean alert = false;
-        List<Waiter> late = null;
+        Turned turned = null;
         Waiter closedLate = null;
         long retry = 0;
         int count = 0;
         synchronized (ks) {
             ks.deciding = false;
+            ks.decidingOutside = false;
             if (err != null || d.allowed()) {
                 if (ks.queue.peek() == head) {
                     ks.queue.poll();
@@ -394,12 +418,19 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                     ks.alerting = false;
                 }
                 grant = new KeyPermit(ks, ks.key, d, now);
+                ks.room = Math.max(0, settings.limit() - count);
+                if (ks.queue.size() > (long) ks.room + settings.queueCapacity()) {
+                    // fewer slots left than callers waited for them (other instances share the window): those
+                    // past the slots and the queue are told now rather than after another decision each
+                    turned = trim(ks, (long) ks.room + settings.queueCapacity(), Long.MIN_VALUE);
+                }
             } else if (err == null) {
                 ks.lastCount = d.count();
                 if (d.count() < alertAt) {
                     ks.alerting = false;
                 }
                 ks.blockedUntil = now + Math.max(1, d.retryAfterNanos());
+                ks.room = 1;
                 retry = ks.blockedUntil - now;
                 if (head.outsideQueue && !head.future.isDone()) {
                     // the first caller found the window full: it waits at the head, like any queued caller
@@ -411,33 +442,25 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                         queued.incrementAndGet();
                     }
                 }
-                // the admission estimate, now that the first free slot is known: the waiter at position p is
-                // expected at blockedUntil + p x spacing; one expected after its deadline is told now
-                int position = 0;
-                for (Iterator<Waiter> it = ks.queue.iterator(); it.hasNext(); ) {
-                    Waiter w = it.next();
-                    boolean done = w.future.isDone();
-                    if (done || settings.queueCapacity() == 0
-                            || ks.blockedUntil + position * spacingNanos > w.deadline) {
-                        it.remove();
-                        queued.decrementAndGet();
-                        if (!done) {
-                            ks.rejected++;
-                            if (late == null) {
-                                late = new ArrayList<>();
-                            }
-                            late.add(w);
-                        }
-                    } else {
-                        position++;
-                    }
-                }
+                // the window is full: only the queue's capacity waits, each judged by the admission estimate now
+                // that the first free slot is known (the waiter at position p is expected at blockedUntil + p x
+                // spacing; one expected after its deadline is told now)
+                turned = trim(ks, settings.queueCapacity(), ks.blockedUntil);
                 armTimer(ks);
             }
         }
         if (err != null) {
             head.future.completeExceptionally(err);
             return true;
+        }
+        if (turned != null) {
+            long full = grant != null ? retryAfterNow(ks.key, now) : retry;
+            for (Waiter w : turned.queueFull) {
+                reject(w.future, new HotSpotRejectedException(ks.key, Reason.QUEUE_FULL, full));
+            }
+            for (Waiter w : turned.tooLong) {
+                reject(w.future, new HotSpotRejectedException(ks.key, Reason.WAIT_TOO_LONG, retry));
+            }
         }
         if (grant != null) {
             granted.increment();
@@ -453,15 +476,47 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
             }
             return true;
         }
-        if (late != null) {
-            for (Waiter w : late) {
-                reject(w.future, new HotSpotRejectedException(ks.key, Reason.WAIT_TOO_LONG, retry));
-            }
-        }
         if (closedLate != null) {
             closedLate.future.completeExceptionally(new IllegalStateException("hot-spot limiter closed"));
         }
         return false;
+    }
+
+    /** Waiters taken out of a queue by {@link #trim}, to be rejected outside the lock. */
+    private static final class Turned {
+        final List<Waiter> queueFull = new ArrayList<>();
+        final List<Waiter> tooLong = new ArrayList<>();
+    }
+
+    /**
+     * Under ks's lock: drops finished waiters and takes out every waiter past the first {@code places}; if
+     * {@code slotAt} is known (not {@code Long.MIN_VALUE}) also every one expected after its deadline, the waiter
+     * kept at position p being expected at {@code slotAt + p x spacing}. Null if nobody was taken out.
+     */
+    private Turned trim(KeyState ks, long places, long slotAt) {
+        Turned turned = null;
+        int position = 0;
+        for (Iterator<Waiter> it = ks.queue.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.future.isDone()) {
+                it.remove();
+                queued.decrementAndGet();
+                continue;
+            }
+            boolean full = position >= places;
+            if (!full && (slotAt == Long.MIN_VALUE || slotAt + position * spacingNanos <= w.deadline)) {
+                position++;
+                continue;
+            }
+            it.remove();
+            queued.decrementAndGet();
+            ks.rejected++;
+            if (turned == null) {
+                turned = new Turned();
+            }
+            (full ? turned.queueFull : turned.tooLong).add(w);
+        }
+        return turned;
     }
 
     /** Schedules the key's wake-up at the earlier of "window has room" and the head's deadline; under ks's lock. */
@@ -515,7 +570,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                 break;
             }
         }
-        KeyState created = new KeyState(key, now);
+        KeyState created = new KeyState(key, now, settings.limit());
         KeyState prev = keys.putIfAbsent(key, created);
         if (prev != null) {
             keyCount.decrementAndGet();
@@ -723,6 +778,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
                     ks.lastActivity = Math.max(ks.lastActivity, now);
                     if (refund) {
                         ks.blockedUntil = Long.MIN_VALUE; // a slot may be free now
+                        ks.room = Math.min(settings.limit(), ks.room + 1);
                     }
                 }
                 if (refund && pumpAfterRefund) {

@@ -9,7 +9,9 @@ import static java.util.Objects.requireNonNull;
  *
  * @param limit          at most this many calls per key in any interval of length {@code window}
  * @param window         the sliding window
- * @param queueCapacity  callers that may wait per key (0: no waiting, a full window rejects at once)
+ * @param queueCapacity  callers that may wait per key for a slot (0: no waiting, a full window rejects at once);
+ *                       callers that only wait for their turn to be decided while an asynchronous store is asked
+ *                       (at most the calls the window may still take) do not count against it
  * @param maxWait        a caller whose estimated wait exceeds this is rejected at enqueue; one still waiting
  *                       this long (the estimate was too low) is rejected then
  * @param maxKeys        keys with per-key state (queues, alert flags) at most; idle keys are expired
