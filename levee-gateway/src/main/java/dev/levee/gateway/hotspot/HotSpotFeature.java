@@ -395,7 +395,8 @@ public final class HotSpotFeature implements GatewayFeature {
         totals.put("unkeyed_requests", unkeyed);
 
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("store", "memory");
+        // the configured store (a Redis store falls back to local windows while Redis is away: see the store section)
+        details.put("store", gw.config().store().type().name());
         details.put("alert_threshold", config.alertThreshold());
         details.put("totals", totals);
         details.put("top", new ArrayList<>(top10));

@@ -148,7 +148,7 @@ final class RoutePipeline {
                 .build();
         UpstreamFetcher upstream = gateway.upstream()::fetch;
         this.bottom = breaker == null ? upstream : req -> Future.fromCompletionStage(
-                breaker.execute(() -> upstream.fetch(req).toCompletionStage(), RoutePipeline::classify));
+                breaker.execute(() -> upstream.fetch(req).toCompletionStage(), this::classify));
         this.batcher = route.batch() == null ? null : new Batcher(route.batch(), gateway.scheduler(), this::decorated);
     }
 
@@ -172,16 +172,19 @@ final class RoutePipeline {
 
     // ---- classification ----
 
-    static Verdict classify(UpstreamResponse r) {
+    Verdict classify(UpstreamResponse r) {
         if (r.status() == 429) {
-            Duration retryAfter = retryAfter(r.headers().get("Retry-After"));
+            Duration retryAfter = retryAfter(r.headers().get("Retry-After"), gateway.ticker().epochMillis());
             return Verdict.rateLimited(retryAfter);
         }
         return r.status() >= 500 ? Verdict.FAILURE : Verdict.SUCCESS;
     }
 
-    /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String header) {
+    /**
+     * Retry-After as delta-seconds or an HTTP date (measured from {@code nowMillis}, the injected ticker's wall
+     * time, so tests decide it); null when absent or unreadable.
+     */
+    static Duration retryAfter(String header, long nowMillis) {
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -190,7 +193,7 @@ final class RoutePipeline {
         } catch (NumberFormatException e) {
             try {
                 ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                Duration d = Duration.between(java.time.Instant.ofEpochMilli(nowMillis), at.toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException ignored) {
                 return null;

@@ -102,7 +102,9 @@ class RedisHotSpotNoQueueTest {
             assertThat(r.headers().firstValue("Retry-After")).hasValue(body.get("retry_after").asText());
         });
 
-        JsonNode totals = JSON.readTree(gw.admin("/health/hot-spots").body()).get("totals");
+        JsonNode section = JSON.readTree(gw.admin("/health/hot-spots").body());
+        assertThat(section.get("store").asText()).as("the configured store").isEqualTo("redis");
+        JsonNode totals = section.get("totals");
         assertThat(totals.get("granted").asLong()).isEqualTo(LIMIT);
         assertThat(totals.at("/rejected_by_reason/queue_full").asLong()).isEqualTo(REQUESTS - LIMIT);
         assertThat(totals.get("queued").asInt()).isZero();
