@@ -5,9 +5,10 @@ import java.time.Duration;
 /**
  * One unit of the global concurrency limit, held by one admitted request. Release it exactly when the request
  * is done (response sent, client gone, handler failed); releasing again does nothing, so every exit path may
- * call {@link #release()} without coordinating with the others.
+ * call {@link #release()} without coordinating with the others. It is {@link AutoCloseable}: a
+ * try-with-resources block around the admitted work releases it on every exit.
  */
-public interface Permit {
+public interface Permit extends AutoCloseable {
 
     /** The class the request was admitted in. */
     String admissionClass();
@@ -17,4 +18,10 @@ public interface Permit {
 
     /** Returns the permit; true if this call released it, false if it was already released. */
     boolean release();
+
+    /** {@link #release()}, for try-with-resources. */
+    @Override
+    default void close() {
+        release();
+    }
 }

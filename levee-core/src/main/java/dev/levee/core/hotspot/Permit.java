@@ -10,9 +10,10 @@ package dev.levee.core.hotspot;
  *   <li>{@link #refund()} when the call was never sent: the slot frees at once and the next waiter may take it.</li>
  * </ul>
  * Only the first of these calls has an effect; later ones return false. A permit that is never ended keeps its
- * slot (and its key) forever, so holders end it in a finally block or the future's completion.
+ * slot (and its key) forever, so holders end it in a finally block, a try-with-resources block ({@link #close()}
+ * releases) or the future's completion.
  */
-public interface Permit {
+public interface Permit extends AutoCloseable {
 
     String key();
 
@@ -24,4 +25,13 @@ public interface Permit {
 
     /** The call was never sent; returns true if this call ended the permit. */
     boolean refund();
+
+    /**
+     * {@link #release()} unless the permit was already ended (for example refunded because the call was never sent),
+     * for try-with-resources around the upstream call.
+     */
+    @Override
+    default void close() {
+        release();
+    }
 }

@@ -41,6 +41,20 @@ class PriorityAdmissionTest {
     }
 
     @Test
+    void tryWithResourcesReleasesThePermit() {
+        PriorityAdmission a = admission(1, 1);
+        try (Permit p = permit(a.acquire("browser"))) {
+            assertThat(a.stats().inFlight()).isEqualTo(1);
+            assertThat(p.admissionClass()).isEqualTo("browser");
+        }
+        assertThat(a.stats().inFlight()).isZero();
+        try (Permit p = permit(a.acquire("browser"))) {
+            assertThat(p.release()).isTrue(); // released early: the close does nothing more
+        }
+        assertThat(a.stats().inFlight()).isZero();
+    }
+
+    @Test
     void defaultsAreTheThreeClassesHighestFirst() {
         PriorityAdmission a = PriorityAdmission.builder().scheduler(ticker).ticker(ticker).build();
         assertThat(a.classes()).containsExactly("agent", "active_bettor", "browser");

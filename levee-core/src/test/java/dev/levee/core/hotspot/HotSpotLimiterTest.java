@@ -67,6 +67,18 @@ class HotSpotLimiterTest {
     }
 
     @Test
+    void tryWithResourcesReleasesAndARefundBeforeTheCloseWins() {
+        DefaultHotSpotLimiter l = limiter(1, Duration.ofSeconds(10), 0, Duration.ZERO);
+        try (Permit p = granted(f(l.acquire("k")))) {
+            assertThat(p.refund()).isTrue(); // never sent: the slot frees at once, the close does nothing more
+        }
+        try (Permit p = granted(f(l.acquire("k")))) {
+            assertThat(p.key()).isEqualTo("k");
+        } // released: the slot stays counted for one window from now
+        assertThat(rejection(f(l.acquire("k"))).retryAfterNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    @Test
     void aSlotFreesOneWindowAfterTheCallEndedNotAfterItStarted() {
         DefaultHotSpotLimiter l = limiter(1, Duration.ofSeconds(10), 0, Duration.ZERO);
         Permit p = granted(f(l.acquire("k")));
