@@ -1,5 +1,8 @@
 package dev.levee.app;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +15,15 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class LeveeCli {
 
+    /** The root command: its subcommands do the work. */
+    public LeveeCli() {
+    }
+
+    /**
+     * Runs one {@code levee} command and exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -25,11 +37,31 @@ public final class LeveeCli {
         return cl;
     }
 
+    /**
+     * {@code levee -V}: the version and the commit this jar was built from, both written into
+     * {@code version.properties} by the build; "unknown" where the build saw no git checkout.
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        static final String RESOURCE = "version.properties";
+
         @Override
-        public String[] getVersion() {
-            String v = LeveeCli.class.getPackage().getImplementationVersion();
-            return new String[] {"levee " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = LeveeCli.class.getResourceAsStream(RESOURCE)) {
+                if (in != null) {
+                    build.load(in);
+                }
+            }
+            return new String[] {"levee " + value(build, "version") + " (commit " + value(build, "commit")
+                    + ", Java " + Runtime.version() + ")"};
+        }
+
+        private static final String UNKNOWN = "unknown";
+
+        /** A key the build did not fill in (run from an IDE's unfiltered resources) reads "unknown". */
+        private static String value(Properties build, String key) {
+            String v = build.getProperty(key, "").strip();
+            return v.isEmpty() || v.startsWith("${") ? UNKNOWN : v;
         }
     }
 }

@@ -54,6 +54,10 @@ import java.util.concurrent.TimeUnit;
                 "  levee loadtest --scenario admission-10k --jwt-secret \"$SECRET\""})
 public final class LoadtestCommand implements Callable<Integer> {
 
+    /** Picocli sets the options on this instance before it calls {@link #call()}. */
+    public LoadtestCommand() {
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -246,6 +250,11 @@ public final class LoadtestCommand implements Callable<Integer> {
         return -1;
     }
 
+    /**
+     * Runs this command on its own, without the {@code levee} root command.
+     *
+     * @param args the command's options
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadtestCommand()).execute(args));
     }

@@ -42,8 +42,16 @@ import java.util.concurrent.TimeUnit;
                 "Example: levee upstream-sim --port 9000 --latency 50ms --jitter 20ms --error-rate 0.01 --quota 50"})
 public final class UpstreamSimCommand implements Callable<Integer> {
 
+    /** Picocli sets the options on this instance before it calls {@link #call()}. */
+    public UpstreamSimCommand() {
+    }
+
     /** Reads {@code 250ms}, {@code 5s}, {@code 1m}, ISO-8601 too. */
     public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        /** Picocli creates one per option that names it. */
+        public DurationConverter() {
+        }
+
         @Override
         public Duration convert(String value) {
             return Durations.parse(value);
@@ -155,6 +163,11 @@ public final class UpstreamSimCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Runs this command on its own, without the {@code levee} root command.
+     *
+     * @param args the command's options
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new UpstreamSimCommand()).execute(args));
     }

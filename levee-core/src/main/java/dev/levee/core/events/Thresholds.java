@@ -11,8 +11,8 @@ import static java.util.Objects.requireNonNull;
  *   <li>depth >= {@code warning}: logged once per upward crossing (re-armed when depth falls below it);</li>
  *   <li>depth >= {@link #lowPriorityDropAt()} (80 % of critical): priority >= 10 is dropped;</li>
  *   <li>CLOSED -> OPEN when depth >= {@code critical}; OPEN accepts priority 1 only;</li>
- *   <li>OPEN -> HALF_OPEN when depth <= {@code recovery}; HALF_OPEN accepts priorities below 10 (1 and 5);</li>
- *   <li>HALF_OPEN -> CLOSED once depth has stayed <= {@code recovery} for {@code stablePeriod};</li>
+ *   <li>OPEN -> HALF_OPEN when depth &lt;= {@code recovery}; HALF_OPEN accepts priorities below 10 (1 and 5);</li>
+ *   <li>HALF_OPEN -> CLOSED once depth has stayed &lt;= {@code recovery} for {@code stablePeriod};</li>
  *   <li>HALF_OPEN -> OPEN when depth > {@link #reopenAbove()} (0.6 x critical);</li>
  *   <li>depth >= {@code capacity}: nothing is accepted, not even priority 1.</li>
  * </ul>
