@@ -1,26 +1,28 @@
 package dev.levee.core.admission;
 
+import dev.levee.core.RejectedException;
+
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Completes a waiter's future when the request is shed. Carries what the client must be told: the reason, the
- * class, and when to retry. Stackless: shedding is a normal, frequent outcome under load, not a bug.
+ * class, and when to retry (whole seconds, at least one). Suggests 429 when it was shed on arrival or pushed
+ * out, and 503 when it waited its max wait (the server, not this client, is too slow).
  */
-public final class AdmissionRejectedException extends RuntimeException {
+public final class AdmissionRejectedException extends RejectedException {
     private final ShedReason reason;
     private final String admissionClass;
-    private final Duration retryAfter;
 
     public AdmissionRejectedException(ShedReason reason, String admissionClass, Duration retryAfter) {
-        super(requireNonNull(reason, "reason").label() + " (class " + admissionClass + ", retry after "
-                + retryAfter.toSeconds() + "s)", null, false, false);
+        super(requireNonNull(reason, "reason").code() + " (class " + admissionClass + ", retry after "
+                + requireNonNull(retryAfter, "retryAfter").toSeconds() + "s)", retryAfter, null);
         this.reason = reason;
         this.admissionClass = requireNonNull(admissionClass, "admissionClass");
-        this.retryAfter = requireNonNull(retryAfter, "retryAfter");
     }
 
+    @Override
     public ShedReason reason() {
         return reason;
     }
@@ -29,13 +31,19 @@ public final class AdmissionRejectedException extends RuntimeException {
         return admissionClass;
     }
 
-    /** Whole seconds, at least one. */
-    public Duration retryAfter() {
-        return retryAfter;
+    @Override
+    public int suggestedStatus() {
+        return reason == ShedReason.TIMEOUT ? 503 : 429;
     }
 
-    /** {@link #retryAfter()} in seconds, as Retry-After wants it. */
+    /**
+     * {@link #retryAfter()} in seconds, as Retry-After wants it.
+     *
+     * @deprecated use {@link RejectedException#retryAfterSeconds(Duration)} of {@link #retryAfter()}, the one
+     *             rounding rule for every rejection
+     */
+    @Deprecated(since = "0.1.0")
     public long retryAfterSeconds() {
-        return retryAfter.toSeconds();
+        return retryAfter().toSeconds();
     }
 }

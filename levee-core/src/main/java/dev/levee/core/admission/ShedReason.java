@@ -1,7 +1,9 @@
 package dev.levee.core.admission;
 
-/** Why {@link PriorityAdmission} turned a request away; {@link #label()} is the metrics/JSON spelling. */
-public enum ShedReason {
+import dev.levee.core.RejectionReason;
+
+/** Why {@link PriorityAdmission} turned a request away; {@link #code()} is the metrics/JSON spelling. */
+public enum ShedReason implements RejectionReason {
     /** Its class queue (and every lower class) had no room when it arrived. */
     QUEUE_FULL("queue_full"),
     /** It was the newest queued request of the lowest class when a higher-class request needed the room. */
@@ -15,7 +17,13 @@ public enum ShedReason {
         this.label = label;
     }
 
+    /** The same as {@link #code()}. */
     public String label() {
+        return label;
+    }
+
+    @Override
+    public String code() {
         return label;
     }
 }

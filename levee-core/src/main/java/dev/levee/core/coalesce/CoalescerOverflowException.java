@@ -1,12 +1,39 @@
 package dev.levee.core.coalesce;
 
-/** Too many callers waiting (for this key, or in total); the caller was turned away without waiting. */
-public final class CoalescerOverflowException extends RuntimeException {
+import dev.levee.core.RejectedException;
+import dev.levee.core.RejectionReason;
+
+/**
+ * Too many callers waiting (for this key, or in total); the caller was turned away without waiting. Suggests 503
+ * with {@link RejectedException#FALLBACK_RETRY_AFTER}: the coalescer cannot tell when a waiter's place frees.
+ */
+public final class CoalescerOverflowException extends RejectedException {
+
+    /** Which bound was hit. */
+    public enum Reason implements RejectionReason {
+        /** {@code maxWaitersPerKey}: this key has as many waiters as it may. */
+        KEY_WAITERS_FULL("key_waiters_full"),
+        /** {@code maxWaiters}: the coalescer has as many waiters, over all keys, as it may. */
+        WAITERS_FULL("waiters_full");
+
+        private final String code;
+
+        Reason(String code) {
+            this.code = code;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
+    }
+
     private final boolean perKey;
     private final int limit;
 
     public CoalescerOverflowException(Object key, boolean perKey, int limit) {
-        super((perKey ? "waiters for key " + key : "waiters in total") + " at limit " + limit, null, false, false);
+        super((perKey ? "waiters for key " + key : "waiters in total") + " at limit " + limit, FALLBACK_RETRY_AFTER,
+                null);
         this.perKey = perKey;
         this.limit = limit;
     }
@@ -18,5 +45,15 @@ public final class CoalescerOverflowException extends RuntimeException {
 
     public int limit() {
         return limit;
+    }
+
+    @Override
+    public Reason reason() {
+        return perKey ? Reason.KEY_WAITERS_FULL : Reason.WAITERS_FULL;
+    }
+
+    @Override
+    public int suggestedStatus() {
+        return 503;
     }
 }

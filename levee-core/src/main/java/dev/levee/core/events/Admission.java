@@ -2,7 +2,8 @@ package dev.levee.core.events;
 
 /**
  * The answer to one {@link EventPipeline#submit}: accepted with an id, or rejected with a reason and a
- * Retry-After estimate from the measured drain rate.
+ * Retry-After estimate from the measured drain rate. A rejection as an exception (for code that handles every
+ * primitive's "not now" in one place) is {@code new EventRejectedException(admission)}.
  *
  * @param id                null when rejected
  * @param reason            null when accepted

@@ -1,7 +1,9 @@
 package dev.levee.core.events;
 
+import dev.levee.core.RejectionReason;
+
 /** Why an event was not accepted. {@link #code()} is the stable name used in responses and metric labels. */
-public enum RejectReason {
+public enum RejectReason implements RejectionReason {
     /** Circuit OPEN: only priority 1 is accepted. */
     CIRCUIT_OPEN("circuit_open"),
     /** Circuit HALF_OPEN: low priority is refused until the queue has been stable. */
@@ -21,6 +23,7 @@ public enum RejectReason {
         this.code = code;
     }
 
+    @Override
     public String code() {
         return code;
     }

@@ -1,25 +1,40 @@
 package dev.levee.core.hotspot;
 
+import dev.levee.core.RejectedException;
+import dev.levee.core.RejectionReason;
+
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A caller was not given a slot: the gateway answers 429 with {@link #retryAfterSeconds()} as Retry-After.
- * Carries no stack trace (it is an expected outcome under load, not a bug).
+ * A caller was not given a slot: suggests 429 (this key is over its window) with {@link #retryAfter()}, the time
+ * until a slot of the key frees. Carries no stack trace (it is an expected outcome under load, not a bug).
  */
-public final class HotSpotRejectedException extends RuntimeException {
+public final class HotSpotRejectedException extends RejectedException {
 
     /** Why a caller was rejected. */
-    public enum Reason {
+    public enum Reason implements RejectionReason {
         /** The key's wait queue was full. */
-        QUEUE_FULL,
+        QUEUE_FULL("queue_full"),
         /** The estimated wait (time until a slot frees + queue position x slot spacing) exceeded max wait. */
-        WAIT_TOO_LONG,
+        WAIT_TOO_LONG("wait_too_long"),
         /** The caller waited max wait without getting a slot (the estimate was too low). */
-        WAIT_TIMEOUT,
+        WAIT_TIMEOUT("wait_timeout"),
         /** Every key slot of the limiter is active, so this key cannot queue; its window was full. */
-        KEYS_EXHAUSTED
+        KEYS_EXHAUSTED("keys_exhausted");
+
+        private final String code;
+
+        Reason(String code) {
+            this.code = code;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
     }
 
     private final String key;
@@ -27,32 +42,52 @@ public final class HotSpotRejectedException extends RuntimeException {
     private final long retryAfterNanos;
 
     public HotSpotRejectedException(String key, Reason reason, long retryAfterNanos) {
-        super(reason + " for key " + key + ", retry after " + TimeUnit.NANOSECONDS.toMillis(retryAfterNanos) + " ms",
-                null, false, false);
+        super(requireNonNull(reason, "reason") + " for key " + key + ", retry after "
+                + TimeUnit.NANOSECONDS.toMillis(retryAfterNanos) + " ms", nonNegative(retryAfterNanos), null);
         this.key = requireNonNull(key, "key");
-        this.reason = requireNonNull(reason, "reason");
+        this.reason = reason;
+        this.retryAfterNanos = retryAfterNanos;
+    }
+
+    private static Duration nonNegative(long retryAfterNanos) {
         if (retryAfterNanos < 0) {
             throw new IllegalArgumentException("retryAfterNanos: " + retryAfterNanos + " (expected: >= 0)");
         }
-        this.retryAfterNanos = retryAfterNanos;
+        return Duration.ofNanos(retryAfterNanos);
     }
 
     public String key() {
         return key;
     }
 
+    @Override
     public Reason reason() {
         return reason;
     }
 
-    /** Time until a slot of the key frees, as known at rejection. */
+    @Override
+    public int suggestedStatus() {
+        return 429;
+    }
+
+    /**
+     * Time until a slot of the key frees, as known at rejection (0 if one freed meanwhile).
+     *
+     * @deprecated use {@link #retryAfter()}, the same time as a {@link Duration} (raised to 1 ms if 0)
+     */
+    @Deprecated(since = "0.1.0")
     public long retryAfterNanos() {
         return retryAfterNanos;
     }
 
-    /** {@link #retryAfterNanos()} rounded up to whole seconds, at least 1 (a Retry-After of 0 invites a spin). */
+    /**
+     * {@link #retryAfterNanos()} rounded up to whole seconds, at least 1 (a Retry-After of 0 invites a spin).
+     *
+     * @deprecated use {@link RejectedException#retryAfterSeconds(Duration)} of {@link #retryAfter()}, the one
+     *             rounding rule for every rejection
+     */
+    @Deprecated(since = "0.1.0")
     public long retryAfterSeconds() {
-        long s = (retryAfterNanos + 999_999_999L) / 1_000_000_000L;
-        return Math.max(1, s);
+        return retryAfterSeconds(retryAfter());
     }
 }

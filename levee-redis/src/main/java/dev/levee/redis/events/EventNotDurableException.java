@@ -1,12 +1,34 @@
 package dev.levee.redis.events;
 
+import dev.levee.core.RejectedException;
+import dev.levee.core.RejectionReason;
+
 /**
  * {@link RedisEventQueue#enqueue} wrote the event, but fewer replicas than required acknowledged it within the
  * wait timeout ({@code WAIT}): it is not safe from a failover, so the caller must not promise it (no 202). The
  * entry stays in the primary's stream and may still be delivered (at-least-once), so a client that retries may
- * cause a second delivery.
+ * cause a second delivery. Suggests 503 with {@link RejectedException#FALLBACK_RETRY_AFTER} (the replicas' lag
+ * is not known).
  */
-public final class EventNotDurableException extends RuntimeException {
+public final class EventNotDurableException extends RejectedException {
+
+    /** The one reason: the write was not confirmed durable. */
+    public enum Reason implements RejectionReason {
+        /** Fewer replicas than required acknowledged the write in time. */
+        NOT_DURABLE("not_durable");
+
+        private final String code;
+
+        Reason(String code) {
+            this.code = code;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
+    }
+
     private final int required;
     private final int acknowledged;
     private final long timeoutMillis;
@@ -14,7 +36,7 @@ public final class EventNotDurableException extends RuntimeException {
     EventNotDurableException(int required, int acknowledged, long timeoutMillis, Throwable cause) {
         super("event written to Redis, but " + (acknowledged < 0 ? "WAIT got no answer"
                 : acknowledged + " of " + required + " required replica(s) acknowledged it") + " within "
-                + timeoutMillis + " ms", cause);
+                + timeoutMillis + " ms", FALLBACK_RETRY_AFTER, cause);
         this.required = required;
         this.acknowledged = acknowledged;
         this.timeoutMillis = timeoutMillis;
@@ -32,5 +54,15 @@ public final class EventNotDurableException extends RuntimeException {
 
     public long timeoutMillis() {
         return timeoutMillis;
+    }
+
+    @Override
+    public Reason reason() {
+        return Reason.NOT_DURABLE;
+    }
+
+    @Override
+    public int suggestedStatus() {
+        return 503;
     }
 }
