@@ -15,6 +15,7 @@ import dev.levee.gateway.config.AdmissionConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.Rejections;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
@@ -200,7 +201,7 @@ public final class AdmissionFeature implements GatewayFeature {
                 probe.join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof AdmissionRejectedException r) {
-                    JsonResponses.sendError(ctx, shedError(r).closingConnection()); // the body is never sent
+                    JsonResponses.sendError(ctx, Rejections.toHttpError(r).closingConnection()); // body never sent
                     return true;
                 }
             }
@@ -270,11 +271,7 @@ public final class AdmissionFeature implements GatewayFeature {
             if (ctx.response().closed()) {
                 return; // shed, but nobody is listening any more
             }
-            if (e.getCause() instanceof AdmissionRejectedException r) {
-                JsonResponses.sendError(ctx, shedError(r));
-            } else {
-                JsonResponses.sendError(ctx, e.getCause());
-            }
+            JsonResponses.sendError(ctx, e.getCause()); // a shed request: 429 or 503, see Rejections
             return;
         }
         Timer timer = waitTimers.get(permit.admissionClass());
@@ -286,13 +283,6 @@ public final class AdmissionFeature implements GatewayFeature {
             return;
         }
         ctx.next();
-    }
-
-    static HttpError shedError(AdmissionRejectedException r) {
-        HttpError e = r.reason() == ShedReason.TIMEOUT
-                ? HttpError.withRetryAfter(503, "Queue timeout", r.retryAfterSeconds())
-                : HttpError.withRetryAfter(429, "Server busy", r.retryAfterSeconds());
-        return e.with("priority", r.admissionClass());
     }
 
     @Override

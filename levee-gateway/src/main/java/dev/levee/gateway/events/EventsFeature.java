@@ -9,6 +9,7 @@ import dev.levee.core.events.DeadLetter;
 import dev.levee.core.events.EventJournal;
 import dev.levee.core.events.EventPipeline;
 import dev.levee.core.events.EventQueue;
+import dev.levee.core.events.EventRejectedException;
 import dev.levee.core.events.EventStats;
 import dev.levee.core.events.Thresholds;
 import dev.levee.gateway.GatewayContext;
@@ -19,6 +20,7 @@ import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonBodies;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.Rejections;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
@@ -305,11 +307,7 @@ public final class EventsFeature implements GatewayFeature {
      * for: a 202 is a promise, and this one could be lost with the primary (it may still be delivered).
      */
     private static HttpError notDurable(EventNotDurableException e) {
-        return HttpError.withRetryAfter(503, "Event not stored durably", 1)
-                .with("reason", "not_durable")
-                .with("detail", e.getMessage())
-                .with("replicas_required", e.required())
-                .with("replicas_acknowledged", Math.max(0, e.acknowledged()));
+        return Rejections.toHttpError(e);
     }
 
     /**
@@ -354,16 +352,9 @@ public final class EventsFeature implements GatewayFeature {
         JsonResponses.send(ctx, 202, body);
     }
 
+    /** 503 "Queue overloaded", "Event journal full" or "Shutting down", as {@link Rejections} maps a refusal. */
     private static HttpError overloaded(Admission a) {
-        String title = switch (a.reason()) {
-            case SHUTTING_DOWN -> "Shutting down"; // this instance will not deliver it in time: send it elsewhere
-            case JOURNAL_FULL -> "Event journal full";
-            default -> "Queue overloaded";
-        };
-        return HttpError.withRetryAfter(503, title, a.retryAfterSeconds())
-                .with("reason", a.reason().code())
-                .with("priority", a.priority())
-                .with("circuit", a.state().name());
+        return Rejections.toHttpError(new EventRejectedException(a));
     }
 
     // ---- ops

@@ -1,8 +1,8 @@
 package dev.levee.gateway.hotspot;
 
 import java.util.concurrent.CompletionException;
+import dev.levee.core.RejectedException;
 import dev.levee.core.hotspot.HotSpotLimiter;
-import dev.levee.core.hotspot.HotSpotRejectedException;
 import dev.levee.core.hotspot.HotSpotSettings;
 import dev.levee.core.hotspot.HotSpotSnapshot;
 import dev.levee.core.hotspot.KeyExtractor;
@@ -16,6 +16,7 @@ import dev.levee.gateway.config.HotSpotsConfig;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.http.Rejections;
 import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
@@ -78,8 +79,6 @@ public final class HotSpotFeature implements GatewayFeature {
     public static final String WARM_HEADER = "X-Levee-Warm";
 
     public static final String HEALTH_PATH = "/health/hot-spots";
-
-    static final String TOO_MANY = "Too many requests for this resource";
 
     private static final byte[] TOKEN = new byte[24];
     private static final String TOKEN_TEXT;
@@ -283,12 +282,12 @@ public final class HotSpotFeature implements GatewayFeature {
         }
     }
 
-    /** A limiter's answer as the gateway's error: 429 with the real Retry-After for a rejection. */
+    /** A limiter's answer as the gateway's error: a rejection as {@link Rejections} maps it (429, real Retry-After). */
     static HttpError toHttpError(Throwable err) {
         Throwable e = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
                 ? err.getCause() : err;
-        if (e instanceof HotSpotRejectedException r) {
-            return HttpError.withRetryAfter(429, TOO_MANY, r.retryAfterSeconds()).with("key", r.key());
+        if (e instanceof RejectedException r) {
+            return Rejections.toHttpError(r);
         }
         if (e instanceof HttpError he) {
             return he;

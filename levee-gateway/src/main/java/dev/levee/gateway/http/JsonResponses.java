@@ -1,5 +1,7 @@
 package dev.levee.gateway.http;
 
+import dev.levee.core.RejectedException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -44,11 +46,16 @@ public final class JsonResponses {
                 .end(toBuffer(body));
     }
 
-    /** Renders {@code error}, or a 500 for anything that is not an {@link HttpError}. */
+    /**
+     * Renders {@code error}: an {@link HttpError} as it is, a primitive's rejection as {@link Rejections} maps it,
+     * anything else as a 500.
+     */
     public static void sendError(RoutingContext ctx, Throwable error) {
         HttpError e;
         if (error instanceof HttpError he) {
             e = he;
+        } else if (error instanceof RejectedException r) {
+            e = Rejections.toHttpError(r);
         } else {
             log.error("unexpected error serving {} {}", ctx.request().method(), ctx.request().path(), error);
             e = HttpError.of(500, "Internal error");

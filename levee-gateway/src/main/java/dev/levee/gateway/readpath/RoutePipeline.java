@@ -2,6 +2,7 @@ package dev.levee.gateway.readpath;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.levee.core.RejectedException;
 import dev.levee.core.breaker.BreakerOpenException;
 import dev.levee.core.breaker.UpstreamBreaker;
 import dev.levee.core.breaker.Verdict;
@@ -9,14 +10,13 @@ import dev.levee.core.cache.CachePolicy;
 import dev.levee.core.cache.CacheResult;
 import dev.levee.core.cache.CacheStatus;
 import dev.levee.core.cache.SwrCache;
-import dev.levee.core.coalesce.CoalescerOverflowException;
-import dev.levee.core.coalesce.CoalescerTimeoutException;
 import dev.levee.core.coalesce.FlightCoordinator;
 import dev.levee.core.coalesce.RequestCoalescer;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
+import dev.levee.gateway.http.Rejections;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.upstream.UpstreamClient;
@@ -531,16 +531,8 @@ final class RoutePipeline {
         if (cause instanceof HttpError he) {
             return he;
         }
-        if (cause instanceof CoalescerTimeoutException te) {
-            return HttpError.of(504, "Upstream timeout").with("reason", "waited max-wait for a shared upstream call")
-                    .with("max_wait_ms", te.maxWait().toMillis());
-        }
-        if (cause instanceof CoalescerOverflowException) {
-            return HttpError.withRetryAfter(503, "Too many waiting requests", 1);
-        }
-        if (cause instanceof BreakerOpenException be) {
-            long seconds = Math.max(1, (be.retryAfter().toMillis() + 999) / 1000);
-            return HttpError.withRetryAfter(503, "Upstream circuit open", seconds);
+        if (cause instanceof RejectedException r) { // coalescer full or timed out, breaker open
+            return Rejections.toHttpError(r);
         }
         return HttpError.of(502, "Upstream error").with("detail", String.valueOf(cause.getMessage()));
     }

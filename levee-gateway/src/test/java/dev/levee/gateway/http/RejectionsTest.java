@@ -1,0 +1,120 @@
+package dev.levee.gateway.http;
+
+import dev.levee.core.RejectedException;
+import dev.levee.core.RejectionReason;
+import dev.levee.core.admission.AdmissionRejectedException;
+import dev.levee.core.admission.ShedReason;
+import dev.levee.core.breaker.BreakerOpenException;
+import dev.levee.core.breaker.BreakerState;
+import dev.levee.core.coalesce.CoalescerOverflowException;
+import dev.levee.core.coalesce.CoalescerTimeoutException;
+import dev.levee.core.events.Admission;
+import dev.levee.core.events.CircuitState;
+import dev.levee.core.events.EventRejectedException;
+import dev.levee.core.events.RejectReason;
+import dev.levee.core.hotspot.HotSpotRejectedException;
+import dev.levee.gateway.upstream.UpstreamBusyException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The one mapper from a rejection to a response: the README's error strings and fields, the suggested status,
+ * and Retry-After rounded up to whole seconds (at least 1) on every 429 and 503, none on the 504.
+ */
+class RejectionsTest {
+
+    @Test
+    void admissionShedIs429ServerBusyAndItsTimeout503QueueTimeout() {
+        HttpError shed = Rejections.toHttpError(
+                new AdmissionRejectedException(ShedReason.QUEUE_FULL, "browser", Duration.ofSeconds(3)));
+        assertError(shed, 429, 3, Map.of("error", "Server busy", "retry_after", 3L, "priority", "browser"));
+        HttpError timeout = Rejections.toHttpError(
+                new AdmissionRejectedException(ShedReason.TIMEOUT, "agent", Duration.ofSeconds(2)));
+        assertError(timeout, 503, 2, Map.of("error", "Queue timeout", "retry_after", 2L, "priority", "agent"));
+    }
+
+    @Test
+    void hotSpotRejectionIs429WithTheKeyAndTheSlotTimeRoundedUp() {
+        HttpError e = Rejections.toHttpError(new HotSpotRejectedException("event:42",
+                HotSpotRejectedException.Reason.WAIT_TOO_LONG, TimeUnit.MILLISECONDS.toNanos(6001)));
+        assertError(e, 429, 7,
+                Map.of("error", "Too many requests for this resource", "retry_after", 7L, "key", "event:42"));
+        HttpError raced = Rejections.toHttpError(
+                new HotSpotRejectedException("k", HotSpotRejectedException.Reason.QUEUE_FULL, 0));
+        assertThat(raced.retryAfterSeconds()).isEqualTo(1); // never 0: that invites a spin
+    }
+
+    @Test
+    void coalescerTimeoutIs504WithoutRetryAfterAndItsOverflow503() {
+        HttpError timeout = Rejections.toHttpError(new CoalescerTimeoutException("k", Duration.ofMillis(300)));
+        assertError(timeout, 504, -1, Map.of("error", "Upstream timeout",
+                "reason", "waited max-wait for a shared upstream call", "max_wait_ms", 300L));
+        HttpError overflow = Rejections.toHttpError(new CoalescerOverflowException("k", true, 10));
+        assertError(overflow, 503, 1, Map.of("error", "Too many waiting requests", "retry_after", 1L));
+    }
+
+    @Test
+    void breakerOpenIs503WithTheOpenTimeRoundedUp() {
+        HttpError e = Rejections.toHttpError(new BreakerOpenException("odds", BreakerState.OPEN, Duration.ofMillis(3200)));
+        assertError(e, 503, 4, Map.of("error", "Upstream circuit open", "retry_after", 4L));
+        HttpError exact = Rejections.toHttpError(new BreakerOpenException("odds", BreakerState.OPEN, Duration.ofSeconds(10)));
+        assertThat(exact.retryAfterSeconds()).isEqualTo(10);
+    }
+
+    @Test
+    void refusedEventsAre503WithTheirTitleReasonPriorityAndCircuit() {
+        Map<RejectReason, String> titles = Map.of(RejectReason.SHUTTING_DOWN, "Shutting down",
+                RejectReason.JOURNAL_FULL, "Event journal full", RejectReason.CIRCUIT_OPEN, "Queue overloaded",
+                RejectReason.CAPACITY_FULL, "Queue overloaded", RejectReason.LOW_PRIORITY_SHED, "Queue overloaded",
+                RejectReason.CIRCUIT_HALF_OPEN, "Queue overloaded");
+        assertThat(titles).hasSize(RejectReason.values().length);
+        titles.forEach((reason, title) -> {
+            HttpError e = Rejections.toHttpError(
+                    new EventRejectedException(new Admission(null, 5, reason, 6, CircuitState.OPEN)));
+            assertError(e, 503, 6, Map.of("error", title, "retry_after", 6L, "reason", reason.code(),
+                    "priority", 5, "circuit", "OPEN"));
+        });
+    }
+
+    @Test
+    void upstreamBusyIs503WithTheBound() {
+        HttpError e = Rejections.toHttpError(new UpstreamBusyException(512));
+        assertError(e, 503, 1, Map.of("error", "Upstream busy", "retry_after", 1L, "max_in_flight", 512));
+    }
+
+    @Test
+    void aRejectionTheGatewayDoesNotKnowStillGetsItsStatusReasonAndRetryAfter() {
+        RejectedException custom = new RejectedException("quota", Duration.ofMillis(1500), null) {
+            @Override
+            public RejectionReason reason() {
+                return () -> "tenant_quota";
+            }
+
+            @Override
+            public int suggestedStatus() {
+                return 429;
+            }
+        };
+        assertError(Rejections.toHttpError(custom), 429, 2,
+                Map.of("error", "Too many requests", "retry_after", 2L, "reason", "tenant_quota"));
+    }
+
+    /** Status, Retry-After, and the body's fields in the README's order (error, retry_after, then the rest). */
+    private static void assertError(HttpError e, int status, long retryAfter, Map<String, Object> fields) {
+        assertThat(e.status()).isEqualTo(status);
+        assertThat(e.retryAfterSeconds()).isEqualTo(retryAfter);
+        assertThat(e.body()).containsExactlyInAnyOrderEntriesOf(fields);
+        List<String> order = List.copyOf(e.body().keySet());
+        assertThat(order.get(0)).isEqualTo("error");
+        if (retryAfter >= 0) {
+            assertThat(order.get(1)).isEqualTo("retry_after");
+            assertThat(e.body().get("retry_after")).isEqualTo(retryAfter); // the header and the body agree
+        }
+    }
+}
