@@ -49,7 +49,7 @@ public final class HotSpotHeapMain {
                     }
                 }
                 default -> {
-                    for (int k = 0; k < settings.maxKeys(); k++) {
+                    for (int k = 0; k < limiter.settings().maxKeys(); k++) {
                         for (int c = 0; c < 50; c++) {
                             limiter.acquire("fixture-" + k).thenAccept(Permit::release);
                         }
