@@ -97,8 +97,9 @@ public interface HotSpotLimiter extends AutoCloseable {
     }
 
     /**
-     * Builds a {@link HotSpotLimiter}. {@link #limit}, {@link #window} and {@link #scheduler} are required; a
-     * missing one fails {@link #build()} with a {@link NullPointerException} naming it.
+     * Builds a {@link HotSpotLimiter}. {@link #limit(int)}, {@link #window(Duration)} and
+     * {@link #scheduler(Scheduler)} are required; a missing one fails {@link #build()} with a
+     * {@link NullPointerException} naming it.
      */
     final class Builder {
         private Integer limit;
@@ -115,7 +116,7 @@ public interface HotSpotLimiter extends AutoCloseable {
 
         private Builder() {}
 
-        /** Required: at most this many calls per key in any interval of length {@link #window} (> 0). */
+        /** Required: at most this many calls per key in any interval of length {@code window} (> 0). */
         public Builder limit(int limit) {
             if (limit <= 0) {
                 throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
@@ -182,8 +183,9 @@ public interface HotSpotLimiter extends AutoCloseable {
         }
 
         /**
-         * Where the windows live (default: {@link WindowStore#inMemory} with {@link #maxKeys} keys, owned by this
-         * limiter alone). A shared store (Redis) makes several instances one limit; the limiter does not close it.
+         * Where the windows live (default: {@link WindowStore#inMemory} with {@link #maxKeys(int)} keys, owned by
+         * this limiter alone). A shared store (Redis) makes several instances one limit; the limiter does not
+         * close it.
          */
         public Builder store(WindowStore store) {
             this.store = requireNonNull(store, "store");
