@@ -30,9 +30,10 @@ public final class HotSpotHeapMain {
         for (String scenario : new String[] {"burst", "spread", "full-windows"}) {
             long before = usedAfterGc();
             ManualTicker time = new ManualTicker();
-            HotSpotSettings settings = HotSpotSettings.of(50, Duration.ofSeconds(60), 100, Duration.ofSeconds(30));
-            WindowStore store = WindowStore.inMemory(settings.maxKeys());
-            HotSpotLimiter limiter = HotSpotLimiter.create(settings, store, time, time);
+            WindowStore store = WindowStore.inMemory(HotSpotSettings.DEFAULT_MAX_KEYS);
+            HotSpotLimiter limiter = HotSpotLimiter.builder().limit(50).window(Duration.ofSeconds(60))
+                    .queueCapacity(100).maxWait(Duration.ofSeconds(30)).store(store).ticker(time).scheduler(time)
+                    .build();
             switch (scenario) {
                 case "burst" -> {
                     for (int i = 0; i < 1_000_000; i++) {
@@ -48,7 +49,7 @@ public final class HotSpotHeapMain {
                     }
                 }
                 default -> {
-                    for (int k = 0; k < settings.maxKeys(); k++) {
+                    for (int k = 0; k < limiter.settings().maxKeys(); k++) {
                         for (int c = 0; c < 50; c++) {
                             limiter.acquire("fixture-" + k).thenAccept(Permit::release);
                         }

@@ -1,7 +1,6 @@
 package dev.levee.bench;
 
 import dev.levee.core.hotspot.HotSpotLimiter;
-import dev.levee.core.hotspot.HotSpotSettings;
 import dev.levee.core.hotspot.Permit;
 import dev.levee.core.hotspot.WindowDecision;
 import dev.levee.core.hotspot.WindowStore;
@@ -52,8 +51,9 @@ public class HotSpotWindowBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         store = WindowStore.inMemory(maxKeys);
-        HotSpotSettings settings = HotSpotSettings.of(50, window, 100, Duration.ofSeconds(30)).withMaxKeys(maxKeys);
-        limiter = HotSpotLimiter.create(settings, WindowStore.inMemory(maxKeys), ticker, Scheduler.system("bench"));
+        limiter = HotSpotLimiter.builder().limit(50).window(window).queueCapacity(100).maxWait(Duration.ofSeconds(30))
+                .maxKeys(maxKeys).store(WindowStore.inMemory(maxKeys)).ticker(ticker)
+                .scheduler(Scheduler.system("bench")).build();
         zipf = zipfKeys(KEYS, SAMPLES, 1.0, 42);
     }
 
@@ -112,7 +112,7 @@ public class HotSpotWindowBenchmark {
     }
 
     private boolean limiterDecision(String key) {
-        CompletableFuture<Permit> f = limiter.acquire(key).toCompletableFuture();
+        CompletableFuture<Permit> f = limiter.acquire(key);
         if (f.isDone() && !f.isCompletedExceptionally()) {
             f.join().release();
             return true;

@@ -1,7 +1,6 @@
 package dev.levee.jcstress;
 
 import dev.levee.core.hotspot.HotSpotLimiter;
-import dev.levee.core.hotspot.HotSpotSettings;
 import dev.levee.core.hotspot.Permit;
 import dev.levee.core.hotspot.WindowStore;
 import dev.levee.core.time.ManualTicker;
@@ -36,18 +35,18 @@ public class HotSpotFirstCallers {
 
     public HotSpotFirstCallers() {
         ManualTicker time = new ManualTicker();
-        limiter = HotSpotLimiter.create(HotSpotSettings.of(1, Duration.ofSeconds(10), 10, Duration.ofSeconds(30)),
-                WindowStore.inMemory(16), time, time);
+        limiter = HotSpotLimiter.builder().limit(1).window(Duration.ofSeconds(10)).queueCapacity(10)
+                .maxWait(Duration.ofSeconds(30)).store(WindowStore.inMemory(16)).ticker(time).scheduler(time).build();
     }
 
     @Actor
     public void first() {
-        a = limiter.acquire("k").toCompletableFuture();
+        a = limiter.acquire("k");
     }
 
     @Actor
     public void second() {
-        b = limiter.acquire("k").toCompletableFuture();
+        b = limiter.acquire("k");
     }
 
     @Arbiter

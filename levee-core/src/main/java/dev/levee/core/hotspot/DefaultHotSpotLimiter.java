@@ -164,7 +164,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
     }
 
     @Override
-    public CompletionStage<Permit> acquire(String key) {
+    public CompletableFuture<Permit> acquire(String key) {
         requireNonNull(key, "key");
         requests.increment();
         CompletableFuture<Permit> f = new CompletableFuture<>();

@@ -70,7 +70,8 @@ class HotSpotDecisionInFlightTest {
     }
 
     private HotSpotLimiter limiter(int limit, int queue, Duration maxWait) {
-        HotSpotLimiter l = HotSpotLimiter.create(HotSpotSettings.of(limit, WINDOW, queue, maxWait), store, time, time);
+        HotSpotLimiter l = HotSpotLimiter.builder().limit(limit).window(WINDOW).queueCapacity(queue)
+                .maxWait(maxWait).store(store).ticker(time).scheduler(time).build();
         limiters.add(l);
         return l;
     }
@@ -78,7 +79,7 @@ class HotSpotDecisionInFlightTest {
     private List<CompletableFuture<Permit>> arrive(HotSpotLimiter l, int n) {
         List<CompletableFuture<Permit>> calls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            calls.add(l.acquire("k").toCompletableFuture());
+            calls.add(l.acquire("k"));
         }
         return calls;
     }
@@ -204,7 +205,7 @@ class HotSpotDecisionInFlightTest {
             assertThat(r.retryAfterNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(50));
         });
         assertThat(l.snapshot(1).queued()).isEqualTo(2);
-        assertThat(rejection(l.acquire("k").toCompletableFuture()).reason()).isEqualTo(Reason.QUEUE_FULL);
+        assertThat(rejection(l.acquire("k")).reason()).isEqualTo(Reason.QUEUE_FULL);
     }
 
     @Test
@@ -214,7 +215,7 @@ class HotSpotDecisionInFlightTest {
         assertThat(rejection(calls.get(2)).reason()).isEqualTo(Reason.QUEUE_FULL);
         calls.get(1).cancel(false);
         assertThat(l.snapshot(1).queued()).isZero();
-        CompletableFuture<Permit> next = l.acquire("k").toCompletableFuture();
+        CompletableFuture<Permit> next = l.acquire("k");
         assertThat(next).isNotDone();
         store.answerNext();
         store.answerNext();
@@ -230,11 +231,11 @@ class HotSpotDecisionInFlightTest {
     @Test
     void aWaiterCancelledWhileItsDecisionRunsHasItsSlotRefunded() {
         HotSpotLimiter l = limiter(1, 0, Duration.ZERO);
-        CompletableFuture<Permit> first = l.acquire("k").toCompletableFuture();
+        CompletableFuture<Permit> first = l.acquire("k");
         first.cancel(false);
         store.answerNext();                                         // granted to nobody: refunded
         assertThat(l.snapshot(1).inFlight()).isZero();
-        CompletableFuture<Permit> second = l.acquire("k").toCompletableFuture();
+        CompletableFuture<Permit> second = l.acquire("k");
         store.answerNext();
         assertThat(second).isCompleted();
     }

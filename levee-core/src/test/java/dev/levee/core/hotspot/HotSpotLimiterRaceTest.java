@@ -91,8 +91,8 @@ class HotSpotLimiterRaceTest {
         ManualTicker time = new ManualTicker();
         HotSpotSettings settings = new HotSpotSettings(LIMIT, WINDOW, 20, Duration.ofMillis(300), 200, 0.8, 64);
         AsyncStore async = asyncStore ? new AsyncStore(WindowStore.inMemory(150)) : null;
-        HotSpotLimiter limiter = HotSpotLimiter.create(settings, async != null ? async : WindowStore.inMemory(150),
-                time, time);
+        HotSpotLimiter limiter = Limiters.builder(settings)
+                .store(async != null ? async : WindowStore.inMemory(150)).ticker(time).scheduler(time).build();
         Map<String, Queue<Long>> grants = new ConcurrentHashMap<>();
         Queue<Permit> held = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Permit>> all = new ArrayList<>();
@@ -100,7 +100,7 @@ class HotSpotLimiterRaceTest {
         AtomicInteger doubleEnds = new AtomicInteger();
         // the hot key takes its key state and log first: with more active keys than logs (301 for 150), the keys
         // that came first keep theirs and the rest share the overflow window (the documented policy)
-        Permit seed = limiter.acquire("hot").toCompletableFuture().join();
+        Permit seed = limiter.acquire("hot").join();
         grants.computeIfAbsent("hot", k -> new ConcurrentLinkedQueue<>()).add(seed.grantedAtNanos());
         seed.release();
         CyclicBarrier start = new CyclicBarrier(THREADS + 1);
@@ -114,7 +114,7 @@ class HotSpotLimiterRaceTest {
                         ThreadLocalRandom rnd = ThreadLocalRandom.current();
                         for (int i = 0; i < OPS; i++) {
                             String key = rnd.nextInt(3) == 0 ? "hot" : "k" + rnd.nextInt(300);
-                            CompletableFuture<Permit> f = limiter.acquire(key).toCompletableFuture();
+                            CompletableFuture<Permit> f = limiter.acquire(key);
                             futures.add(f);
                             f.thenAccept(p -> {
                                 grants.computeIfAbsent(p.key(), k -> new ConcurrentLinkedQueue<>())

@@ -29,13 +29,10 @@ class HotSpotLimiterTest {
     }
 
     private DefaultHotSpotLimiter limiter(HotSpotSettings settings, WindowStore store) {
-        DefaultHotSpotLimiter l = (DefaultHotSpotLimiter) HotSpotLimiter.create(settings, store, time, time);
+        DefaultHotSpotLimiter l = (DefaultHotSpotLimiter) Limiters.builder(settings).store(store)
+                .ticker(time).scheduler(time).build();
         limiters.add(l);
         return l;
-    }
-
-    private static CompletableFuture<Permit> f(java.util.concurrent.CompletionStage<Permit> s) {
-        return s.toCompletableFuture();
     }
 
     private static HotSpotRejectedException rejection(CompletableFuture<Permit> f) {
@@ -55,40 +52,40 @@ class HotSpotLimiterTest {
     void windowIsExactAtItsBoundaries() {
         DefaultHotSpotLimiter l = limiter(3, Duration.ofSeconds(10), 0, Duration.ZERO);
         for (int i = 0; i < 3; i++) {
-            granted(f(l.acquire("k"))).release();
+            granted(l.acquire("k")).release();
         }
-        HotSpotRejectedException r = rejection(f(l.acquire("k")));
+        HotSpotRejectedException r = rejection(l.acquire("k"));
         assertThat(r.retryAfterNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
         time.advance(Duration.ofSeconds(10).minusNanos(1));
-        assertThat(rejection(f(l.acquire("k"))).retryAfterNanos()).isEqualTo(1);
+        assertThat(rejection(l.acquire("k")).retryAfterNanos()).isEqualTo(1);
         time.advance(1, TimeUnit.NANOSECONDS);
-        granted(f(l.acquire("k"))).release();
-        assertThat(l.acquire("k").toCompletableFuture().isCompletedExceptionally()).isFalse();
+        granted(l.acquire("k")).release();
+        assertThat(l.acquire("k").isCompletedExceptionally()).isFalse();
     }
 
     @Test
     void tryWithResourcesReleasesAndARefundBeforeTheCloseWins() {
         DefaultHotSpotLimiter l = limiter(1, Duration.ofSeconds(10), 0, Duration.ZERO);
-        try (Permit p = granted(f(l.acquire("k")))) {
+        try (Permit p = granted(l.acquire("k"))) {
             assertThat(p.refund()).isTrue(); // never sent: the slot frees at once, the close does nothing more
         }
-        try (Permit p = granted(f(l.acquire("k")))) {
+        try (Permit p = granted(l.acquire("k"))) {
             assertThat(p.key()).isEqualTo("k");
         } // released: the slot stays counted for one window from now
-        assertThat(rejection(f(l.acquire("k"))).retryAfterNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        assertThat(rejection(l.acquire("k")).retryAfterNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
     }
 
     @Test
     void aSlotFreesOneWindowAfterTheCallEndedNotAfterItStarted() {
         DefaultHotSpotLimiter l = limiter(1, Duration.ofSeconds(10), 0, Duration.ZERO);
-        Permit p = granted(f(l.acquire("k")));
+        Permit p = granted(l.acquire("k"));
         time.advance(Duration.ofSeconds(3));            // the call takes 3 s
-        assertThat(rejection(f(l.acquire("k"))).retryAfterNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        assertThat(rejection(l.acquire("k")).retryAfterNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
         p.release();
         time.advance(Duration.ofSeconds(10).minusNanos(1));
-        assertThat(rejection(f(l.acquire("k"))).retryAfterSeconds()).isEqualTo(1);
+        assertThat(rejection(l.acquire("k")).retryAfterSeconds()).isEqualTo(1);
         time.advance(1, TimeUnit.NANOSECONDS);
-        granted(f(l.acquire("k")));
+        granted(l.acquire("k"));
     }
 
     @Test
@@ -97,7 +94,7 @@ class HotSpotLimiterTest {
         int granted = 0;
         List<HotSpotRejectedException> rejected = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            CompletableFuture<Permit> f = f(l.acquire("fixture-1"));
+            CompletableFuture<Permit> f = l.acquire("fixture-1");
             if (f.isCompletedExceptionally()) {
                 rejected.add(rejection(f));
             } else {
@@ -125,12 +122,12 @@ class HotSpotLimiterTest {
     void queuedCallersAreServedInArrivalOrderWhenSlotsFree() {
         DefaultHotSpotLimiter l = limiter(50, Duration.ofSeconds(60), 100, Duration.ofSeconds(120));
         for (int i = 0; i < 50; i++) {
-            granted(f(l.acquire("k"))).release();
+            granted(l.acquire("k")).release();
         }
         List<CompletableFuture<Permit>> waiting = new ArrayList<>();
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            CompletableFuture<Permit> f = f(l.acquire("k"));
+            CompletableFuture<Permit> f = l.acquire("k");
             int n = i;
             f.thenAccept(p -> {
                 order.add(n);
@@ -157,14 +154,14 @@ class HotSpotLimiterTest {
     @Test
     void fullQueueRejectsWithTheTimeUntilASlotFrees() {
         DefaultHotSpotLimiter l = limiter(2, Duration.ofSeconds(10), 3, Duration.ofMinutes(10));
-        granted(f(l.acquire("k"))).release();
+        granted(l.acquire("k")).release();
         time.advance(Duration.ofMillis(2500));
-        granted(f(l.acquire("k"))).release();
+        granted(l.acquire("k")).release();
         time.advance(Duration.ofMillis(1000));  // t = 3.5 s; the first slot frees at 10 s
         for (int i = 0; i < 3; i++) {
-            assertThat(f(l.acquire("k"))).isNotDone();
+            assertThat(l.acquire("k")).isNotDone();
         }
-        HotSpotRejectedException r = rejection(f(l.acquire("k")));
+        HotSpotRejectedException r = rejection(l.acquire("k"));
         assertThat(r.reason()).isEqualTo(Reason.QUEUE_FULL);
         assertThat(r.retryAfterNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(6500));
         assertThat(r.retryAfterSeconds()).isEqualTo(7);
@@ -175,7 +172,7 @@ class HotSpotLimiterTest {
     void sustainedTrafficBelowTheLimitIsNeverQueuedAndAboveItRunsAtExactlyTheLimit() {
         DefaultHotSpotLimiter l = limiter(50, Duration.ofSeconds(60), 100, Duration.ofSeconds(30));
         for (int i = 0; i < 500; i++) {                 // one call per 1.2 s = exactly 50 per minute
-            CompletableFuture<Permit> f = f(l.acquire("below"));
+            CompletableFuture<Permit> f = l.acquire("below");
             granted(f).release();
             time.advance(Duration.ofMillis(1200));
         }
@@ -184,7 +181,7 @@ class HotSpotLimiterTest {
         List<Long> grantTimes = new ArrayList<>();
         int rejected = 0;
         for (int i = 0; i < 1000; i++) {                // twice the limit, for 5 minutes
-            CompletableFuture<Permit> f = f(l.acquire("above"));
+            CompletableFuture<Permit> f = l.acquire("above");
             f.thenAccept(p -> {
                 grantTimes.add(time.read());
                 p.release();
@@ -213,8 +210,8 @@ class HotSpotLimiterTest {
     @Test
     void aWaiterWhoseSlotComesAfterItsDeadlineIsToldAtOnceAndOneStillWaitingTimesOut() {
         DefaultHotSpotLimiter l = limiter(1, Duration.ofSeconds(10), 5, Duration.ofSeconds(5));
-        Permit held = granted(f(l.acquire("k")));     // in flight: no slot can free before 10 s after its end
-        CompletableFuture<Permit> w = f(l.acquire("k"));
+        Permit held = granted(l.acquire("k"));     // in flight: no slot can free before 10 s after its end
+        CompletableFuture<Permit> w = l.acquire("k");
         assertThat(w).isDone();                          // store says "full for 10 s" > max wait 5 s
         assertThat(rejection(w).reason()).isEqualTo(Reason.WAIT_TOO_LONG);
         assertThat(rejection(w).retryAfterSeconds()).isEqualTo(10);
@@ -226,9 +223,9 @@ class HotSpotLimiterTest {
     @Test
     void cancelledWaitersLeaveTheQueueAndARefundWakesTheNext() {
         DefaultHotSpotLimiter l = limiter(1, Duration.ofSeconds(10), 5, Duration.ofSeconds(60));
-        Permit first = granted(f(l.acquire("k")));
-        CompletableFuture<Permit> a = f(l.acquire("k"));
-        CompletableFuture<Permit> b = f(l.acquire("k"));
+        Permit first = granted(l.acquire("k"));
+        CompletableFuture<Permit> a = l.acquire("k");
+        CompletableFuture<Permit> b = l.acquire("k");
         assertThat(l.snapshot(1).queued()).isEqualTo(2);
         a.cancel(false);
         assertThat(l.snapshot(1).queued()).isEqualTo(1);
@@ -243,14 +240,14 @@ class HotSpotLimiterTest {
     void alertsOncePerCrossing() {
         DefaultHotSpotLimiter l = limiter(10, Duration.ofSeconds(10), 0, Duration.ZERO);
         for (int i = 0; i < 7; i++) {
-            granted(f(l.acquire("k"))).release();
+            granted(l.acquire("k")).release();
         }
         assertThat(l.snapshot(1).alerts()).isZero();
-        granted(f(l.acquire("k"))).release();           // 8 of 10 = 80 %
+        granted(l.acquire("k")).release();           // 8 of 10 = 80 %
         assertThat(l.snapshot(1).alerts()).isEqualTo(1);
-        granted(f(l.acquire("k"))).release();
-        granted(f(l.acquire("k"))).release();
-        f(l.acquire("k"));
+        granted(l.acquire("k")).release();
+        granted(l.acquire("k")).release();
+        l.acquire("k");
         HotSpotSnapshot s = l.snapshot(1);
         assertThat(s.alerts()).isEqualTo(1);
         assertThat(s.alerting()).isEqualTo(1);
@@ -258,7 +255,7 @@ class HotSpotLimiterTest {
         time.advance(Duration.ofSeconds(10));           // the window empties: re-armed
         assertThat(l.snapshot(1).alerting()).isZero();
         for (int i = 0; i < 8; i++) {
-            granted(f(l.acquire("k"))).release();
+            granted(l.acquire("k")).release();
         }
         assertThat(l.snapshot(1).alerts()).isEqualTo(2);
     }
@@ -268,27 +265,27 @@ class HotSpotLimiterTest {
         HotSpotSettings s = HotSpotSettings.of(2, Duration.ofSeconds(10), 0, Duration.ZERO).withMaxKeys(2);
         WindowStore store = WindowStore.inMemory(2);
         DefaultHotSpotLimiter l = limiter(s, store);
-        granted(f(l.acquire("a"))).release();
-        granted(f(l.acquire("a"))).release();
-        granted(f(l.acquire("b"))).release();
+        granted(l.acquire("a")).release();
+        granted(l.acquire("a")).release();
+        granted(l.acquire("b")).release();
         // a third key while a and b are active: no key state (no queue), counted in the store's overflow sketch,
         // which limits each key by its own calls: c, d and e are all served, and c is refused at its own limit
-        granted(f(l.acquire("c"))).release();
-        granted(f(l.acquire("d"))).release();
-        granted(f(l.acquire("e"))).release();
-        granted(f(l.acquire("c"))).release();
-        HotSpotRejectedException r = rejection(f(l.acquire("c")));
+        granted(l.acquire("c")).release();
+        granted(l.acquire("d")).release();
+        granted(l.acquire("e")).release();
+        granted(l.acquire("c")).release();
+        HotSpotRejectedException r = rejection(l.acquire("c"));
         assertThat(r.reason()).isEqualTo(Reason.KEYS_EXHAUSTED);
         assertThat(l.trackedKeys()).isEqualTo(2);
         assertThat(store.size()).isEqualTo(2);
         // sweeping under pressure must not lose a's log: a is still full
         l.sweep(time.read(), false);
         store.expireIdle(time.read());
-        assertThat(rejection(f(l.acquire("a"))).retryAfterSeconds()).isEqualTo(10);
+        assertThat(rejection(l.acquire("a")).retryAfterSeconds()).isEqualTo(10);
         time.advance(Duration.ofSeconds(20));          // idle (nothing in the window, not asked for two windows)
         assertThat(l.trackedKeys()).isZero();
         assertThat(store.size()).isZero();
-        granted(f(l.acquire("e")));
+        granted(l.acquire("e"));
         assertThat(l.trackedKeys()).isEqualTo(1);
     }
 
@@ -299,7 +296,7 @@ class HotSpotLimiterTest {
         MemoryWindowStore store = new MemoryWindowStore(10_000);
         DefaultHotSpotLimiter l = limiter(s, store);
         for (int i = 0; i < 30_000; i++) {                     // three times the table, each called once
-            granted(f(l.acquire("junk-" + i))).release();
+            granted(l.acquire("junk-" + i)).release();
             if (i % 10_000 == 0) {
                 time.advance(Duration.ofMillis(100));
             }
@@ -308,13 +305,13 @@ class HotSpotLimiterTest {
         assertThat(store.size()).isEqualTo(10_000);
         assertThat(store.overflowDecisions()).isEqualTo(20_000); // nothing was idle: no junk log was evicted
         for (int k = 0; k < 10; k++) {
-            granted(f(l.acquire("fixture-" + k))).release();   // limited locally, not refused
+            granted(l.acquire("fixture-" + k)).release();   // limited locally, not refused
         }
         // a key in the overflow is still held to its own limit: never more (the sketch only overestimates), and
         // fewer only by the junk sharing its counters in every row (a few calls at most at this load)
         int grants = 1;
         CompletableFuture<Permit> next;
-        while ((next = f(l.acquire("fixture-0"))).isDone() && !next.isCompletedExceptionally()) {
+        while ((next = l.acquire("fixture-0")).isDone() && !next.isCompletedExceptionally()) {
             next.join().release();
             grants++;
             assertThat(grants).isLessThanOrEqualTo(50);
@@ -326,7 +323,7 @@ class HotSpotLimiterTest {
         // once the junk is idle (two windows without a call) its logs free up and real keys get logs of their own
         // (the move keeps a key's overflow calls: overflowKeysCannotExceedTheirLimitWhenTheyLaterGetTheirOwnLog)
         time.advance(Duration.ofSeconds(120));
-        granted(f(l.acquire("fixture-0"))).release();
+        granted(l.acquire("fixture-0")).release();
         assertThat(store.debug("fixture-0")).doesNotContain("no log");
     }
 
@@ -389,15 +386,15 @@ class HotSpotLimiterTest {
     @Test
     void retryAfterFollowsTheOldestCallInTheWindow() {
         DefaultHotSpotLimiter l = limiter(3, Duration.ofSeconds(60), 0, Duration.ZERO);
-        granted(f(l.acquire("k"))).release();                 // t=0
+        granted(l.acquire("k")).release();                 // t=0
         time.advance(Duration.ofMillis(10_400));
-        granted(f(l.acquire("k"))).release();                 // t=10.4
+        granted(l.acquire("k")).release();                 // t=10.4
         time.advance(Duration.ofMillis(20_000));
-        granted(f(l.acquire("k"))).release();                 // t=30.4
-        assertThat(rejection(f(l.acquire("k"))).retryAfterNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(29_600));
+        granted(l.acquire("k")).release();                 // t=30.4
+        assertThat(rejection(l.acquire("k")).retryAfterNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(29_600));
         time.advance(Duration.ofMillis(29_600));              // t=60: the first call left
-        granted(f(l.acquire("k"))).release();
-        HotSpotRejectedException r = rejection(f(l.acquire("k")));
+        granted(l.acquire("k")).release();
+        HotSpotRejectedException r = rejection(l.acquire("k"));
         assertThat(r.retryAfterNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(10_400));
         assertThat(r.retryAfterSeconds()).isEqualTo(11);
     }
@@ -482,7 +479,7 @@ class HotSpotLimiterTest {
                 store);
         List<CompletableFuture<Permit>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            calls.add(f(l.acquire("k")));
+            calls.add(l.acquire("k"));
         }
         assertThat(calls).noneMatch(CompletableFuture::isDone);
         assertThat(store.pending).hasSize(1);              // one decision at a time per key
@@ -504,9 +501,9 @@ class HotSpotLimiterTest {
         ManualStore store = new ManualStore();
         DefaultHotSpotLimiter l = limiter(HotSpotSettings.of(1, Duration.ofSeconds(10), 10, Duration.ofSeconds(30)),
                 store);
-        CompletableFuture<Permit> first = f(l.acquire("k"));
+        CompletableFuture<Permit> first = l.acquire("k");
         assertThat(l.snapshot(1).queued()).as("nobody ahead: being decided, not queued").isZero();
-        CompletableFuture<Permit> second = f(l.acquire("k"));
+        CompletableFuture<Permit> second = l.acquire("k");
         assertThat(l.snapshot(1).queued()).as("behind a running decision").isEqualTo(1);
         store.answerOne();                                  // first granted; second asks at once
         Permit p = granted(first);
@@ -522,12 +519,12 @@ class HotSpotLimiterTest {
 
         // a first caller that finds the window full waits at the head and counts as queued from then on
         time.advance(Duration.ofSeconds(1));
-        CompletableFuture<Permit> third = f(l.acquire("k"));
+        CompletableFuture<Permit> third = l.acquire("k");
         assertThat(l.snapshot(1).queued()).isZero();
         store.answerOne();                                  // full (second's call is still in its window)
         assertThat(third).isNotDone();
         assertThat(l.snapshot(1).queued()).isEqualTo(1);
-        CompletableFuture<Permit> fourth = f(l.acquire("k"));
+        CompletableFuture<Permit> fourth = l.acquire("k");
         assertThat(l.snapshot(1).queued()).isEqualTo(2);
         time.advance(Duration.ofSeconds(9));
         store.answerOne();

@@ -113,9 +113,13 @@ public final class HotSpotFeature implements GatewayFeature {
             if (h == null || routes.containsKey(r.path())) {
                 continue;
             }
-            HotSpotSettings s = new HotSpotSettings(h.limit(), h.window(), h.queue(), h.maxWait(), config.maxKeys(),
-                    config.alertThreshold(), config.sketchCounters());
-            HotSpotLimiter limiter = HotSpotLimiter.create(s, store, r.path() + "|", gw.ticker(), gw.scheduler());
+            HotSpotLimiter limiter = HotSpotLimiter.builder()
+                    .limit(h.limit()).window(h.window()).queueCapacity(h.queue()).maxWait(h.maxWait())
+                    .maxKeys(config.maxKeys()).alertThreshold(config.alertThreshold())
+                    .topKeys(config.sketchCounters())
+                    .store(store).namespace(r.path() + "|") // routes share one store
+                    .ticker(gw.ticker()).scheduler(gw.scheduler())
+                    .build();
             routes.put(r.path(), new RouteLimiter(r, KeyExtractor.parse(h.key()), limiter, new LongAdder()));
             metrics.bind(r.path(), limiter);
         }
@@ -198,7 +202,7 @@ public final class HotSpotFeature implements GatewayFeature {
             return;
         }
         Context context = gw.vertx().getOrCreateContext();
-        CompletableFuture<Permit> slot = rl.limiter().acquire(key).toCompletableFuture();
+        CompletableFuture<Permit> slot = rl.limiter().acquire(key);
         if (!slot.isDone()) {
             ctx.response().closeHandler(v -> slot.cancel(false)); // a client that leaves gives its place up
         }
@@ -261,7 +265,7 @@ public final class HotSpotFeature implements GatewayFeature {
     private static CompletableFuture<List<Permit>> acquireAll(HotSpotLimiter limiter, List<String> keys) {
         CompletableFuture<List<Permit>> chain = CompletableFuture.completedFuture(new ArrayList<>(keys.size()));
         for (String key : keys) {
-            chain = chain.thenCompose(taken -> limiter.acquire(key).toCompletableFuture()
+            chain = chain.thenCompose(taken -> limiter.acquire(key)
                     .handle((permit, err) -> {
                         if (err != null) {
                             taken.forEach(Permit::refund);

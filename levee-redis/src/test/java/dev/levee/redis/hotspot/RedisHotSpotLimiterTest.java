@@ -3,7 +3,6 @@ package dev.levee.redis.hotspot;
 import dev.levee.core.hotspot.HotSpotLimiter;
 import dev.levee.core.hotspot.HotSpotRejectedException;
 import dev.levee.core.hotspot.HotSpotRejectedException.Reason;
-import dev.levee.core.hotspot.HotSpotSettings;
 import dev.levee.core.hotspot.HotSpotSnapshot;
 import dev.levee.core.hotspot.Permit;
 import dev.levee.core.time.Scheduler;
@@ -64,8 +63,8 @@ class RedisHotSpotLimiterTest {
     }
 
     private HotSpotLimiter limiter(int queue, Duration maxWait) {
-        limiter = HotSpotLimiter.create(HotSpotSettings.of(LIMIT, WINDOW, queue, maxWait), store, Ticker.system(),
-                Scheduler.system("hot-spot-test"));
+        limiter = HotSpotLimiter.builder().limit(LIMIT).window(WINDOW).queueCapacity(queue).maxWait(maxWait)
+                .store(store).ticker(Ticker.system()).scheduler(Scheduler.system("hot-spot-test")).build();
         return limiter;
     }
 
