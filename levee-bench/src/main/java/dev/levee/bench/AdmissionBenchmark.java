@@ -44,6 +44,7 @@ public class AdmissionBenchmark {
     @Setup
     public void setup() {
         levee = PriorityAdmission.builder()
+                .addClass("agent").addClass("active_bettor").addClass("browser") // the gateway's three
                 .maxConcurrent(LIMIT)
                 .scheduler(Scheduler.system("bench-timeouts"))
                 .build();

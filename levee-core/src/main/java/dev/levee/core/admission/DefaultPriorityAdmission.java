@@ -49,6 +49,15 @@ import static java.util.Objects.requireNonNull;
  *       the in-flight count once.</li>
  *   <li><b>Queues</b> are intrusive doubly linked lists: O(1) append, poll-oldest, remove-newest (push-out)
  *       and unlink (cancel, timeout), so mass cancellation stays linear.</li>
+ *   <li><b>Retry-After</b> (unless fixed) is the time the request's queue position {@code p} takes to drain:
+ *       {@code ceil(p / rate)} seconds, at least 1, at most retry-after-max. {@code rate} is the class's measured
+ *       drain rate ({@link DrainRate}). Before anything was measured (a cold start, or a class idle for ten
+ *       seconds) it is the configured one, {@code capacity / maxWait}: every waiter leaves its queue within the
+ *       default max wait (granted or timed out), so the waiters now in a full queue have all left within
+ *       {@code maxWait}; {@code p} places are taken to free at the same pace, in {@code min(p, capacity) /
+ *       capacity x maxWait}. For a full queue that is a bound, not a guess (for requests using the default max
+ *       wait): a max wait of 500 ms yields 1 s, not the 30 s cap. (The measured rate wins as soon as there is one: it knows how fast the upstream really is.)
+ *       </li>
  * </ul>
  */
 final class DefaultPriorityAdmission implements PriorityAdmission {
@@ -70,6 +79,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private final int maxConcurrent;
     private final int totalCapacity;
     private final Duration defaultMaxWait;
+    private final long defaultMaxWaitNanos; // saturated: the cold-start Retry-After estimate uses it
     private final long fixedRetryAfterSeconds; // -1: computed
     private final long retryAfterMaxSeconds;
     private final Ticker ticker;
@@ -83,6 +93,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         this.names = List.copyOf(names);
         this.maxConcurrent = maxConcurrent;
         this.defaultMaxWait = maxWait;
+        this.defaultMaxWaitNanos = saturatedNanos(maxWait);
         this.fixedRetryAfterSeconds = fixedRetryAfter == null ? -1 : Math.max(1, ceilSeconds(fixedRetryAfter));
         this.retryAfterMaxSeconds = Math.max(1, ceilSeconds(retryAfterMax));
         this.ticker = ticker;
@@ -97,6 +108,14 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
             total = Math.addExact(total, capacities[i]);
         }
         this.totalCapacity = total;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) { // over 292 years
+            return Long.MAX_VALUE;
+        }
     }
 
     private static long ceilSeconds(Duration d) {
@@ -193,8 +212,22 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
             return Duration.ofSeconds(fixedRetryAfterSeconds);
         }
         double rate = cs.drain.perSecond(now);
-        long seconds = rate <= 0 ? retryAfterMaxSeconds : (long) Math.ceil(position / rate);
+        long seconds = rate > 0 ? (long) Math.ceil(position / rate) : coldStartSeconds(cs, position);
         return Duration.ofSeconds(Math.min(retryAfterMaxSeconds, Math.max(1, seconds)));
+    }
+
+    /**
+     * Nothing measured yet: the configured drain, {@code capacity} places per default max wait (see the class
+     * notes), in exact integer arithmetic so a whole number of seconds is not rounded up by a float error.
+     */
+    private long coldStartSeconds(ClassState cs, int position) {
+        long places = Math.min(position, cs.capacity);
+        long perSecondDivisor = cs.capacity * 1_000_000_000L; // capacity <= Integer.MAX_VALUE: no overflow
+        try {
+            return Math.ceilDiv(Math.multiplyExact(places, defaultMaxWaitNanos), perSecondDivisor);
+        } catch (ArithmeticException overflow) { // a max wait of centuries: exactness no longer matters
+            return (long) Math.ceil((double) places * defaultMaxWaitNanos / perSecondDivisor);
+        }
     }
 
     private void onTimeout(Waiter w) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import static dev.levee.core.util.Arguments.positive;
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -53,8 +53,8 @@ public interface PriorityAdmission {
     }
 
     /**
-     * Builds a {@link PriorityAdmission}. Classes are added highest priority first; with none added, the
-     * defaults {@code agent}, {@code active_bettor}, {@code browser} are used.
+     * Builds a {@link PriorityAdmission}. Classes are added highest priority first; at least one is required (a
+     * library has no business guessing the caller's classes), and so is a {@link #scheduler}.
      */
     final class Builder {
         private final Map<String, Integer> classes = new LinkedHashMap<>();
@@ -106,7 +106,10 @@ public interface PriorityAdmission {
             return this;
         }
 
-        /** Default longest time a request may wait in its queue. */
+        /**
+         * Default longest time a request may wait in its queue. Until a class's drain rate has been measured, its
+         * Retry-After is estimated from this and the queue capacity (see {@link #retryAfterMax}).
+         */
         public Builder maxWait(Duration maxWait) {
             this.maxWait = positive("maxWait", maxWait);
             return this;
@@ -118,7 +121,11 @@ public interface PriorityAdmission {
             return this;
         }
 
-        /** Cap of the computed Retry-After (rounded up to whole seconds). */
+        /**
+         * Cap of the computed Retry-After (rounded up to whole seconds). The computed value is the request's queue
+         * position divided by the class's drain rate: the measured one (dequeues per second over the last ten
+         * seconds), or, before anything was measured, the configured one, {@code queueCapacity / maxWait}.
+         */
         public Builder retryAfterMax(Duration retryAfterMax) {
             this.retryAfterMax = positive("retryAfterMax", retryAfterMax);
             return this;
@@ -136,19 +143,16 @@ public interface PriorityAdmission {
         }
 
         public PriorityAdmission build() {
+            if (classes.isEmpty()) {
+                throw new IllegalStateException("classes: none (expected: at least one addClass)");
+            }
             if (scheduler == null) {
                 throw new IllegalStateException("scheduler: missing (expected: a Scheduler for max-wait timeouts)");
             }
-            Map<String, Integer> effective = new LinkedHashMap<>(classes);
-            if (effective.isEmpty()) {
-                effective.put("agent", -1);
-                effective.put("active_bettor", -1);
-                effective.put("browser", -1);
-            }
-            List<String> names = new ArrayList<>(effective.keySet());
+            List<String> names = new ArrayList<>(classes.keySet());
             int[] capacities = new int[names.size()];
             for (int i = 0; i < capacities.length; i++) {
-                int c = effective.get(names.get(i));
+                int c = classes.get(names.get(i));
                 capacities[i] = c == -1 ? defaultQueueCapacity : c;
             }
             return new DefaultPriorityAdmission(names, capacities, maxConcurrent, maxWait, fixedRetryAfter,

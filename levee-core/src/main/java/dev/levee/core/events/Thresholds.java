@@ -2,7 +2,7 @@ package dev.levee.core.events;
 
 import java.time.Duration;
 
-import static dev.levee.core.util.Arguments.positive;
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**

@@ -32,7 +32,11 @@ class PriorityAdmissionRaceTest {
     @Test
     void limitHoldsAndNoPermitLeaksUnderRaces() throws Exception {
         ManualTicker ticker = new ManualTicker();
-        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(LIMIT).queueCapacity(4)
+        PriorityAdmission.Builder builder = PriorityAdmission.builder();
+        for (String c : CLASSES) {
+            builder.addClass(c);
+        }
+        PriorityAdmission a = builder.maxConcurrent(LIMIT).queueCapacity(4)
                 .maxWait(Duration.ofMillis(3)).ticker(ticker).scheduler(ticker).build();
         AtomicInteger holders = new AtomicInteger();
         AtomicInteger maxHolders = new AtomicInteger();

@@ -17,6 +17,7 @@ class PriorityAdmissionTest {
 
     private PriorityAdmission admission(int maxConcurrent, int queueCapacity) {
         return PriorityAdmission.builder()
+                .addClass("agent").addClass("active_bettor").addClass("browser")
                 .maxConcurrent(maxConcurrent)
                 .queueCapacity(queueCapacity)
                 .maxWait(Duration.ofSeconds(30))
@@ -55,11 +56,28 @@ class PriorityAdmissionTest {
     }
 
     @Test
-    void defaultsAreTheThreeClassesHighestFirst() {
-        PriorityAdmission a = PriorityAdmission.builder().scheduler(ticker).ticker(ticker).build();
-        assertThat(a.classes()).containsExactly("agent", "active_bettor", "browser");
+    void classesAreTheOnesAddedHighestFirstWithTheDefaultLimits() {
+        PriorityAdmission a = PriorityAdmission.builder().addClass("gold").addClass("silver", 7).addClass("bronze")
+                .scheduler(ticker).ticker(ticker).build();
+        assertThat(a.classes()).containsExactly("gold", "silver", "bronze");
         assertThat(a.maxConcurrent()).isEqualTo(500);
-        assertThat(a.stats().queueCapacity()).isEqualTo(3000);
+        assertThat(a.stats().queueCapacity()).isEqualTo(1000 + 7 + 1000);
+    }
+
+    @Test
+    void builderWithoutClassesOrSchedulerIsAnError() {
+        // no built-in classes: a library does not guess the caller's domain
+        assertThatThrownBy(() -> PriorityAdmission.builder().build())
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("classes: none (expected: at least one addClass)");
+        assertThatThrownBy(() -> PriorityAdmission.builder().scheduler(ticker).build())
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("classes: none (expected: at least one addClass)");
+        assertThatThrownBy(() -> PriorityAdmission.builder().addClass("only").build())
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("scheduler: missing (expected: a Scheduler for max-wait timeouts)");
+        PriorityAdmission one = PriorityAdmission.builder().addClass("only").scheduler(ticker).ticker(ticker).build();
+        assertThat(one.classes()).containsExactly("only");
     }
 
     @Test
@@ -72,8 +90,6 @@ class PriorityAdmissionTest {
                 .hasMessage("class name: a (expected: added once)");
         assertThatThrownBy(() -> PriorityAdmission.builder().maxWait(Duration.ZERO))
                 .hasMessage("maxWait: PT0S (expected: > 0)");
-        assertThatThrownBy(() -> PriorityAdmission.builder().build())
-                .hasMessageStartingWith("scheduler: missing");
         assertThatThrownBy(() -> admission(1, 1).acquire("vip"))
                 .hasMessage("admissionClass: vip (expected one of [agent, active_bettor, browser])");
     }
@@ -316,7 +332,8 @@ class PriorityAdmissionTest {
                 return ticker.epochMillis();
             }
         };
-        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(10)
+        PriorityAdmission a = PriorityAdmission.builder().addClass("agent").addClass("browser")
+                .maxConcurrent(1).queueCapacity(10)
                 .ticker(hooked).scheduler(ticker).build();
         Permit holder = permit(a.acquire("browser"));
         CompletableFuture<Permit> first = a.acquire("agent");
@@ -355,7 +372,7 @@ class PriorityAdmissionTest {
                 return ticker.epochMillis();
             }
         };
-        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(10)
+        PriorityAdmission a = PriorityAdmission.builder().addClass("browser").maxConcurrent(1).queueCapacity(10)
                 .maxWait(Duration.ofSeconds(5)).ticker(hooked).scheduler(ticker).build();
         Permit holder = permit(a.acquire("browser"));
         CompletableFuture<Permit> w = a.acquire("browser");
@@ -373,10 +390,10 @@ class PriorityAdmissionTest {
 
     @Test
     void retryAfterFollowsTheMeasuredDrainRate() {
-        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(100)
+        PriorityAdmission a = PriorityAdmission.builder().addClass("browser").maxConcurrent(1).queueCapacity(100)
                 .retryAfterMax(Duration.ofSeconds(30)).ticker(ticker).scheduler(ticker).build();
         Permit p = permit(a.acquire("browser"));
-        // no drain measured yet: the cap
+        // no drain measured yet: the configured one, 100 places per 30 s max wait; the queue is full: 30 s
         List<CompletableFuture<Permit>> queued = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             queued.add(a.acquire("browser"));
@@ -398,8 +415,73 @@ class PriorityAdmissionTest {
     }
 
     @Test
+    void coldStartRetryAfterComesFromMaxWaitAndQueuePosition() {
+        // the case: a queue that drains within its 500 ms max wait says 1 s, not the 30 s cap
+        PriorityAdmission fast = PriorityAdmission.builder().addClass("browser").maxConcurrent(1).queueCapacity(100)
+                .maxWait(Duration.ofMillis(500)).retryAfterMax(Duration.ofSeconds(30)).ticker(ticker)
+                .scheduler(ticker).build();
+        permit(fast.acquire("browser"));
+        for (int i = 0; i < 100; i++) {
+            fast.acquire("browser");
+        }
+        AdmissionRejectedException full = rejection(fast.acquire("browser"));
+        assertThat(full.reason()).isEqualTo(ShedReason.QUEUE_FULL);
+        assertThat(full.retryAfterSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void coldStartRetryAfterIsThePositionsShareOfMaxWait() {
+        // nothing drained yet: the configured drain, capacity places per max wait (bronze: 3 per 10 s)
+        PriorityAdmission a = PriorityAdmission.builder().addClass("gold", 1).addClass("bronze", 3).maxConcurrent(1)
+                .maxWait(Duration.ofSeconds(10)).retryAfterMax(Duration.ofSeconds(30)).ticker(ticker)
+                .scheduler(ticker).build();
+        permit(a.acquire("gold"));
+        CompletableFuture<Permit> gold1 = a.acquire("gold");
+        CompletableFuture<Permit> bronze1 = a.acquire("bronze");
+        CompletableFuture<Permit> bronze2 = a.acquire("bronze");
+        // gold is full: its next arrival pushes out bronze's newest, at position 2: 2/3 x 10 s = 6.7 s, rounded up
+        CompletableFuture<Permit> gold2 = a.acquire("gold");
+        AdmissionRejectedException pushed = rejection(bronze2);
+        assertThat(pushed.reason()).isEqualTo(ShedReason.PUSHED_OUT);
+        assertThat(pushed.retryAfterSeconds()).isEqualTo(7);
+        CompletableFuture<Permit> bronze3 = a.acquire("bronze");
+        // all queues together are full (4 of 4): bronze's position 3 of 3, the whole max wait
+        AdmissionRejectedException full = rejection(a.acquire("bronze"));
+        assertThat(full.reason()).isEqualTo(ShedReason.QUEUE_FULL);
+        assertThat(full.retryAfterSeconds()).isEqualTo(10);
+        // still nothing drained when the max wait is over: each timed-out request gets its remaining queue's share
+        ticker.advance(Duration.ofSeconds(10));
+        for (CompletableFuture<Permit> f : List.of(bronze1, bronze3)) {
+            AdmissionRejectedException timedOut = rejection(f);
+            assertThat(timedOut.reason()).isEqualTo(ShedReason.TIMEOUT);
+            assertThat(timedOut.retryAfterSeconds()).isEqualTo(4); // at most 1 place left: 1/3 x 10 s, rounded up
+        }
+        for (CompletableFuture<Permit> f : List.of(gold1, gold2)) {
+            assertThat(rejection(f).retryAfterSeconds()).isEqualTo(10); // gold: 1 place per 10 s
+        }
+    }
+
+    @Test
+    void coldStartRetryAfterIsCappedByRetryAfterMax() {
+        // 10 places per 120 s
+        PriorityAdmission a = PriorityAdmission.builder().addClass("gold", 1).addClass("browser", 10)
+                .maxConcurrent(1).maxWait(Duration.ofMinutes(2)).retryAfterMax(Duration.ofSeconds(30))
+                .ticker(ticker).scheduler(ticker).build();
+        permit(a.acquire("gold"));
+        a.acquire("gold");
+        CompletableFuture<Permit> first = a.acquire("browser");
+        a.acquire("gold"); // pushes out browser's only waiter: position 1, 1/10 x 120 s
+        assertThat(rejection(first).retryAfterSeconds()).isEqualTo(12);
+        for (int i = 0; i < 10; i++) {
+            a.acquire("browser");
+        }
+        // 10/10 x 120 s = 120 s, over the cap
+        assertThat(rejection(a.acquire("browser")).retryAfterSeconds()).isEqualTo(30);
+    }
+
+    @Test
     void retryAfterCanBeFixed() {
-        PriorityAdmission a = PriorityAdmission.builder().maxConcurrent(1).queueCapacity(1)
+        PriorityAdmission a = PriorityAdmission.builder().addClass("browser").maxConcurrent(1).queueCapacity(1)
                 .fixedRetryAfter(Duration.ofMillis(2500)).ticker(ticker).scheduler(ticker).build();
         permit(a.acquire("browser"));
         a.acquire("browser");

@@ -1,4 +1,4 @@
-package dev.levee.core.util;
+package dev.levee.core.internal;
 
 import java.time.Duration;
 
@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Argument checks shared by every builder in Levee, so bad values are refused the same way everywhere: an
  * {@link IllegalArgumentException} naming the argument and the value, {@code "maxWait: PT0S (expected: > 0)"}.
+ * Internal (see the package notes): not part of Levee's API.
  */
 public final class Arguments {
     private Arguments() {}
