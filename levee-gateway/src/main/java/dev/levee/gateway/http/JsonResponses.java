@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -69,13 +70,50 @@ public final class JsonResponses {
             resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
         if (e.closesConnection()) {
-            // the request's body is left unread: closing is cheaper than draining it, and nothing after it on the
-            // connection could be trusted to start a request
-            HttpConnection connection = ctx.request().connection();
+            // nothing after the request on the connection could be trusted to start a request
             resp.putHeader("Connection", "close");
-            send(ctx, e.status(), e.body()).onComplete(v -> connection.close());
+            send(ctx, e.status(), e.body()).onComplete(v -> lingerThenClose(ctx));
             return;
         }
         send(ctx, e.status(), e.body());
+    }
+
+    /** At most this much of an unread body is read and dropped after a closing error, and for at most this long. */
+    static final int LINGER_BYTES = 1 << 20;
+    static final long LINGER_MS = 2_000;
+
+    /**
+     * Closes the connection after a closing error, like nginx's lingering close: a socket closed while the client's
+     * body is still arriving is reset by the kernel, and the reset can destroy the answer before the client reads
+     * it (the client sees "connection reset" instead of its 413). So what is still in flight is read and dropped,
+     * bounded by {@link #LINGER_BYTES} and {@link #LINGER_MS} (a client streaming a gigabyte is cut off after a
+     * megabyte), and the connection is closed once the body ends or a bound is reached.
+     */
+    private static void lingerThenClose(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        long[] dropped = {0};
+        long timer = ctx.vertx().setTimer(LINGER_MS, t -> connection.close());
+        Runnable close = () -> {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+        };
+        try {
+            request.handler(chunk -> {
+                dropped[0] += chunk.length();
+                if (dropped[0] > LINGER_BYTES) {
+                    close.run();
+                }
+            });
+            request.endHandler(v -> close.run());
+            request.exceptionHandler(x -> close.run());
+            request.resume();
+        } catch (IllegalStateException alreadyRead) { // the request was consumed after all
+            close.run();
+        }
     }
 }
