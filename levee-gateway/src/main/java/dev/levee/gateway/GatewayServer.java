@@ -139,6 +139,7 @@ public final class GatewayServer {
         mountOps(r, ops);
         features.forEach(f -> f.mountGuards(r));
         features.forEach(f -> f.mountRoutes(r));
+        features.forEach(f -> f.mountProxyGuards(r));
         r.route().handler(upstream::proxy);
         mountErrors(r);
         return r;

@@ -50,6 +50,7 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
     private final Function<? super K, ? extends Collection<String>> hotKeys;
     private final UpstreamBreaker breaker;
     private final Function<? super V, Verdict> classify;
+    private final Function<? super V, ? extends Throwable> failure;
 
     DefaultReadPath(ReadPath.Builder<K, V> b) {
         this.cache = b.cache;
@@ -59,6 +60,7 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
         this.hotKeys = b.hotKeys;
         this.breaker = b.breaker;
         this.classify = b.classify;
+        this.failure = b.failure;
     }
 
     @Override
@@ -122,8 +124,30 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
         return out;
     }
 
-    /** One load: the hot-spot slots of its keys, then the breaker, then the loader. */
+    /** One load: the hot-spot slots of its keys, then the breaker, then the loader; a failing value as its error. */
     private CompletionStage<V> load(Supplier<? extends Collection<String>> keys,
+                                    Supplier<? extends CompletionStage<V>> loader) {
+        CompletionStage<V> stage = guarded(keys, loader);
+        CompletableFuture<V> out = new CompletableFuture<>();
+        stage.whenComplete((v, e) -> {
+            Throwable err = e != null ? unwrap(e) : null;
+            if (err == null) {
+                try {
+                    err = failure.apply(v);
+                } catch (RuntimeException | Error t) {
+                    err = t;
+                }
+            }
+            if (err != null) {
+                out.completeExceptionally(err);
+            } else {
+                out.complete(v);
+            }
+        });
+        return out;
+    }
+
+    private CompletionStage<V> guarded(Supplier<? extends Collection<String>> keys,
                                     Supplier<? extends CompletionStage<V>> loader) {
         List<String> hot = keys == null ? List.of() : List.copyOf(new LinkedHashSet<>(keys.get()));
         if (hot.isEmpty()) {

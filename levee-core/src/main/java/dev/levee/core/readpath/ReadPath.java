@@ -34,6 +34,8 @@ import static java.util.Objects.requireNonNull;
  *       function; while open, loads fail at once;</li>
  *   <li>the caller's <b>loader</b>.</li>
  * </ol>
+ * Between the breaker and the cache, {@link Builder#failure} may turn a loaded value into its load's error (an
+ * HTTP 5xx reply the breaker counted as a failure, to be served stale-if-error instead).
  * So a hit costs nothing below the cache, and one load, however many callers share it, is one hot-spot slot per
  * hot key and one breaker outcome.
  *
@@ -122,6 +124,7 @@ public interface ReadPath<K, V> {
         Function<? super K, ? extends Collection<String>> hotKeys;
         UpstreamBreaker breaker;
         Function<? super V, Verdict> classify;
+        Function<? super V, ? extends Throwable> failure = v -> null;
 
         private Builder() {}
 
@@ -155,6 +158,18 @@ public interface ReadPath<K, V> {
         public Builder<K, V> breaker(UpstreamBreaker breaker, Function<? super V, Verdict> classify) {
             this.breaker = requireNonNull(breaker, "breaker");
             this.classify = requireNonNull(classify, "classify");
+            return this;
+        }
+
+        /**
+         * Loaded values that stand for a failure (an HTTP 5xx reply, say): {@code failure} returns the error such a
+         * value fails its load with, or null for a value to serve (default: every value is served). Applied above
+         * the breaker, which has judged the value itself with its classify function, and below the cache: the
+         * cache serves stale-if-error and, if its {@code cacheableError} allows, remembers the error, and every
+         * caller of the load gets it (the error may carry the value, for callers that pass the reply on).
+         */
+        public Builder<K, V> failure(Function<? super V, ? extends Throwable> failure) {
+            this.failure = requireNonNull(failure, "failure");
             return this;
         }
 
