@@ -199,6 +199,28 @@ class ReadPathTest {
     }
 
     @Test
+    void aValueThatStandsForAFailureFailsTheLoadAfterTheBreakerJudgedItAndIsServedStaleIfError() {
+        UpstreamBreaker breaker = UpstreamBreaker.builder("odds").minimumCalls(10).ticker(ticker).scheduler(ticker)
+                .build();
+        ReadPath<String, String> path = ReadPath.<String, String>builder().cache(cache(), policy)
+                .breaker(breaker, v -> v.startsWith("5") ? Verdict.FAILURE : Verdict.SUCCESS)
+                .failure(v -> v.startsWith("5") ? new IllegalStateException("upstream answered " + v) : null)
+                .build();
+        assertThatThrownBy(() -> path.get("42", () -> load("503")).join())
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("upstream answered 503");
+        assertThat(breaker.stats().failures()).isEqualTo(1);
+
+        ticker.advance(Duration.ofSeconds(2)); // past the remembered error
+        assertThat(path.get("42", () -> load("200")).join().value()).isEqualTo("200");
+        ticker.advance(Duration.ofSeconds(6));
+        assertThat(path.get("42", () -> load("500")).join().status()).isEqualTo(CacheStatus.STALE);
+        CacheResult<String> served = path.get("42", () -> load("never")).join();
+        assertThat(served.status()).isEqualTo(CacheStatus.STALE_IF_ERROR);
+        assertThat(served.staleError()).hasMessage("upstream answered 500");
+        assertThat(breaker.stats().failures()).isEqualTo(2);
+    }
+
+    @Test
     void withoutAnyStageEachReadCallsTheLoaderAndBlockingReadsRunItOnAVirtualThread() {
         ReadPath<String, String> path = ReadPath.<String, String>builder().build();
         assertThat(path.get("42", () -> load("v1")).join())
