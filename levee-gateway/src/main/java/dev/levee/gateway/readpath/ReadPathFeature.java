@@ -89,6 +89,13 @@ public final class ReadPathFeature implements GatewayFeature {
                 return hs::readStage;
             }
         }
+        // a hot-spot block the read path silently ignored would let every cache miss past the upstream's quota
+        for (RouteConfig route : gateway.config().routes()) {
+            if (route.hotSpot() != null) {
+                throw new IllegalStateException("route " + route.path() + " has a hot-spot block, but no "
+                        + "HotSpotFeature was built before the ReadPathFeature (see Features.all())");
+            }
+        }
         return route -> Optional.empty();
     }
 
