@@ -22,8 +22,8 @@ public final class Features {
                 StoreFeature::new,      // first built: the shared store (memory or Redis) the others take windows and queues from
                 AdmissionFeature::new,  // first guard: authenticate, classify, admit; covers everything after it
                 EventsFeature::new,     // POST /api/v1/events, admitted like any request
+                HotSpotFeature::new,    // before the read path, which takes each route's hot-spot limiter at construction
                 ReadPathFeature::new,   // cached/coalesced GETs on configured routes; the rest falls to the proxy
-                HotSpotFeature::new,    // after the read path: decorates its upstream fetch, guards what it passes on
                 DashboardFeature::new   // last: reads every other feature's stats
         );
     }

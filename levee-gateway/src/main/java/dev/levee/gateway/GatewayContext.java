@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * What every {@link GatewayFeature} is built from: the config, the shared Vert.x, time, metrics and upstream
  * client. {@link #features()} is a read-only view of the gateway's features: during construction it lists those
- * built before this one; once the server is built (any request time) it lists all of them, which is how the read
- * path finds the fetch decorators of features registered after it.
+ * built before this one (how the read path takes the hot-spot feature's limiters); once the server is built it lists
+ * all of them.
  */
 public record GatewayContext(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
                              PrometheusMeterRegistry registry, UpstreamClient upstream,

@@ -1,8 +1,6 @@
 package dev.levee.gateway;
 
-import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.ops.HealthReport;
-import dev.levee.gateway.upstream.UpstreamFetcher;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
@@ -13,9 +11,12 @@ import io.vertx.ext.web.Router;
  *   <li>{@link #mountOps}: operations endpoints that bypass authentication and admission;</li>
  *   <li>{@link #mountGuards}: handlers every admitted request passes (authentication, classification,
  *       admission); they call {@code ctx.next()} to let a request on;</li>
- *   <li>{@link #mountRoutes}: handlers for admitted requests (event ingestion, the read path); what none of
- *       them ends is proxied plainly to the upstream.</li>
+ *   <li>{@link #mountRoutes}: handlers for admitted requests (event ingestion, the read path);</li>
+ *   <li>{@link #mountProxyGuards}: handlers for what no route ended, which is then proxied plainly to the
+ *       upstream (the hot-spot window guards those calls).</li>
  * </ol>
+ * Features do not find each other at run time: what one hands another (the hot-spot limiter of a route to the read
+ * path) is handed over at construction.
  * Metrics are bound in the constructor, on {@link GatewayContext#registry()}.
  */
 public interface GatewayFeature extends AutoCloseable {
@@ -29,16 +30,10 @@ public interface GatewayFeature extends AutoCloseable {
 
     default void mountRoutes(Router router) {}
 
+    default void mountProxyGuards(Router router) {}
+
     /** The public listener is bound, on {@code port} (the real one when the config says 0). */
     default void listening(int port) {}
-
-    /**
-     * Wraps the upstream fetch of a read-path route; the hot-spot window uses this to sit between the
-     * coalescer and the breaker. Default: no wrapping.
-     */
-    default UpstreamFetcher decorateFetch(RouteConfig route, UpstreamFetcher next) {
-        return next;
-    }
 
     /** This feature's section of {@code GET /health}. */
     HealthReport health();

@@ -80,8 +80,8 @@ public final class GatewayServer {
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes(),
                 new ProxyHeaders(config.server().trustedProxies()), registry);
         List<GatewayFeature> built = new ArrayList<>();
-        // a read-only view: while a feature is built it lists those built before it; once the server is built it
-        // lists them all, so the read path can find fetch decorators of features built after it at request time
+        // a read-only view: while a feature is built it lists those built before it (what it may take from them);
+        // once the server is built it lists them all
         List<GatewayFeature> view = java.util.Collections.unmodifiableList(built);
         for (Function<GatewayContext, GatewayFeature> factory : factories) {
             built.add(factory.apply(new GatewayContext(vertx, config, ticker, scheduler, registry, upstream, view)));
@@ -139,6 +139,7 @@ public final class GatewayServer {
         mountOps(r, ops);
         features.forEach(f -> f.mountGuards(r));
         features.forEach(f -> f.mountRoutes(r));
+        features.forEach(f -> f.mountProxyGuards(r));
         r.route().handler(upstream::proxy);
         mountErrors(r);
         return r;

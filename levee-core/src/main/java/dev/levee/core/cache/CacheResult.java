@@ -5,7 +5,8 @@ import java.time.Duration;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A value served by {@link SwrCache#get}.
+ * A value served by {@link SwrCache#get}, or by {@link dev.levee.core.readpath.ReadPath#get} (which, without a
+ * cache, answers {@link CacheStatus#MISS} or {@link CacheStatus#COALESCED}).
  *
  * @param age        time since the value was loaded (zero for MISS and COALESCED)
  * @param staleError for {@link CacheStatus#STALE_IF_ERROR}, the error that made us serve stale; otherwise null

@@ -1,6 +1,5 @@
 package dev.levee.gateway.hotspot;
 
-import java.util.concurrent.CompletionException;
 import dev.levee.core.RejectedException;
 import dev.levee.core.hotspot.HotSpotLimiter;
 import dev.levee.core.hotspot.HotSpotSettings;
@@ -22,10 +21,7 @@ import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.store.WindowStores;
-import dev.levee.gateway.upstream.UpstreamFetcher;
-import dev.levee.gateway.upstream.UpstreamResponse;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -40,9 +36,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Hot-spot protection in the gateway: per route with a {@code hot-spot} block, upstream calls per key (the fixture
@@ -51,21 +49,21 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Where calls are counted, exactly once per upstream call:
  * <ul>
- *   <li>{@link #decorateFetch}: the read path's upstream fetch for a hot-spot route (cache misses and refreshes,
- *       after coalescing) acquires a slot before calling the next fetcher and releases it when the fetch
+ *   <li>{@link #readStage}: the read path's hot-spot stage of a route (core's {@code ReadPath} with this route's
+ *       limiter), handed to the read path at construction: each load (cache miss or refresh, after coalescing)
+ *       takes a slot of every key of the request that starts it, below the breaker, and releases it when the load
  *       completes;</li>
- *   <li>{@link #mountRoutes}: a hot-spot route's request that reaches this feature's route handler, i.e. one the
- *       read path did not serve (non-cached routes, methods other than GET/HEAD, or no read path at all), acquires
- *       a slot, is marked with {@link #GUARDED} and continues to the plain proxy; the slot is released when its
- *       response ends. A request already marked {@link #GUARDED} passes untouched.</li>
+ *   <li>{@link #mountProxyGuards}: a hot-spot route's request that no route handler ended, i.e. one the read path
+ *       did not serve (methods other than GET/HEAD, or no read path at all), acquires a slot, is marked with
+ *       {@link #GUARDED} and continues to the plain proxy; the slot is released when its response ends. A request
+ *       already marked {@link #GUARDED} passes untouched.</li>
  * </ul>
- * The contract with the read path: it is listed before this feature in {@code Features.all()}; a request it serves
- * (ends) never reaches the handler here, and its upstream calls go through the fetcher this feature decorates.
- * Any handler that makes an upstream call for a hot-spot route by another way must mark the request with
- * {@link #GUARDED} only if it took a slot for it.
+ * A request the read path serves (ends) never reaches the proxy guard. Any handler that makes an upstream call
+ * for a hot-spot route by another way must mark the request with {@link #GUARDED} only if it took a slot for it.
  *
  * <p>Warming requests (see {@link CacheWarmer}) carry {@link #WARM_HEADER}; {@link #isWarmingRequest} tells them
- * apart for admission. The header is removed before anything is sent upstream.
+ * apart for admission. The header is removed from every request by this feature's guard, and the read path
+ * never forwards it either.
  */
 public final class HotSpotFeature implements GatewayFeature {
 
@@ -87,6 +85,13 @@ public final class HotSpotFeature implements GatewayFeature {
         new SecureRandom().nextBytes(TOKEN);
         TOKEN_TEXT = HexFormat.of().formatHex(TOKEN);
     }
+
+    /**
+     * The hot-spot stage of a route's read path: the route's limiter, and the hot keys of the request that starts a
+     * load (every distinct key, see {@link KeyExtractor#extractAll}; a request without one is counted as unkeyed
+     * and spends no slot).
+     */
+    public record ReadStage(HotSpotLimiter limiter, Function<HttpServerRequest, List<String>> hotKeys) {}
 
     /** One hot-spot route: its limiter and key extractor. */
     private record RouteLimiter(RouteConfig route, KeyExtractor extractor, HotSpotLimiter limiter,
@@ -173,8 +178,23 @@ public final class HotSpotFeature implements GatewayFeature {
         this.port = port;
     }
 
+    /** The read path's hot-spot stage of {@code route}, empty if the route has no hot-spot block. */
+    public Optional<ReadStage> readStage(RouteConfig route) {
+        RouteLimiter rl = routes.get(route.path());
+        if (rl == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReadStage(rl.limiter(), request -> {
+            List<String> keys = rl.extractor().extractAll(RequestViews.of(request));
+            if (keys.isEmpty()) {
+                rl.unkeyed().increment();
+            }
+            return keys;
+        }));
+    }
+
     @Override
-    public void mountRoutes(Router router) {
+    public void mountProxyGuards(Router router) {
         if (!routes.isEmpty()) {
             router.route().handler(this::guardProxy);
         }
@@ -218,64 +238,6 @@ public final class HotSpotFeature implements GatewayFeature {
             ctx.addEndHandler(ar -> permit.release());
             ctx.next();
         }));
-    }
-
-    @Override
-    public UpstreamFetcher decorateFetch(RouteConfig route, UpstreamFetcher next) {
-        RouteLimiter rl = routes.get(route.path());
-        if (rl == null) {
-            return next;
-        }
-        return request -> {
-            request.headers().remove(WARM_HEADER);
-            List<String> keys = rl.extractor().extractAll(RequestViews.of(request));
-            if (keys.isEmpty()) {
-                rl.unkeyed().increment();
-                return next.fetch(request);
-            }
-            Context context = Vertx.currentContext();
-            Promise<UpstreamResponse> promise = Promise.promise();
-            acquireAll(rl.limiter(), keys).whenComplete((permits, err) -> onContext(context, () -> {
-                if (err != null) {
-                    promise.fail(toHttpError(err));
-                    return;
-                }
-                io.vertx.core.Future<UpstreamResponse> call;
-                try {
-                    call = next.fetch(request);
-                } catch (RuntimeException e) {
-                    permits.forEach(Permit::refund); // nothing was sent
-                    promise.fail(e);
-                    return;
-                }
-                call.onComplete(ar -> {
-                    permits.forEach(Permit::release);
-                    promise.handle(ar);
-                });
-            }));
-            return promise.future();
-        };
-    }
-
-    /**
-     * A slot of every key, or none: a batched upstream call (repeated key parameter, see the read path's batching)
-     * costs each fixture it names one call of its quota, as the upstream counts it. Keys are taken one after the
-     * other; if one is refused, the slots already taken are refunded (nothing was sent) and the refusal stands.
-     */
-    private static CompletableFuture<List<Permit>> acquireAll(HotSpotLimiter limiter, List<String> keys) {
-        CompletableFuture<List<Permit>> chain = CompletableFuture.completedFuture(new ArrayList<>(keys.size()));
-        for (String key : keys) {
-            chain = chain.thenCompose(taken -> limiter.acquire(key)
-                    .handle((permit, err) -> {
-                        if (err != null) {
-                            taken.forEach(Permit::refund);
-                            throw err instanceof CompletionException ce ? ce : new CompletionException(err);
-                        }
-                        taken.add(permit);
-                        return taken;
-                    }));
-        }
-        return chain;
     }
 
     private static void onContext(Context context, Runnable action) {

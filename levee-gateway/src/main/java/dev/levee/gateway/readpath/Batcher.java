@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  * first request, so no request waits longer than the window to be sent. A value with no element in the answer
  * fails explicitly (502). A non-2xx answer goes unchanged to every caller of the batch. Requests with no or several
  * values of {@code param} are not batched. Batching sits below the coalescer, so a value is in at most one
- * pending batch per key group at a time; duplicates (coalescing off) share the value's slice.
+ * pending batch per key group at a time; duplicates (coalescing off) share the value's slice. It also sits below
+ * the hot-spot window and the breaker: each request's load has spent its own key's slot and is its own breaker
+ * call before it joins a batch.
  *
  * <p>Bounds: a batch holds at most {@code max} distinct values; pending batches exist only for requests in flight,
  * which admission and the coalescer's waiter bounds limit.

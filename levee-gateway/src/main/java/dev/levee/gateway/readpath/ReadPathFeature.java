@@ -8,6 +8,7 @@ import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.core.coalesce.FlightCoordinator;
 import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.store.FlightCoordinators;
 import dev.levee.gateway.upstream.UpstreamResponse;
 import dev.levee.gateway.http.AdminAuth;
@@ -24,11 +25,14 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The read path: for GET and HEAD on configured routes, stale-while-revalidate cache -> request coalescer ->
- * batcher -> other features' fetch decorators (hot-spot window) -> circuit breaker -> upstream. Everything else
- * (other methods, unmatched paths) falls through to the plain proxy.
+ * The read path: for GET and HEAD on configured routes, core's {@link dev.levee.core.readpath.ReadPath}
+ * (stale-while-revalidate cache -> request coalescer -> hot-spot window -> circuit breaker) -> batcher -> upstream.
+ * Everything else (other methods, unmatched paths) falls through to the plain proxy. The hot-spot window of a route
+ * is {@link HotSpotFeature}'s limiter for it, taken at construction (so the hot-spot feature is built first).
  *
  * <p>Responses carry {@code X-Cache: HIT | STALE | MISS | COALESCED} and {@code Age}; stale served because the
  * upstream failed adds {@code X-Levee-Stale-Reason: upstream-error | circuit-open} and {@code Warning: 111}. A
@@ -57,7 +61,14 @@ public final class ReadPathFeature implements GatewayFeature {
     private final List<RoutePipeline> ordered = new ArrayList<>();
     private final FlightCoordinators.Shared<UpstreamResponse> flights;
 
+    /** With the hot-spot stages of the {@link HotSpotFeature} built before this one, if any. */
     public ReadPathFeature(GatewayContext gateway) {
+        this(gateway, hotSpotStages(gateway));
+    }
+
+    /** {@code hotSpot}: the hot-spot stage of a route's read path, if it has one. */
+    public ReadPathFeature(GatewayContext gateway,
+                           Function<RouteConfig, Optional<HotSpotFeature.ReadStage>> hotSpot) {
         this.gateway = gateway;
         // store.type: redis -> one Redis coordinator for every route (cross-instance coalescing, shared cache tier)
         boolean anyCoalescing = gateway.config().routes().stream()
@@ -65,11 +76,27 @@ public final class ReadPathFeature implements GatewayFeature {
         this.flights = anyCoalescing ? FlightCoordinators.forConfig(gateway, UpstreamResponseCodec.INSTANCE)
                 : new FlightCoordinators.Shared<>(FlightCoordinator.local(), () -> {});
         for (RouteConfig route : gateway.config().routes()) {
-            RoutePipeline p = new RoutePipeline(gateway, this, route, flights.coordinator());
+            RoutePipeline p = new RoutePipeline(gateway, route, flights.coordinator(), hotSpot.apply(route));
             pipelines.put(route, p);
             ordered.add(p);
         }
         ReadPathMetrics.bind(gateway.registry(), ordered);
+    }
+
+    private static Function<RouteConfig, Optional<HotSpotFeature.ReadStage>> hotSpotStages(GatewayContext gateway) {
+        for (GatewayFeature f : gateway.features()) {
+            if (f instanceof HotSpotFeature hs) {
+                return hs::readStage;
+            }
+        }
+        // a hot-spot block the read path silently ignored would let every cache miss past the upstream's quota
+        for (RouteConfig route : gateway.config().routes()) {
+            if (route.hotSpot() != null) {
+                throw new IllegalStateException("route " + route.path() + " has a hot-spot block, but no "
+                        + "HotSpotFeature was built before the ReadPathFeature (see Features.all())");
+            }
+        }
+        return route -> Optional.empty();
     }
 
     /** The pipeline of a configured route (tests and the dashboard). */

@@ -12,9 +12,10 @@ import dev.levee.core.cache.CacheStatus;
 import dev.levee.core.cache.SwrCache;
 import dev.levee.core.coalesce.FlightCoordinator;
 import dev.levee.core.coalesce.RequestCoalescer;
+import dev.levee.core.readpath.ReadPath;
 import dev.levee.gateway.GatewayContext;
-import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.Rejections;
 import dev.levee.gateway.http.JsonResponses;
@@ -34,7 +35,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -43,10 +46,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The read path of one configured route: cache -> coalescer -> batcher -> fetch decorators of other features
- * (hot-spot window) -> breaker -> upstream. Each stage is present only if the route declares its block, except the
- * breaker, present unless the route turns it off; a route with a cache always gets a coalescer (the cache's single
- * refresh goes through it).
+ * The read path of one configured route: core's {@link ReadPath} (cache -> coalescer -> hot-spot window -> breaker)
+ * over this route's loader (batcher -> upstream). Each stage is present only if the route declares its block, except
+ * the breaker, present unless the route turns it off; a route with a cache always gets a coalescer (the cache's
+ * single refresh goes through it). The hot-spot window is the route's limiter of {@link HotSpotFeature}, handed over
+ * at construction; the hot keys of a load are those of the request that starts it. What stays here is HTTP: the
+ * key ({@link CacheKeys}), the forwarded request, Vary, the hop to the request's event loop, the response.
  *
  * <p>What is forwarded is what is keyed: the canonical path ({@link RequestTargets#canonicalPath}) with the query as
  * sent, the headers of {@link #sharedHeaders}; the key is {@link CacheKeys} over the same request.
@@ -80,6 +85,11 @@ final class RoutePipeline {
     final SwrCache<String, UpstreamResponse> cache;             // null without cache:
     final UpstreamBreaker breaker;                              // null with breaker: { enabled: false }
     final Batcher batcher;                                      // null without batch:
+    /** Cache or coalescer, hot-spot window, breaker: the route's shared reads. */
+    private final ReadPath<String, UpstreamResponse> readPath;
+    /** Hot-spot window and breaker only: a fetch for one request alone ({@link #ownFetch}). */
+    private final ReadPath<String, UpstreamResponse> ownPath;
+    private final Optional<HotSpotFeature.ReadStage> hotSpot;
     private final CachePolicy policy;
     private final boolean honorCacheControl;
     /**
@@ -89,15 +99,13 @@ final class RoutePipeline {
      */
     private final Cache<String, List<String>> varied;
     private final GatewayContext gateway;
-    private final GatewayFeature self;
-    private final UpstreamFetcher bottom;
-    private volatile UpstreamFetcher decorated;
+    private final UpstreamFetcher upstream;
 
-    RoutePipeline(GatewayContext gateway, GatewayFeature self, RouteConfig route,
-                  FlightCoordinator<String, UpstreamResponse> coordinator) {
+    RoutePipeline(GatewayContext gateway, RouteConfig route, FlightCoordinator<String, UpstreamResponse> coordinator,
+                  Optional<HotSpotFeature.ReadStage> hotSpot) {
         this.gateway = gateway;
-        this.self = self;
         this.route = route;
+        this.hotSpot = hotSpot;
         RouteConfig.Coalesce c = route.coalesce();
         if (c != null || route.cache() != null) {
             var b = RequestCoalescer.<String, UpstreamResponse>builder()
@@ -146,28 +154,37 @@ final class RoutePipeline {
                 .openFor(bc.openFor())
                 .halfOpenProbes(bc.halfOpenProbes())
                 .build();
-        UpstreamFetcher upstream = gateway.upstream()::fetch;
-        this.bottom = breaker == null ? upstream : req -> Future.fromCompletionStage(
-                breaker.execute(() -> upstream.fetch(req).toCompletionStage(), this::classify));
-        this.batcher = route.batch() == null ? null : new Batcher(route.batch(), gateway.scheduler(), this::decorated);
+        this.upstream = gateway.upstream()::fetch;
+        // below the breaker: each coalesced load has spent its own key's slot and is its own breaker call
+        this.batcher = route.batch() == null ? null : new Batcher(route.batch(), gateway.scheduler(), () -> upstream);
+        ReadPath.Builder<String, UpstreamResponse> shared = ReadPath.builder();
+        ReadPath.Builder<String, UpstreamResponse> own = ReadPath.builder();
+        if (cache != null) {
+            shared.cache(cache, policy);
+        } else if (coalescer != null) {
+            shared.coalescer(coalescer);
+        }
+        for (ReadPath.Builder<String, UpstreamResponse> b : List.of(shared, own)) {
+            // hot keys come from the request that starts a load (see read), never from the cache key
+            hotSpot.ifPresent(h -> b.hotSpot(h.limiter(), key -> List.of()));
+            if (breaker != null) {
+                b.breaker(breaker, this::classify);
+            }
+            b.failure(r -> failing(r) ? new UpstreamErrorResponse(r) : null);
+        }
+        this.readPath = shared.build();
+        this.ownPath = own.build();
     }
 
-    /**
-     * The breaker wrapped by every other feature's decorator. Resolved at the first request, when every feature
-     * exists (features registered after the read path are not built yet when it is).
-     */
-    private UpstreamFetcher decorated() {
-        UpstreamFetcher d = decorated;
-        if (d == null) {
-            d = bottom;
-            for (GatewayFeature f : List.copyOf(gateway.features())) {
-                if (f != self) {
-                    d = f.decorateFetch(route, d);
-                }
-            }
-            decorated = d;
+    /** A read of {@code key} through {@code path}: the hot keys of a load it starts are {@code ctx}'s. */
+    private CompletableFuture<CacheResult<UpstreamResponse>> read(ReadPath<String, UpstreamResponse> path,
+            RoutingContext ctx, String key, Supplier<CompletionStage<UpstreamResponse>> loader) {
+        if (hotSpot.isEmpty()) {
+            return path.get(key, loader);
         }
-        return d;
+        HotSpotFeature.ReadStage h = hotSpot.get();
+        Supplier<Collection<String>> hotKeys = () -> h.hotKeys().apply(ctx.request());
+        return path.get(key, hotKeys, loader);
     }
 
     // ---- classification ----
@@ -277,50 +294,47 @@ final class RoutePipeline {
         Context origin = Vertx.currentContext();
         Supplier<CompletionStage<UpstreamResponse>> fetch =
                 () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx), value, group, fetched);
-        // a Redis flight coordinator starts a fetch from its own threads: run it on the request's event loop
-        Supplier<CompletionStage<UpstreamResponse>> loader = () -> {
-            if (origin == null || Vertx.currentContext() == origin) {
-                return fetch.get();
-            }
-            CompletableFuture<UpstreamResponse> hop = new CompletableFuture<>();
-            origin.runOnContext(v -> {
-                try {
-                    fetch.get().whenComplete((r, e) -> {
-                        if (e == null) {
-                            hop.complete(r);
-                        } else {
-                            hop.completeExceptionally(e);
-                        }
-                    });
-                } catch (Throwable t) {
-                    hop.completeExceptionally(t);
-                }
-            });
-            return hop;
-        };
-        CompletableFuture<Served> served;
-        if (cache != null) {
-            CompletableFuture<CacheResult<UpstreamResponse>> mine = cache.get(key, policy, loader);
-            if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit or stale: answer right here
-                deliver(ctx, resource, varyNames, retried, fetched, fromCache(mine.join()), null);
-                return;
-            }
-            // a client that goes away gives up its waiter slot; the shared fetch goes on
-            ctx.response().closeHandler(v -> mine.cancel(false));
-            served = mine.thenApply(RoutePipeline::fromCache);
-        } else if (coalescer != null) {
-            RequestCoalescer.Call<UpstreamResponse> call = coalescer.join(key, loader);
-            CacheStatus status = call.leader() ? CacheStatus.MISS : CacheStatus.COALESCED;
-            CompletableFuture<UpstreamResponse> mine = call.result();
-            served = mine.thenApply(r -> new Served(r, status, Duration.ZERO, null));
-            ctx.response().closeHandler(v -> mine.cancel(false));
-        } else {
-            served = loader.get().toCompletableFuture().thenApply(r -> new Served(r, CacheStatus.MISS, Duration.ZERO, null));
+        // a Redis flight coordinator starts a fetch from its own threads, a hot-spot slot may be granted on the
+        // scheduler's: run it on the request's event loop
+        Supplier<CompletionStage<UpstreamResponse>> loader = () -> onContext(origin, fetch);
+        CompletableFuture<CacheResult<UpstreamResponse>> mine = read(readPath, ctx, key, loader);
+        if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit, stale or answered at once: right here
+            deliver(ctx, resource, varyNames, retried, fetched, fromCache(mine.join()), null);
+            return;
         }
+        // a client that goes away gives up its waiter slot; the shared fetch goes on
+        ctx.response().closeHandler(v -> mine.cancel(false));
+        CompletableFuture<Served> served = mine.thenApply(RoutePipeline::fromCache);
         reply(ctx, served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
     }
 
-    /** One upstream call for {@code ctx} (its canonical path, the query as sent); {@code fetched} gets the answer. */
+    /** {@code fetch} run on {@code origin} (at once if that is the current context). */
+    private static CompletionStage<UpstreamResponse> onContext(Context origin,
+                                                               Supplier<CompletionStage<UpstreamResponse>> fetch) {
+        if (origin == null || Vertx.currentContext() == origin) {
+            return fetch.get();
+        }
+        CompletableFuture<UpstreamResponse> hop = new CompletableFuture<>();
+        origin.runOnContext(v -> {
+            try {
+                fetch.get().whenComplete((r, e) -> {
+                    if (e == null) {
+                        hop.complete(r);
+                    } else {
+                        hop.completeExceptionally(e);
+                    }
+                });
+            } catch (Throwable t) {
+                hop.completeExceptionally(t);
+            }
+        });
+        return hop;
+    }
+
+    /**
+     * One upstream call for {@code ctx} (its canonical path, the query as sent); {@code fetched} gets the answer
+     * unless it is failing ({@link #failing}: the read path fails the load with it, above the breaker that judged it).
+     */
     private CompletionStage<UpstreamResponse> fetch(RoutingContext ctx, String resource, MultiMap headers,
                                                     String batchValue, String batchGroup,
                                                     AtomicReference<UpstreamResponse> fetched) {
@@ -329,10 +343,10 @@ final class RoutePipeline {
         MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(headers);
         UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, uri, sent, null);
         Future<UpstreamResponse> f = batchValue != null ? batcher.fetch(request, batchGroup, batchValue)
-                : decorated().fetch(request);
+                : upstream.fetch(request);
         return f.toCompletionStage().thenApply(r -> {
             if (failing(r)) {
-                throw new UpstreamErrorResponse(r);
+                return r;
             }
             UpstreamResponse tagged = tagVary(r, headers, resource);
             fetched.set(tagged);
@@ -424,15 +438,20 @@ final class RoutePipeline {
         write(ctx, s, err);
     }
 
-    /** A fetch for this request alone (no cache, no coalescing); still counted by the hot-spot window. */
+    /**
+     * A fetch for this request alone (no cache, no coalescing); still through the hot-spot window and the breaker.
+     * It starts on the request's event loop (deliver runs there), and a slot granted later hops back to it.
+     */
     private void ownFetch(RoutingContext ctx, String resource) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
         AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
-        CompletableFuture<Served> served = fetch(ctx, resource, sharedHeaders(ctx), null, null, fetched)
-                .toCompletableFuture()
-                .thenApply(r -> new Served(r, CacheStatus.MISS, Duration.ZERO, null));
+        Context origin = Vertx.currentContext();
+        MultiMap headers = sharedHeaders(ctx);
+        Supplier<CompletionStage<UpstreamResponse>> fetch = () -> fetch(ctx, resource, headers, null, null, fetched);
+        CompletableFuture<Served> served = read(ownPath, ctx, resource, () -> onContext(origin, fetch))
+                .thenApply(RoutePipeline::fromCache);
         reply(ctx, served, (s, err) -> write(ctx, s, err));
     }
 
@@ -449,6 +468,7 @@ final class RoutePipeline {
     private MultiMap sharedHeaders(RoutingContext ctx) {
         MultiMap headers = gateway.upstream().proxyHeaders().forRequest(ctx.request());
         LEADER_ONLY.forEach(headers::remove);
+        headers.remove(HotSpotFeature.WARM_HEADER); // the gateway's own token never reaches the upstream
         return headers;
     }
 

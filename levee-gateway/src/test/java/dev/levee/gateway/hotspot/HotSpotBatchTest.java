@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A batched upstream call names several fixtures; the upstream charges each of them one call of its quota, so the
- * hot-spot window must count it once for every key it carries, not once for the first.
+ * hot-spot window must count it once for every key it carries, not once for the first. The batcher sits below the
+ * read path's hot-spot window: each request's load spends its own fixture's slot before it joins a batch.
  */
 class HotSpotBatchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +39,7 @@ class HotSpotBatchTest {
                 ctx.response().putHeader("Content-Type", "application/json")
                         .end(new JsonObject().put("data", data).encode());
             }))
-            .features(List.of(ReadPathFeature::new, HotSpotFeature::new))
+            .features(List.of(HotSpotFeature::new, ReadPathFeature::new))
             .config("""
                     routes:
                       - path: /odds
@@ -67,7 +68,8 @@ class HotSpotBatchTest {
         assertThat(batchOfFive("b")).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
         assertThat(upstreamCalls.get()).isEqualTo(2);
 
-        // every fixture has now used its 2 calls: the next batch is refused whole, and nothing reaches the upstream
+        // every fixture has now used its 2 calls: each request of the next batch is refused before it joins one,
+        // and nothing reaches the upstream
         List<HttpResponse<String>> third = batchOfFive("c");
         assertThat(third).allSatisfy(r -> {
             assertThat(r.statusCode()).isEqualTo(429);
@@ -76,6 +78,6 @@ class HotSpotBatchTest {
         });
         assertThat(upstreamCalls.get()).isEqualTo(2);
         assertThat(JSON.readTree(gw.admin("/health/hot-spots").body()).get("totals").get("calls_in_window").asInt())
-                .as("refused batches refund the slots they took").isEqualTo(10);
+                .as("refused requests spend no slot").isEqualTo(10);
     }
 }

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@link HotSpotFeature#GUARDED} contract: a request another handler already marked (it holds a slot, or was
- * served through the decorated fetch) is not counted again; an unmarked request on a hot-spot route is counted once
+ * served through the read path's hot-spot stage) is not counted again; an unmarked request on a hot-spot route is counted once
  * by the route guard; requests on other routes and requests without a key are not limited.
  */
 class HotSpotContractTest {

@@ -260,42 +260,4 @@ class HotSpotGatewayTest {
         }
         return keys;
     }
-
-    @Test
-    void decorateFetchCountsEachUpstreamFetchOnceAndFailsWith429() throws Exception {
-        RouteConfig route = gw.gateway().config().routeFor(ROUTE);
-        AtomicInteger calls = new AtomicInteger();
-        var fetcher = feature().decorateFetch(route, request -> {
-            calls.incrementAndGet();
-            return Future.succeededFuture(new UpstreamResponse(200, MultiMap.caseInsensitiveMultiMap(),
-                    Buffer.buffer("ok")));
-        });
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HotSpotFeature.WARM_HEADER, "x");
-        for (int i = 0; i < LIMIT; i++) {
-            Future<UpstreamResponse> f = fetcher.fetch(new UpstreamRequest(HttpMethod.GET,
-                    ROUTE + "?fixture_id=99&n=" + i, headers, null));
-            assertThat(f.await(5, TimeUnit.SECONDS).status()).isEqualTo(200);
-        }
-        assertThat(headers.contains(HotSpotFeature.WARM_HEADER)).isFalse();
-        time.advance(Duration.ofSeconds(3));
-        Future<UpstreamResponse> first = fetcher.fetch(new UpstreamRequest(HttpMethod.GET, ROUTE + "?fixture_id=99",
-                MultiMap.caseInsensitiveMultiMap(), null));   // waits 7 s for the first slot
-        Future<UpstreamResponse> second = fetcher.fetch(new UpstreamRequest(HttpMethod.GET, ROUTE + "?fixture_id=99",
-                MultiMap.caseInsensitiveMultiMap(), null));   // 7 s + 2 s spacing <= 10 s: waits too
-        Future<UpstreamResponse> third = fetcher.fetch(new UpstreamRequest(HttpMethod.GET, ROUTE + "?fixture_id=99",
-                MultiMap.caseInsensitiveMultiMap(), null));   // 7 + 4 > 10: 429 at once
-        assertThat(third.failed()).isTrue();
-        HttpError e = (HttpError) third.cause();
-        assertThat(e.status()).isEqualTo(429);
-        assertThat(e.retryAfterSeconds()).isEqualTo(7);
-        assertThat(e.body()).containsEntry("key", "99").containsEntry("retry_after", 7L);
-        assertThat(calls).hasValue(LIMIT);
-        time.advance(Duration.ofSeconds(7));
-        assertThat(first.await(5, TimeUnit.SECONDS).status()).isEqualTo(200);
-        assertThat(second.await(5, TimeUnit.SECONDS).status()).isEqualTo(200);
-        assertThat(calls).hasValue(LIMIT + 2);
-        // a request without the key is not limited
-        assertThat(fetcher.fetch(new UpstreamRequest(HttpMethod.GET, ROUTE, MultiMap.caseInsensitiveMultiMap(),
-                null)).await(5, TimeUnit.SECONDS).status()).isEqualTo(200);
-    }
 }

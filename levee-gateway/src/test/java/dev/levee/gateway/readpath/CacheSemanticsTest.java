@@ -46,7 +46,7 @@ class CacheSemanticsTest {
     @RegisterExtension
     final GatewayExtension gw = GatewayExtension.builder()
             .upstream(this::mountUpstream)
-            .features(List.of(ReadPathFeature::new, HotSpotFeature::new))
+            .features(List.of(HotSpotFeature::new, ReadPathFeature::new))
             .ticker(time).scheduler(time)
             .config("""
                     routes:
