@@ -31,6 +31,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Hot-spot protection in the gateway: per route with a {@code hot-spot} block, upstream calls per key (the fixture
@@ -91,7 +93,8 @@ public final class HotSpotFeature implements GatewayFeature {
      * load (every distinct key, see {@link KeyExtractor#extractAll}; a request without one is counted as unkeyed
      * and spends no slot).
      */
-    public record ReadStage(HotSpotLimiter limiter, Function<HttpServerRequest, List<String>> hotKeys) {}
+    public record ReadStage(HotSpotLimiter limiter,
+                            Function<HttpServerRequest, Supplier<Collection<String>>> hotKeys) {}
 
     /** One hot-spot route: its limiter and key extractor. */
     private record RouteLimiter(RouteConfig route, KeyExtractor extractor, HotSpotLimiter limiter,
@@ -184,12 +187,23 @@ public final class HotSpotFeature implements GatewayFeature {
         if (rl == null) {
             return Optional.empty();
         }
+        // the keys are read from the request here, on its event loop; a load may start on another thread (a Redis
+        // flight coordinator's), where only the extracted list is used, and an unkeyed read counts only if it loads
         return Optional.of(new ReadStage(rl.limiter(), request -> {
-            List<String> keys = rl.extractor().extractAll(RequestViews.of(request));
-            if (keys.isEmpty()) {
-                rl.unkeyed().increment();
+            List<String> keys;
+            try {
+                keys = rl.extractor().extractAll(RequestViews.of(request));
+            } catch (IllegalArgumentException e) {
+                return () -> {
+                    throw e;
+                };
             }
-            return keys;
+            return () -> {
+                if (keys.isEmpty()) {
+                    rl.unkeyed().increment();
+                }
+                return keys;
+            };
         }));
     }
 

@@ -183,7 +183,7 @@ final class RoutePipeline {
             return path.get(key, loader);
         }
         HotSpotFeature.ReadStage h = hotSpot.get();
-        Supplier<Collection<String>> hotKeys = () -> h.hotKeys().apply(ctx.request());
+        Supplier<Collection<String>> hotKeys = h.hotKeys().apply(ctx.request()); // read here, on the event loop
         return path.get(key, hotKeys, loader);
     }
 

@@ -181,7 +181,8 @@ class ReadPathCoalescingTest {
         assertThat(err.get("error").asText()).isEqualTo("Upstream timeout");
         assertThat(err.get("max_wait_ms").asLong()).isEqualTo(300);
         assertThat(ra.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(upstream.calls(uri)).isEqualTo(1);
+        // one shared call, still running: on a busy machine it may reach the upstream only after the waiters gave up
+        await().until(() -> upstream.calls(uri) == 1);
         assertThat(pipeline("/api/slow").coalescer.stats().pendingKeys()).isEqualTo(1); // the shared call goes on
         upstream.hold = false;
         upstream.release();
