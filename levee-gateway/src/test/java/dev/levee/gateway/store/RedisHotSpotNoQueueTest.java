@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,7 +40,7 @@ class RedisHotSpotNoQueueTest {
     private static final int REQUESTS = 20;
     private static final int LIMIT = 5;
 
-    private static final RedisServerProcess REDIS = newRedis();
+    private static final RedisProcess REDIS = RedisProcess.onFreePort();
 
     private final AtomicInteger upstreamCalls = new AtomicInteger();
 
@@ -60,16 +59,8 @@ class RedisHotSpotNoQueueTest {
                     """.formatted(REDIS.url()))
             .build();
 
-    private static RedisServerProcess newRedis() {
-        try {
-            return new RedisServerProcess();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @BeforeAll
-    static void startRedis() throws IOException {
+    static void startRedis() {
         REDIS.start();
     }
 

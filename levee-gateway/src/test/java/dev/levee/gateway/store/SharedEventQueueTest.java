@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.GatewayServer;
 import dev.levee.gateway.config.ConfigLoader;
 import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.testing.RedisProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -40,7 +41,7 @@ class SharedEventQueueTest {
     private final List<GatewayServer> gateways = new ArrayList<>();
     // one Vert.x per instance, as in separate processes (on one Vert.x, servers on port 0 share one port)
     private final List<Vertx> instances = new ArrayList<>();
-    private RedisServerProcess redis;
+    private RedisProcess redis;
 
     @AfterEach
     void stop() throws Exception {
@@ -86,7 +87,7 @@ class SharedEventQueueTest {
 
     @Test
     void instancesShareDepthThresholdsAndDeliveries() throws Exception {
-        redis = new RedisServerProcess();
+        redis = RedisProcess.onFreePort();
         redis.start();
         AtomicBoolean sinkUp = new AtomicBoolean(false);
         Map<String, Integer> delivered = new ConcurrentHashMap<>();
