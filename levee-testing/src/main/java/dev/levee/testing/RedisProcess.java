@@ -1,5 +1,9 @@
 package dev.levee.testing;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +27,15 @@ import static java.util.Objects.requireNonNull;
  * }
  * }</pre>
  *
+ * <p>Or one server for a test class, started before the class's {@code @BeforeAll} methods and before any test
+ * instance (so instance fields, a gateway extension's config say, see the final {@link #url()}) and stopped after
+ * the class:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RedisProcess REDIS = RedisProcess.onFreePort();
+ * }</pre>
+ *
  * <p>Implementation notes: a port from {@link Ports#free()} may be taken by another process before redis-server
  * binds it (other test JVMs on the machine pick ports the same way). Such a server logs "Address already in use"
  * and exits, and a test that only waited for the port to accept connections would then talk to the other
@@ -30,7 +43,7 @@ import static java.util.Objects.requireNonNull;
  * picked here and the server lost it, starts again on another free port (up to five times).
  * A restart after {@link #stop} keeps the port, since clients hold it.
  */
-public final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     private static final int MAX_PORT_ATTEMPTS = 5;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
@@ -215,5 +228,17 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** As a static {@code @RegisterExtension} field: {@link #start} before the class's tests. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    /** As a static {@code @RegisterExtension} field: {@link #close} after the class's tests. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

@@ -11,8 +11,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,7 +38,8 @@ class RedisHotSpotNoQueueTest {
     private static final int REQUESTS = 20;
     private static final int LIMIT = 5;
 
-    private static final RedisProcess REDIS = RedisProcess.onFreePort();
+    @RegisterExtension
+    static final RedisProcess REDIS = RedisProcess.onFreePort();
 
     private final AtomicInteger upstreamCalls = new AtomicInteger();
 
@@ -58,16 +57,6 @@ class RedisHotSpotNoQueueTest {
                         hot-spot: { key: "query:fixture_id", limit: 5, window: 60s, queue: 0 }
                     """.formatted(REDIS.url()))
             .build();
-
-    @BeforeAll
-    static void startRedis() {
-        REDIS.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        REDIS.close();
-    }
 
     private List<CompletableFuture<HttpResponse<String>>> burst(String fixture) {
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();

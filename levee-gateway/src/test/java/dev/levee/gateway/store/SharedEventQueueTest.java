@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.testing.GatewayExtension;
 import dev.levee.testing.RedisProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 class SharedEventQueueTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final RedisProcess REDIS = RedisProcess.onFreePort();
+    @RegisterExtension
+    static final RedisProcess REDIS = RedisProcess.onFreePort();
 
     private final AtomicBoolean sinkUp = new AtomicBoolean(false);
     private final Map<String, Integer> delivered = new ConcurrentHashMap<>();
@@ -62,17 +61,6 @@ class SharedEventQueueTest {
                       drain-grace: 1s
                     """.formatted(REDIS.url()))
             .build();
-
-    // before the extension is built (a test instance is created after the class's BeforeAll): REDIS.url() is final
-    @BeforeAll
-    static void startRedis() {
-        REDIS.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        REDIS.close();
-    }
 
     private HttpResponse<String> post(int instance, String body) throws Exception {
         return gw.send(HttpRequest.newBuilder(gw.uri(instance, "/api/v1/events"))
