@@ -3,13 +3,13 @@ package dev.levee.loadtest;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.levee.testing.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -125,10 +125,7 @@ class LoadGeneratorBehaviourTest {
 
     @Test
     void refusedConnectionsAreCountedAsConnectErrors() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.closed();
         LoadReport report = await(LoadGenerator.run(vertx, LoadOptions.builder()
                 .url("http://127.0.0.1:" + port).concurrency(5).requestCount(20).build()));
         assertThat(report.total().sent()).isEqualTo(20);

@@ -1,5 +1,6 @@
 package dev.levee.core.admission;
 
+import dev.levee.core.time.HookedTicker;
 import dev.levee.core.time.ManualTicker;
 import org.junit.jupiter.api.Test;
 
@@ -174,7 +175,8 @@ class PriorityAdmissionTest {
         AdmissionRejectedException e = rejection(a.acquire("browser"));
         assertThat(e.reason()).isEqualTo(ShedReason.QUEUE_FULL);
         assertThat(e.admissionClass()).isEqualTo("browser");
-        assertThat(e.retryAfterSeconds()).isBetween(1L, 30L);
+        // nothing drained yet: the configured drain, 2 places per 30 s max wait, and the queue is full
+        assertThat(e.retryAfterSeconds()).isEqualTo(30);
         ClassStats s = a.stats().forClass("browser");
         assertThat(s.queueDepth()).isEqualTo(2);
         assertThat(s.shedQueueFull()).isEqualTo(1);
@@ -256,7 +258,8 @@ class PriorityAdmissionTest {
         ticker.advance(Duration.ofMillis(1));
         AdmissionRejectedException e = rejection(w);
         assertThat(e.reason()).isEqualTo(ShedReason.TIMEOUT);
-        assertThat(e.retryAfterSeconds()).isBetween(1L, 30L);
+        // nothing drained yet: the configured drain, 10 places per 30 s max wait, for the 1 place still queued
+        assertThat(e.retryAfterSeconds()).isEqualTo(3);
         assertThat(a.stats().forClass("active_bettor").shedTimeout()).isEqualTo(1);
         assertThat(a.stats().forClass("active_bettor").queueDepth()).isEqualTo(1);
 
@@ -315,30 +318,14 @@ class PriorityAdmissionTest {
     void grantToAWaiterCancelledWhileBeingGrantedIsPassedOnNotLeaked() {
         // the ticker is read under the lock right after the waiter was taken off its queue and before its future
         // is completed: cancelling there reproduces the race window deterministically
-        Runnable[] hook = new Runnable[1];
-        dev.levee.core.time.Ticker hooked = new dev.levee.core.time.Ticker() {
-            @Override
-            public long read() {
-                Runnable h = hook[0];
-                hook[0] = null;
-                if (h != null) {
-                    h.run();
-                }
-                return ticker.read();
-            }
-
-            @Override
-            public long epochMillis() {
-                return ticker.epochMillis();
-            }
-        };
+        HookedTicker hooked = new HookedTicker(ticker);
         PriorityAdmission a = PriorityAdmission.builder().addClass("agent").addClass("browser")
                 .maxConcurrent(1).queueCapacity(10)
                 .ticker(hooked).scheduler(ticker).build();
         Permit holder = permit(a.acquire("browser"));
         CompletableFuture<Permit> first = a.acquire("agent");
         CompletableFuture<Permit> second = a.acquire("browser");
-        hook[0] = () -> assertThat(first.cancel(false)).isTrue();
+        hooked.onNextRead(() -> assertThat(first.cancel(false)).isTrue());
         holder.release();
 
         assertThat(first).isCancelled();
@@ -355,29 +342,13 @@ class PriorityAdmissionTest {
 
     @Test
     void waiterCancelledWhileTimingOutCountsAsCancelledNotShed() {
-        Runnable[] hook = new Runnable[1];
-        dev.levee.core.time.Ticker hooked = new dev.levee.core.time.Ticker() {
-            @Override
-            public long read() {
-                Runnable h = hook[0];
-                hook[0] = null;
-                if (h != null) {
-                    h.run();
-                }
-                return ticker.read();
-            }
-
-            @Override
-            public long epochMillis() {
-                return ticker.epochMillis();
-            }
-        };
+        HookedTicker hooked = new HookedTicker(ticker);
         PriorityAdmission a = PriorityAdmission.builder().addClass("browser").maxConcurrent(1).queueCapacity(10)
                 .maxWait(Duration.ofSeconds(5)).ticker(hooked).scheduler(ticker).build();
         Permit holder = permit(a.acquire("browser"));
         CompletableFuture<Permit> w = a.acquire("browser");
         // the timeout reads the clock after taking the waiter out of the queue: the caller cancels right there
-        hook[0] = () -> assertThat(w.cancel(false)).isTrue();
+        hooked.onNextRead(() -> assertThat(w.cancel(false)).isTrue());
         ticker.advance(Duration.ofSeconds(5));
         assertThat(w).isCancelled();
         ClassStats s = a.stats().forClass("browser");

@@ -1,8 +1,8 @@
 package dev.levee.gateway.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.levee.gateway.auth.Tokens;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.Tokens;
 import io.vertx.ext.web.RoutingContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -12,6 +12,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.levee.core.time.ManualTicker;
 import dev.levee.gateway.admission.AdmissionFeature;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

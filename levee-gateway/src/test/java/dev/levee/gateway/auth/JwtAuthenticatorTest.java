@@ -6,11 +6,12 @@ import dev.levee.core.time.ManualTicker;
 import dev.levee.gateway.config.AuthConfig;
 import dev.levee.gateway.config.ConfigException;
 import dev.levee.gateway.http.HttpError;
+import dev.levee.testing.Ports;
+import dev.levee.testing.Tokens;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +38,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void unreachableKeySetIs503NotAnAuthenticationFailure() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort(); // closed again: nothing listens there
-        }
+        int port = Ports.closed();
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         try (JwtAuthenticator auth = new JwtAuthenticator(jwt(null, "http://127.0.0.1:" + port + "/jwks", null),
                 clock, vertx)) {

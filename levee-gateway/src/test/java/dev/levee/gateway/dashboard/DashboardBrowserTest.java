@@ -1,8 +1,8 @@
 package dev.levee.gateway.dashboard;
 
 import dev.levee.core.time.Ticker;
-import dev.levee.gateway.auth.Tokens;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.Tokens;
 import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,8 @@
 package dev.levee.gateway.http;
 
 import dev.levee.gateway.admission.AdmissionFeature;
-import dev.levee.gateway.auth.Tokens;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.GatewayServer;
 import dev.levee.gateway.config.ConfigLoader;
 import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.testing.RedisProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis faults with real redis-server processes on this test's ports (7200-7219): a frozen Redis (SIGSTOP) blocks
+ * Redis faults with real redis-server processes on free ports: a frozen Redis (SIGSTOP) blocks
  * no event loop; the durability of the Redis behind the event queue is read and shown; a restarted Redis is
  * picked up within about a second; {@code events-wait} answers 503, not 202, when no replica confirms.
  */
@@ -38,13 +39,13 @@ class RedisFaultsTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<RedisServerProcess> servers = new ArrayList<>();
+    private final List<RedisProcess> servers = new ArrayList<>();
     private final List<GatewayServer> gateways = new ArrayList<>();
     private final List<Vertx> instances = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        for (RedisServerProcess r : servers) {
+        for (RedisProcess r : servers) {
             r.thaw(); // first: a frozen Redis would hold the gateways' shutdown
         }
         for (GatewayServer g : gateways) {
@@ -54,13 +55,13 @@ class RedisFaultsTest {
             v.close().await(10, TimeUnit.SECONDS);
         }
         vertx.close().await(10, TimeUnit.SECONDS);
-        for (RedisServerProcess r : servers) {
+        for (RedisProcess r : servers) {
             r.close();
         }
     }
 
-    private RedisServerProcess redis(int port, String... args) throws Exception {
-        RedisServerProcess r = new RedisServerProcess(port, args);
+    private RedisProcess redis(String... args) {
+        RedisProcess r = RedisProcess.onFreePort(args);
         servers.add(r);
         r.start();
         return r;
@@ -75,7 +76,7 @@ class RedisFaultsTest {
         return vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     }
 
-    private GatewayServer gateway(RedisServerProcess redis, String redisExtra) throws Exception {
+    private GatewayServer gateway(RedisProcess redis, String redisExtra) throws Exception {
         HttpServer up = upstream();
         LeveeConfig config = ConfigLoader.load("""
                 server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s, drain-period: 0s }
@@ -135,7 +136,7 @@ class RedisFaultsTest {
 
     @Test
     void aFrozenRedisBlocksNoEventLoop() throws Exception {
-        RedisServerProcess redis = redis(7200);
+        RedisProcess redis = redis();
         GatewayServer g = gateway(redis, "");
         await().atMost(Duration.ofSeconds(10)).until(() -> store(g).path("event_counts_age_ms").isNumber());
         assertThat(post(g, "{\"type\":\"t\"}").statusCode()).isEqualTo(202);
@@ -186,9 +187,9 @@ class RedisFaultsTest {
 
     @Test
     void durabilityIsReadAtStartAndAgainAfterARestart() throws Exception {
-        RedisServerProcess none = redis(7201);
-        RedisServerProcess aof = redis(7202, "--appendonly", "yes");
-        RedisServerProcess hidden = redis(7203, "--rename-command", "CONFIG", "");
+        RedisProcess none = redis();
+        RedisProcess aof = redis("--appendonly", "yes");
+        RedisProcess hidden = redis("--rename-command", "CONFIG", "");
         GatewayServer gNone = gateway(none, "");
         GatewayServer gAof = gateway(aof, "");
         GatewayServer gHidden = gateway(hidden, "");
@@ -208,7 +209,7 @@ class RedisFaultsTest {
 
     @Test
     void aRestartedRedisIsPickedUpWithinAboutASecond() throws Exception {
-        RedisServerProcess redis = redis(7204);
+        RedisProcess redis = redis();
         GatewayServer g = gateway(redis, "");
         await().atMost(Duration.ofSeconds(10)).until(() -> store(g).get("status").asText().equals("UP"));
 
@@ -229,7 +230,7 @@ class RedisFaultsTest {
 
     @Test
     void eventsWaitAnswers503WhenNoReplicaConfirms() throws Exception {
-        RedisServerProcess redis = redis(7205);
+        RedisProcess redis = redis();
         GatewayServer g = gateway(redis, ", events-wait: { replicas: 1, timeout: 100ms }");
         await().atMost(Duration.ofSeconds(10)).until(() -> store(g).get("durability").asText().equals("none"));
 
@@ -253,10 +254,11 @@ class RedisFaultsTest {
 
     @Test
     void eventsWaitAnswers202OnceAReplicaConfirms() throws Exception {
-        RedisServerProcess primary = redis(7206);
-        redis(7207, "--replicaof", "127.0.0.1", "7206");
+        RedisProcess primary = redis();
+        redis("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Process p = new ProcessBuilder("redis-cli", "-p", "7206", "info", "replication").start();
+            Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(primary.port()), "info",
+                    "replication").start();
             return new String(p.getInputStream().readAllBytes()).contains("state=online") && p.waitFor() == 0;
         });
         GatewayServer g = gateway(primary, ", events-wait: { replicas: 1, timeout: 400ms }");

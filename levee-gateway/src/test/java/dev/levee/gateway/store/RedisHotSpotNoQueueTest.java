@@ -4,19 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,7 +38,8 @@ class RedisHotSpotNoQueueTest {
     private static final int REQUESTS = 20;
     private static final int LIMIT = 5;
 
-    private static final RedisServerProcess REDIS = newRedis();
+    @RegisterExtension
+    static final RedisProcess REDIS = RedisProcess.onFreePort();
 
     private final AtomicInteger upstreamCalls = new AtomicInteger();
 
@@ -59,24 +57,6 @@ class RedisHotSpotNoQueueTest {
                         hot-spot: { key: "query:fixture_id", limit: 5, window: 60s, queue: 0 }
                     """.formatted(REDIS.url()))
             .build();
-
-    private static RedisServerProcess newRedis() {
-        try {
-            return new RedisServerProcess();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        REDIS.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        REDIS.close();
-    }
 
     private List<CompletableFuture<HttpResponse<String>>> burst(String fixture) {
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.levee.gateway.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.GatewayServer;
+import dev.levee.testing.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.Vertx;
@@ -36,7 +37,7 @@ class RedisRestartTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private RedisServerProcess redis;
+    private RedisProcess redis;
     private GatewayServer gateway;
 
     @AfterEach
@@ -91,7 +92,7 @@ class RedisRestartTest {
 
     @Test
     void fallsBackWhileRedisIsDownAndRecoversAfterTheRestart() throws Exception {
-        redis = new RedisServerProcess();
+        redis = RedisProcess.onFreePort();
         redis.start();
         HttpServer up = SharedWindowTest.upstream(vertx, new ConcurrentLinkedQueue<>());
         // window 30 s, max wait 1 s: once the window is full every waiter is told 429 at once, so each burst shows

@@ -2,26 +2,17 @@ package dev.levee.gateway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.levee.gateway.GatewayServer;
-import dev.levee.gateway.config.ConfigLoader;
-import dev.levee.gateway.config.LeveeConfig;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
-import org.junit.jupiter.api.AfterEach;
+import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.RedisProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,36 +26,50 @@ import static org.awaitility.Awaitility.await;
 class SharedEventQueueTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<GatewayServer> gateways = new ArrayList<>();
-    // one Vert.x per instance, as in separate processes (on one Vert.x, servers on port 0 share one port)
-    private final List<Vertx> instances = new ArrayList<>();
-    private RedisServerProcess redis;
+    @RegisterExtension
+    static final RedisProcess REDIS = RedisProcess.onFreePort();
 
-    @AfterEach
-    void stop() throws Exception {
-        for (GatewayServer g : gateways) {
-            g.shutdown().await(30, TimeUnit.SECONDS);
-        }
-        for (Vertx v : instances) {
-            v.close().await(10, TimeUnit.SECONDS);
-        }
-        vertx.close().await(10, TimeUnit.SECONDS);
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    private final AtomicBoolean sinkUp = new AtomicBoolean(false);
+    private final Map<String, Integer> delivered = new ConcurrentHashMap<>();
 
-    private HttpResponse<String> post(GatewayServer g, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/api/v1/events"))
+    // the local upstream is the events' sink (nothing is proxied)
+    @RegisterExtension
+    final GatewayExtension gw = GatewayExtension.builder()
+            .instances(2)
+            // the body is read before the answer, so that keep-alive stays clean
+            .upstream(r -> r.post("/ingest").handler(ctx -> ctx.request().body().onSuccess(body -> {
+                if (!sinkUp.get()) {
+                    ctx.response().setStatusCode(503).end();
+                    return;
+                }
+                delivered.merge(ctx.request().getHeader("X-Levee-Event-Id"), 1, Integer::sum);
+                ctx.response().setStatusCode(200).end();
+            })))
+            .config("""
+                    server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s }
+                    store: { type: redis, redis: { url: "%s", expected-instances: 2 } }
+                    events:
+                      sink: "${upstream}/ingest"
+                      warning-threshold: 10
+                      critical-threshold: 25
+                      recovery-threshold: 5
+                      stable-period: 1s
+                      workers: 4
+                      max-attempts: 1000
+                      backoff-base: 100ms
+                      backoff-max: 200ms
+                      drain-grace: 1s
+                    """.formatted(REDIS.url()))
+            .build();
+
+    private HttpResponse<String> post(int instance, String body) throws Exception {
+        return gw.send(HttpRequest.newBuilder(gw.uri(instance, "/api/v1/events"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(10)).build());
     }
 
-    private JsonNode queue(GatewayServer g) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.adminPort()
-                + "/api/v1/metrics/queue")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    private JsonNode queue(int instance) throws Exception {
+        return JSON.readTree(gw.admin(instance, "/api/v1/metrics/queue").body());
     }
 
     private static String batch(String type, int n) {
@@ -86,46 +91,9 @@ class SharedEventQueueTest {
 
     @Test
     void instancesShareDepthThresholdsAndDeliveries() throws Exception {
-        redis = new RedisServerProcess();
-        redis.start();
-        AtomicBoolean sinkUp = new AtomicBoolean(false);
-        Map<String, Integer> delivered = new ConcurrentHashMap<>();
-        Router r = Router.router(vertx);
-        r.post("/ingest").handler(ctx -> ctx.request().body().onSuccess(body -> { // read it: keep-alive stays clean
-            if (!sinkUp.get()) {
-                ctx.response().setStatusCode(503).end();
-                return;
-            }
-            delivered.merge(ctx.request().getHeader("X-Levee-Event-Id"), 1, Integer::sum);
-            ctx.response().setStatusCode(200).end();
-        }));
-        HttpServer sink = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1")
-                .await(10, TimeUnit.SECONDS);
-        LeveeConfig config = ConfigLoader.load("""
-                server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s, drain-period: 0s }
-                admin: { port: 0 }
-                upstream: { url: "http://127.0.0.1:1" }
-                store: { type: redis, redis: { url: "%s", expected-instances: 2 } }
-                events:
-                  sink: "http://127.0.0.1:%d/ingest"
-                  warning-threshold: 10
-                  critical-threshold: 25
-                  recovery-threshold: 5
-                  stable-period: 1s
-                  workers: 4
-                  max-attempts: 1000
-                  backoff-base: 100ms
-                  backoff-max: 200ms
-                  drain-grace: 1s
-                """.formatted(redis.url(), sink.actualPort()), Map.of());
-        for (int i = 0; i < 2; i++) {
-            Vertx v = Vertx.vertx();
-            instances.add(v);
-            gateways.add(GatewayServer.start(v, config).await(10, TimeUnit.SECONDS));
-        }
-        assertThat(gateways.get(0).port()).isNotEqualTo(gateways.get(1).port());
-        GatewayServer a = gateways.get(0);
-        GatewayServer b = gateways.get(1);
+        assertThat(gw.gateway(0).port()).isNotEqualTo(gw.gateway(1).port());
+        int a = 0;
+        int b = 1;
 
         Set<String> accepted = ConcurrentHashMap.newKeySet(); // also added from awaitility's thread
         HttpResponse<String> ra = post(a, batch("telemetry-data", 12));
@@ -163,21 +131,19 @@ class SharedEventQueueTest {
         assertThat(delivered).as("every accepted event delivered").allSatisfy((id, n) -> assertThat(n).isPositive());
         assertThat(delivered.values().stream().mapToInt(Integer::intValue).sum() - delivered.size())
                 .as("redeliveries").isLessThanOrEqualTo(2);
-        JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.adminPort()
-                + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode health = JSON.readTree(gw.admin(a, "/health").body());
         assertThat(health.at("/components/store/status").asText()).isEqualTo("UP");
 
         // Redis goes away: events are refused with 503 (never accepted and lost, never a 500), health answers
-        redis.stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + a.adminPort() + "/health")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body()).at("/components/store/status").asText().equals("DEGRADED"));
+        REDIS.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(gw.admin(a, "/health").body())
+                .at("/components/store/status").asText().equals("DEGRADED"));
         HttpResponse<String> refused = post(a, "{\"type\":\"critical-alarm\"}");
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(queue(b).get("depth").asInt()).isZero();
 
-        redis.start(); // empty again (no persistence); Lettuce reconnects by itself
+        REDIS.start(); // empty again (no persistence); Lettuce reconnects by itself
         await().atMost(Duration.ofSeconds(20)).until(() -> post(b, "{\"type\":\"critical-alarm\"}").statusCode() == 202);
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == accepted.size() + 1);
     }

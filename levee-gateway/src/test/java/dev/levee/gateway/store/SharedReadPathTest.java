@@ -6,6 +6,8 @@ import dev.levee.gateway.GatewayServer;
 import dev.levee.gateway.config.ConfigLoader;
 import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.redis.coalesce.RedisFlightCoordinator;
+import dev.levee.testing.Ports;
+import dev.levee.testing.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.Promise;
@@ -15,7 +17,6 @@ import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +50,7 @@ class SharedReadPathTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private volatile Promise<Void> release; // when set, the upstream holds every answer until it completes
 
-    private RedisServerProcess ownRedis;
+    private RedisProcess ownRedis;
 
     @AfterEach
     void stop() throws Exception {
@@ -295,11 +296,7 @@ class SharedReadPathTest {
     @Test
     void withRedisUnreachableRequestsAreServedLocallyAndTheStoreIsDegraded() throws Exception {
         HttpServer up = upstream();
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        LeveeConfig config = config("http://127.0.0.1:" + up.actualPort(), "redis://127.0.0.1:" + closedPort, """
+        LeveeConfig config = config("http://127.0.0.1:" + up.actualPort(), "redis://127.0.0.1:" + Ports.closed(), """
                     cache: { fresh: 30s, stale: 60s }
                 """);
         Vertx v = Vertx.vertx();
@@ -329,7 +326,7 @@ class SharedReadPathTest {
      */
     @Test
     void redisStoppedAndRestartedMidRun() throws Exception {
-        ownRedis = new RedisServerProcess();
+        ownRedis = RedisProcess.onFreePort();
         ownRedis.start();
         HttpServer up = upstream();
         startTwo(config("http://127.0.0.1:" + up.actualPort(), ownRedis.url(), """

@@ -2,17 +2,15 @@ package dev.levee.gateway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.levee.gateway.GatewayServer;
 import dev.levee.gateway.config.ConfigLoader;
 import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.gateway.testing.GatewayExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -35,23 +33,26 @@ class SharedWindowTest {
     private static final int LIMIT = 20;
     private static final Duration WINDOW = Duration.ofSeconds(1);
 
-    private final Vertx vertx = Vertx.vertx();
-    private final List<GatewayServer> gateways = new ArrayList<>();
-    // one Vert.x per instance, as in separate processes (on one Vert.x, servers on port 0 share one port)
-    private final List<Vertx> instances = new ArrayList<>();
     private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @AfterEach
-    void stop() throws Exception {
-        for (GatewayServer g : gateways) {
-            g.shutdown().await(30, TimeUnit.SECONDS);
-        }
-        for (Vertx v : instances) {
-            v.close().await(10, TimeUnit.SECONDS);
-        }
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    final GatewayExtension gw = GatewayExtension.builder()
+            .instances(2)
+            .upstream(r -> r.get("/odds").handler(ctx -> {
+                arrivals.add(System.nanoTime());
+                ctx.vertx().setTimer(5, t -> ctx.end("{\"odds\":1.5}"));
+            }))
+            .config("""
+                    events: { enabled: false }
+                    store:
+                      type: redis
+                      redis: { url: "redis://127.0.0.1:6379", expected-instances: 2, command-timeout: 2s }
+                    routes:
+                      - path: /odds
+                        public: false
+                        hot-spot: { key: "query:fixture_id", limit: %d, window: %dms, queue: 100, max-wait: 2500ms }
+                    """.formatted(LIMIT, WINDOW.toMillis()))
+            .build();
 
     static LeveeConfig config(String upstream, String redisUrl, int limit, Duration window, int queue,
                               Duration maxWait) {
@@ -79,25 +80,16 @@ class SharedWindowTest {
 
     @Test
     void twoInstancesNeverLetMoreThanTheLimitThroughInAnyWindow() throws Exception {
-        HttpServer up = upstream(vertx, arrivals);
-        LeveeConfig config = config("http://127.0.0.1:" + up.actualPort(), "redis://127.0.0.1:6379", LIMIT, WINDOW,
-                100, Duration.ofMillis(2500));
-        for (int i = 0; i < 2; i++) {
-            Vertx v = Vertx.vertx();
-            instances.add(v);
-            gateways.add(GatewayServer.start(v, config).await(10, TimeUnit.SECONDS));
-        }
-        assertThat(gateways.get(0).port()).isNotEqualTo(gateways.get(1).port());
+        assertThat(gw.gateway(0).port()).isNotEqualTo(gw.gateway(1).port());
         String fixture = "shared-" + UUID.randomUUID(); // keys of earlier runs may still live in Redis
 
         // 400 concurrent clients, half through each instance, in two waves a window apart
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         for (int wave = 0; wave < 2; wave++) {
             for (int i = 0; i < 200; i++) {
-                GatewayServer g = gateways.get(i % 2);
-                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port()
-                        + "/odds?fixture_id=" + fixture)).timeout(Duration.ofSeconds(30)).GET().build();
-                all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+                HttpRequest req = HttpRequest.newBuilder(gw.uri(i % 2, "/odds?fixture_id=" + fixture))
+                        .timeout(Duration.ofSeconds(30)).GET().build();
+                all.add(gw.http().sendAsync(req, HttpResponse.BodyHandlers.ofString()));
             }
             if (wave == 0) {
                 CompletableFuture.anyOf(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)),
@@ -132,9 +124,8 @@ class SharedWindowTest {
         long firstWindow = t.stream().filter(x -> x - t.get(0) < WINDOW.toNanos()).count();
         assertThat(firstWindow).isEqualTo(LIMIT);
 
-        for (GatewayServer g : gateways) {
-            JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + g.adminPort() + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        for (int i = 0; i < gw.instances(); i++) {
+            JsonNode health = JSON.readTree(gw.admin(i, "/health").body());
             assertThat(health.at("/components/store/status").asText()).isEqualTo("UP");
             assertThat(health.at("/components/store/fallback_decisions").asLong()).isZero();
         }

@@ -29,8 +29,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Starts a real gateway on a free port in front of a tiny local upstream (a Vert.x router the test defines).
- * Registered as a static field it lives for the class; as an instance field, for each test.
+ * Starts a real gateway on a free port in front of a tiny local upstream (a Vert.x router the test defines), or
+ * several ({@link Builder#instances}) with the same config in front of the same upstream, each on a Vert.x of its
+ * own as in separate processes (on one Vert.x, servers on port 0 share one port). Registered as a static field it
+ * lives for the class; as an instance field, for each test.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -51,12 +53,14 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private final Ticker ticker;
     private final Function<Vertx, Scheduler> scheduler;
     private final List<Function<GatewayContext, GatewayFeature>> features;
+    private final int instances;
 
     private boolean perClass;
-    private Vertx vertx;
+    private Vertx vertx; // instance 0's, which also serves the upstream
     private HttpServer upstreamServer;
-    private GatewayServer gateway;
-    private java.nio.file.Path journalDir;
+    private final List<Vertx> vertxes = new java.util.ArrayList<>();
+    private final List<GatewayServer> gateways = new java.util.ArrayList<>();
+    private final List<java.nio.file.Path> journalDirs = new java.util.ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GatewayExtension(Builder b) {
@@ -66,6 +70,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         this.ticker = b.ticker;
         this.scheduler = b.scheduler;
         this.features = b.features;
+        this.instances = b.instances;
     }
 
     public static Builder builder() {
@@ -103,18 +108,24 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         upstreamRoutes.accept(upstreamRouter);
         upstreamServer = vertx.createHttpServer().requestHandler(upstreamRouter).listen(0, "127.0.0.1")
                 .await(10, TimeUnit.SECONDS);
-        LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), testEnv());
-        gateway = GatewayServer.start(vertx, config, ticker,
-                        scheduler == null ? GatewayServer.scheduler(vertx) : scheduler.apply(vertx), features)
-                .await(10, TimeUnit.SECONDS);
+        for (int i = 0; i < instances; i++) {
+            Vertx v = i == 0 ? vertx : Vertx.vertx();
+            if (i > 0) {
+                vertxes.add(v);
+            }
+            LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), testEnv());
+            gateways.add(GatewayServer.start(v, config, ticker,
+                            scheduler == null ? GatewayServer.scheduler(v) : scheduler.apply(v), features)
+                    .await(10, TimeUnit.SECONDS));
+        }
     }
 
     /**
      * The test's environment plus what keeps tests independent and quick: free ports on the loopback (a test that
      * overrides {@code server:} would otherwise listen on the default 0.0.0.0:8080, which another test JVM may hold)
      * and, unless the test's YAML sets them, no shutdown drain period (nothing balances in front of a test gateway)
-     * and an event journal in a fresh temporary directory (so no test replays another's events or competes for a
-     * directory).
+     * and an event journal in a fresh temporary directory per instance (so no test or instance replays another's
+     * events or competes for a directory).
      */
     private Map<String, String> testEnv() throws java.io.IOException {
         Map<String, String> e = new java.util.HashMap<>(env);
@@ -125,31 +136,47 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
             e.putIfAbsent("LEVEE_SERVER_DRAIN_PERIOD", "0s");
         }
         if (!yaml.contains("journal")) {
-            journalDir = java.nio.file.Files.createTempDirectory("levee-journal-");
+            java.nio.file.Path journalDir = java.nio.file.Files.createTempDirectory("levee-journal-");
+            journalDirs.add(journalDir);
             e.putIfAbsent("LEVEE_EVENTS_JOURNAL_DIR", journalDir.toString());
         }
         return e;
     }
 
     private void stop() throws Exception {
-        if (gateway != null) {
-            gateway.shutdown().await(30, TimeUnit.SECONDS);
+        for (GatewayServer g : gateways) {
+            g.shutdown().await(30, TimeUnit.SECONDS);
         }
+        gateways.clear();
+        for (Vertx v : vertxes) {
+            v.close().await(10, TimeUnit.SECONDS);
+        }
+        vertxes.clear();
         if (vertx != null) {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
-        gateway = null;
         vertx = null;
-        if (journalDir != null) {
+        for (java.nio.file.Path journalDir : journalDirs) {
             try (var files = java.nio.file.Files.walk(journalDir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-            journalDir = null;
         }
+        journalDirs.clear();
     }
 
+    /** The first (or only) instance. */
     public GatewayServer gateway() {
-        return gateway;
+        return gateway(0);
+    }
+
+    /** Instance {@code i} (0-based) of {@link Builder#instances}. */
+    public GatewayServer gateway(int i) {
+        return gateways.get(i);
+    }
+
+    /** How many gateway instances run. */
+    public int instances() {
+        return gateways.size();
     }
 
     public Vertx vertx() {
@@ -161,26 +188,42 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     }
 
     public int port() {
-        return gateway.port();
+        return gateway().port();
     }
 
     public URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+        return uri(0, pathAndQuery);
+    }
+
+    /** A URI on instance {@code i}'s public listener. */
+    public URI uri(int i, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + gateway(i).port() + pathAndQuery);
     }
 
     /** The admin listener's port. */
     public int adminPort() {
-        return gateway.adminPort();
+        return gateway().adminPort();
     }
 
     /** A URI on the admin listener (health sections, metrics, dashboard, figures, resets). */
     public URI adminUri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + adminPort() + pathAndQuery);
+        return adminUri(0, pathAndQuery);
+    }
+
+    /** A URI on instance {@code i}'s admin listener. */
+    public URI adminUri(int i, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + gateway(i).adminPort() + pathAndQuery);
     }
 
     /** GET {@code pathAndQuery} on the admin listener, with optional header pairs. */
     public HttpResponse<String> admin(String pathAndQuery, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(adminUri(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+        return admin(0, pathAndQuery, headers);
+    }
+
+    /** GET {@code pathAndQuery} on instance {@code i}'s admin listener, with optional header pairs. */
+    public HttpResponse<String> admin(int i, String pathAndQuery, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(adminUri(i, pathAndQuery)).timeout(Duration.ofSeconds(30))
+                .GET();
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -194,7 +237,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     /** GET {@code pathAndQuery} with optional header pairs; the body as a string. */
     public HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+        return get(0, pathAndQuery, headers);
+    }
+
+    /** GET {@code pathAndQuery} on instance {@code i}, with optional header pairs. */
+    public HttpResponse<String> get(int i, String pathAndQuery, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(i, pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -212,6 +260,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         private Ticker ticker = Ticker.system();
         private Function<Vertx, Scheduler> scheduler;
         private List<Function<GatewayContext, GatewayFeature>> features = Features.all();
+        private int instances = 1;
 
         /** Routes of the local upstream. */
         public Builder upstream(Consumer<Router> routes) {
@@ -244,6 +293,15 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         /** Only these features (default: all of {@code Features.all()}). */
         public Builder features(List<Function<GatewayContext, GatewayFeature>> features) {
             this.features = features;
+            return this;
+        }
+
+        /** This many gateways (default 1), same config, same upstream, each on a Vert.x of its own. */
+        public Builder instances(int instances) {
+            if (instances < 1) {
+                throw new IllegalArgumentException("instances: " + instances + " (expected: >= 1)");
+            }
+            this.instances = instances;
             return this;
         }
 

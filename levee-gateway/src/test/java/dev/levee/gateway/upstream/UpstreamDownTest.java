@@ -2,26 +2,18 @@ package dev.levee.gateway.upstream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class UpstreamDownTest {
-    static int closedPort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @RegisterExtension
     static final GatewayExtension gw = GatewayExtension.builder()
-            .config("upstream: { url: \"http://127.0.0.1:" + closedPort() + "\" }")
+            .config("upstream: { url: \"http://127.0.0.1:" + Ports.closed() + "\" }")
             .build();
 
     @Test

@@ -9,6 +9,7 @@ import dev.levee.core.coalesce.RequestCoalescer;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import dev.levee.redis.RedisConnection;
+import dev.levee.testing.Ports;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -338,10 +338,7 @@ class RedisFlightCoordinatorTest {
 
     @Test
     void redisUnreachableRunsTheFetchLocally() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.closed();
         try (RedisConnection down = RedisConnection.connect("redis://127.0.0.1:" + port, Duration.ofMillis(200))) {
             RedisFlightCoordinator<String> c = RedisFlightCoordinator.builder(down, CODEC).prefix(prefix)
                     .scheduler(scheduler).build();

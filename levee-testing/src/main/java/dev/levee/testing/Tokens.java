@@ -1,4 +1,4 @@
-package dev.levee.gateway.auth;
+package dev.levee.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -22,6 +22,13 @@ import java.util.Map;
 public final class Tokens {
     private Tokens() {}
 
+    /**
+     * Claims for subject {@code user-1}, issued at {@code nowMillis} and expiring an hour later.
+     *
+     * @param nowMillis the issue time, epoch milliseconds (the test ticker's {@code epochMillis()})
+     * @param extra further claims, e.g. {@code role}
+     * @return a builder, for the test to add or override claims
+     */
     public static JWTClaimsSet.Builder claims(long nowMillis, Map<String, Object> extra) {
         JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
                 .subject("user-1")
@@ -31,6 +38,11 @@ public final class Tokens {
         return b;
     }
 
+    /**
+     * @param secret the shared HMAC secret (UTF-8 bytes)
+     * @param claims the claims
+     * @return the compact token, signed HS256
+     */
     public static String hs256(String secret, JWTClaimsSet claims) {
         try {
             return sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)), new JWSHeader(JWSAlgorithm.HS256),
@@ -40,6 +52,11 @@ public final class Tokens {
         }
     }
 
+    /**
+     * @param key the RSA key pair; its key id goes into the header
+     * @param claims the claims
+     * @return the compact token, signed RS256
+     */
     public static String rs256(RSAKey key, JWTClaimsSet claims) {
         try {
             return sign(new RSASSASigner(key), new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
@@ -49,6 +66,11 @@ public final class Tokens {
         }
     }
 
+    /**
+     * @param key the P-256 key pair; its key id goes into the header
+     * @param claims the claims
+     * @return the compact token, signed ES256
+     */
     public static String es256(ECKey key, JWTClaimsSet claims) {
         try {
             return sign(new ECDSASigner(key), new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
@@ -64,14 +86,25 @@ public final class Tokens {
         return jwt.serialize();
     }
 
-    /** An unsecured token: header {"alg":"none"}, the claims, an empty signature. */
+    /**
+     * An unsecured token: header {@code {"alg":"none"}}, the claims, an empty signature.
+     *
+     * @param claims the claims
+     * @return the compact token
+     */
     public static String none(JWTClaimsSet claims) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8)) + ".";
     }
 
-    /** A token whose header says HS256 but with a signature that is not the secret's. */
+    /**
+     * The token with {@code "user"} changed to {@code "agent"} in its payload and the signature kept: a signature
+     * that no longer matches.
+     *
+     * @param token a signed compact token
+     * @return the tampered token
+     */
     public static String tamper(String token) {
         String[] parts = token.split("\\.");
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
@@ -80,6 +113,10 @@ public final class Tokens {
         return parts[0] + "." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     }
 
+    /**
+     * @param key a public key
+     * @return its X.509 encoding as a PEM block
+     */
     public static String pem(PublicKey key) {
         return "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())

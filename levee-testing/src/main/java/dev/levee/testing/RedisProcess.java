@@ -1,0 +1,244 @@
+package dev.levee.testing;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A throwaway {@code redis-server} of the test's own (Debian's {@code redis-server} on the PATH), for tests that
+ * need an empty Redis or that stop, restart or freeze it. No persistence unless the extra arguments say otherwise
+ * (e.g. {@code --appendonly yes}); the data directory is a fresh temporary one.
+ *
+ * <pre>{@code
+ * try (RedisProcess redis = RedisProcess.onFreePort()) {
+ *     redis.start();
+ *     // ... redis.url() ...
+ * }
+ * }</pre>
+ *
+ * <p>Or one server for a test class, started before the class's {@code @BeforeAll} methods and before any test
+ * instance (so instance fields, a gateway extension's config say, see the final {@link #url()}) and stopped after
+ * the class:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RedisProcess REDIS = RedisProcess.onFreePort();
+ * }</pre>
+ *
+ * <p>Implementation notes: a port from {@link Ports#free()} may be taken by another process before redis-server
+ * binds it (other test JVMs on the machine pick ports the same way). Such a server logs "Address already in use"
+ * and exits, and a test that only waited for the port to accept connections would then talk to the other
+ * process. So {@link #start} waits for this server's own "Ready to accept connections" line and, when the port was
+ * picked here and the server lost it, starts again on another free port (up to five times).
+ * A restart after {@link #stop} keeps the port, since clients hold it.
+ */
+public final class RedisProcess implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    private static final int MAX_PORT_ATTEMPTS = 5;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+    private final boolean portPicked;
+    private final Path dir;
+    private final List<String> extraArgs;
+    private int port;
+    private int starts;
+    private boolean started;
+    private Process process;
+    private boolean frozen;
+
+    private RedisProcess(int port, boolean portPicked, String... extraArgs) {
+        this.port = port;
+        this.portPicked = portPicked;
+        this.extraArgs = List.of(extraArgs);
+        try {
+            dir = Files.createTempDirectory("levee-redis-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A server on a free port, moved to another one if it is taken at the first start.
+     *
+     * @param extraArgs redis-server arguments after the defaults, so they override them
+     * @return the server, not started yet
+     */
+    public static RedisProcess onFreePort(String... extraArgs) {
+        return new RedisProcess(Ports.free(), true, extraArgs);
+    }
+
+    /**
+     * A server on {@code port} (a test that needs to know the port before the server exists, say to configure a
+     * client that must find nothing there first).
+     *
+     * @param port the port, kept on every start
+     * @param extraArgs redis-server arguments after the defaults, so they override them
+     * @return the server, not started yet
+     */
+    public static RedisProcess onPort(int port, String... extraArgs) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+        }
+        return new RedisProcess(port, false, extraArgs);
+    }
+
+    /** @return the port the server listens on (may change at the first {@link #start} of a picked port) */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code redis://127.0.0.1:<port>} */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * Starts the server and returns when it accepts connections.
+     *
+     * @param moreArgs redis-server arguments for this start only, after the others
+     * @throws IllegalStateException if it did not come up (the message holds the end of its log)
+     */
+    public void start(String... moreArgs) {
+        requireNonNull(moreArgs, "moreArgs");
+        for (int attempt = 1; ; attempt++) {
+            Path log = dir.resolve("redis-" + ++starts + ".log");
+            List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                    "--daemonize", "no"));
+            cmd.addAll(extraArgs);
+            cmd.addAll(List.of(moreArgs));
+            try {
+                process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot run redis-server (apt-get install redis-server)", e);
+            }
+            String outcome = awaitReady(log);
+            if (outcome == null) {
+                started = true;
+                return;
+            }
+            process = null;
+            if (portPicked && !started && outcome.contains("Address already in use") && attempt < MAX_PORT_ATTEMPTS) {
+                port = Ports.free();
+                continue;
+            }
+            throw new IllegalStateException("redis-server on port " + port + " did not start: " + outcome);
+        }
+    }
+
+    /** Null once the log says the server is ready; the log's end if the process exits or the wait times out. */
+    private String awaitReady(Path log) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            String text = read(log);
+            if (text.contains("Ready to accept connections")) {
+                return null;
+            }
+            if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+                if (process.isAlive()) {
+                    destroy();
+                }
+                try {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                String all = read(log);
+                return all.isEmpty() ? "no output" : all.substring(Math.max(0, all.length() - 2_000));
+            }
+            try {
+                Thread.sleep(10); // polling a child process's log: no event to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while redis-server started", e);
+            }
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** SIGSTOP: the socket stays open and nothing is answered (a hung Redis). */
+    public void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** SIGCONT after {@link #freeze}; nothing otherwise. */
+    public void thaw() {
+        if (frozen) {
+            signal("CONT");
+            frozen = false;
+        }
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: kill -" + name, e);
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 10 s); {@link #start} may run it again on the same port. */
+    public void stop() {
+        thaw(); // a stopped process does not act on SIGTERM
+        if (process != null) {
+            destroy();
+            process = null;
+        }
+    }
+
+    private void destroy() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the server; the temporary directory stays for a look at the logs. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** As a static {@code @RegisterExtension} field: {@link #start} before the class's tests. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    /** As a static {@code @RegisterExtension} field: {@link #close} after the class's tests. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * Test support shared by Levee's modules: a throwaway {@code redis-server} ({@link dev.levee.testing.RedisProcess}),
+ * loopback ports ({@link dev.levee.testing.Ports}) and signed test tokens ({@link dev.levee.testing.Tokens}).
+ *
+ * <p>This module depends on no other Levee module, so that every module's tests can use it in test scope without a
+ * cycle: Maven refuses a reactor cycle even through a test-scoped dependency, so a helper that depended on
+ * levee-core could not serve levee-core's own tests, nor one on levee-gateway the gateway's. What needs a Levee
+ * class stays next to that class, in its module's test sources: the gateway's JUnit 5 extension
+ * ({@code dev.levee.gateway.testing.GatewayExtension}, one or several gateway instances in front of a local
+ * upstream) in levee-gateway, the machine's Redis as a JUnit extension ({@code dev.levee.redis.LocalRedis}) in
+ * levee-redis, and the ticker that runs a hook on its next read ({@code dev.levee.core.time.HookedTicker}) in
+ * levee-core.
+ */
+package dev.levee.testing;
