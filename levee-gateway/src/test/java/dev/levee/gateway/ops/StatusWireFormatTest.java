@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Pins the wire format of every status document (health sections, stats, queue metrics, dead letters, dashboard
- * data): for each endpoint the set of field paths and the JSON type of each value, compared with the golden list
+ * data, and the answers of the stats resets and the dead-letter replay): for each endpoint the set of field paths and the JSON type of each value, compared with the golden list
  * {@code status-wire-format.txt} next to this class. A refactor that renames, drops or retypes a field (a double
  * that became an int, seconds that became a string) fails here; a deliberate change updates the golden file
  * (run with {@code -Dlevee.golden.update=true} and review the diff).
@@ -94,6 +94,12 @@ class StatusWireFormatTest {
             "/api/v1/events/dead-letters",
             "/dashboard/data");
 
+    /** Admin actions whose answers are status documents too; run after the reads (they reset and replay). */
+    private static final List<String> ACTIONS = List.of(
+            "/api/v1/shared/deduplication/stats/reset",
+            "/api/v1/metrics/backpressure/reset",
+            "/api/v1/events/dead-letters/replay");
+
     @Test
     void everyStatusDocumentKeepsItsFieldNamesAndTypes() throws Exception {
         for (int i = 0; i < 3; i++) {
@@ -116,6 +122,15 @@ class StatusWireFormatTest {
         for (String endpoint : ENDPOINTS) {
             actual.append("GET ").append(endpoint).append('\n');
             for (Map.Entry<String, String> e : shape(doc(endpoint)).entrySet()) {
+                actual.append("  ").append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+            }
+        }
+        for (String action : ACTIONS) {
+            HttpResponse<String> r = gw.send(HttpRequest.newBuilder(gw.adminUri(action))
+                    .header("Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(r.statusCode()).as(action + ": " + r.body()).isEqualTo(200);
+            actual.append("POST ").append(action).append('\n');
+            for (Map.Entry<String, String> e : shape(JSON.readTree(r.body())).entrySet()) {
                 actual.append("  ").append(e.getKey()).append(' ').append(e.getValue()).append('\n');
             }
         }
