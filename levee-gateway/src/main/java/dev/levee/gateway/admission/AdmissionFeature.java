@@ -288,44 +288,34 @@ public final class AdmissionFeature implements GatewayFeature {
     @Override
     public HealthReport health() {
         AdmissionStats s = admission.stats();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("enabled", config.enabled());
-        // false: no JWT key configured, so every request is the fallback class (see the start-up warning)
-        details.put("tokens_verified", authenticator.enabled());
-        details.put("max_concurrent", s.maxConcurrent());
-        details.put("in_flight", s.inFlight());
-        details.put("queued", s.queued());
-        details.put("queue_capacity", s.queueCapacity());
-        details.put("max_wait_seconds", config.maxWait().toMillis() / 1000.0);
-        Map<String, Object> classes = new LinkedHashMap<>();
+        Map<String, ClassView> classes = new LinkedHashMap<>();
         long shedTotal = 0;
         for (ClassStats c : s.classes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("priority", c.priority() + 1);
-            m.put("queue_depth", c.queueDepth());
-            m.put("queue_capacity", c.queueCapacity());
-            m.put("in_flight", c.inFlight());
-            m.put("admitted", c.admitted());
-            Map<String, Object> shed = new LinkedHashMap<>();
+            Map<String, Long> shed = new LinkedHashMap<>();
             for (ShedReason r : ShedReason.values()) {
                 shed.put(r.label(), c.shed(r));
             }
-            m.put("requests_shed", c.shed());
-            m.put("shed", shed);
-            m.put("cancelled", c.cancelled());
-            m.put("avg_wait_ms", millis(c.waitAverage()));
-            m.put("p50_wait_ms", millis(c.waitP50()));
-            m.put("p99_wait_ms", millis(c.waitP99()));
-            m.put("drain_rate_per_second", Math.round(c.drainRatePerSecond() * 100) / 100.0);
-            classes.put(c.name(), m);
+            classes.put(c.name(), new ClassView(c.priority() + 1, c.queueDepth(), c.queueCapacity(), c.inFlight(),
+                    c.admitted(), c.shed(), shed, c.cancelled(), millis(c.waitAverage()), millis(c.waitP50()),
+                    millis(c.waitP99()), Math.round(c.drainRatePerSecond() * 100) / 100.0));
             shedTotal += c.shed();
         }
-        details.put("requests_shed", shedTotal);
-        details.put("classes", classes);
+        // tokens_verified false: no JWT key configured, so every request is the fallback class (start-up warning)
+        Backpressure details = new Backpressure(config.enabled(), authenticator.enabled(), s.maxConcurrent(),
+                s.inFlight(), s.queued(), s.queueCapacity(), config.maxWait().toMillis() / 1000.0, shedTotal, classes);
         // saturated: every permit taken and requests waiting; the gateway is protecting itself
         HealthStatus status = config.enabled() && s.queued() > 0 ? HealthStatus.DEGRADED : HealthStatus.UP;
         return new HealthReport(status, details);
     }
+
+    /** The {@code admission} section of {@code /health} and {@code GET /health/backpressure}. */
+    record Backpressure(boolean enabled, boolean tokensVerified, int maxConcurrent, int inFlight, int queued,
+                        int queueCapacity, double maxWaitSeconds, long requestsShed, Map<String, ClassView> classes) {}
+
+    /** One priority class (priority 1 is the highest); waits in ms, shed counts by reason. */
+    record ClassView(int priority, int queueDepth, int queueCapacity, int inFlight, long admitted, long requestsShed,
+                     Map<String, Long> shed, long cancelled, double avgWaitMs, double p50WaitMs, double p99WaitMs,
+                     double drainRatePerSecond) {}
 
     private static double millis(Duration d) {
         return Math.round(d.toNanos() / 10_000.0) / 100.0;

@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,16 +118,19 @@ public final class DashboardFeature implements GatewayFeature {
                 return;
             }
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("intervalMillis", INTERVAL.toMillis());
-        body.put("historySize", HISTORY);
-        body.put("epochMillis", gateway.ticker().epochMillis());
-        body.put("latestSeq", sampler.latestSeq());
-        List<DashboardSample> samples = sampler.since(since);
-        body.put("samples", samples);
-        body.put("current", sampler.current());
-        JsonResponses.send(ctx, 200, body);
+        JsonResponses.send(ctx, 200, new Data(INTERVAL.toMillis(), HISTORY, gateway.ticker().epochMillis(),
+                sampler.latestSeq(), sampler.since(since), sampler.current()));
     }
+
+    /**
+     * {@code GET /dashboard/data}: the sampling interval and history size, the gateway's clock, the latest sample
+     * number, the samples newer than {@code since} and the current block.
+     */
+    record Data(long intervalMillis, int historySize, long epochMillis, long latestSeq, List<DashboardSample> samples,
+                DashboardCurrent current) {}
+
+    /** This feature's section of {@code /health}: samples held and the history they can span. */
+    record Health(int samples, long historySeconds) {}
 
     private static String abbreviate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
@@ -137,10 +138,7 @@ public final class DashboardFeature implements GatewayFeature {
 
     @Override
     public HealthReport health() {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("samples", sampler.size());
-        details.put("history_seconds", HISTORY * INTERVAL.toSeconds());
-        return HealthReport.up(details);
+        return HealthReport.up(new Health(sampler.size(), HISTORY * INTERVAL.toSeconds()));
     }
 
     @Override

@@ -63,7 +63,7 @@ final class DashboardSampler {
     private final ArrayDeque<DashboardSample> history;
     private final Map<String, Long> previous = new HashMap<>();
     private final Map<String, HistogramSnapshot> previousWaits = new HashMap<>();
-    private volatile Map<String, Object> lastCurrent;
+    private volatile DashboardCurrent lastCurrent;
     private long previousNanos;
     private long seq;
 
@@ -218,106 +218,67 @@ final class DashboardSampler {
      * What the page shows as "now" (not part of the history): the block computed with the latest sample, so the
      * cost of reading the features (the top-10 scans every tracked key) does not grow with the number of viewers.
      */
-    Map<String, Object> current() {
-        Map<String, Object> c = lastCurrent;
+    DashboardCurrent current() {
+        DashboardCurrent c = lastCurrent;
         return c != null ? c : computeCurrent(); // before the first sample
     }
 
-    private Map<String, Object> computeCurrent() {
-        Map<String, Object> out = new LinkedHashMap<>();
+    private DashboardCurrent computeCurrent() {
+        DashboardCurrent.Admission admissionBlock = null;
         AdmissionFeature admission = feature(AdmissionFeature.class);
         if (admission != null) {
             AdmissionStats s = admission.admission().stats();
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("enabled", config.admission().enabled());
-            a.put("maxConcurrent", s.maxConcurrent());
-            a.put("inFlight", s.inFlight());
-            a.put("queued", s.queued());
-            List<Map<String, Object>> classes = new ArrayList<>();
+            List<DashboardCurrent.AdmissionClass> classes = new ArrayList<>();
             for (ClassStats c : s.classes()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", c.name());
-                m.put("queueCapacity", c.queueCapacity());
-                m.put("admitted", c.admitted());
-                m.put("shed", c.shed());
-                classes.add(m);
+                classes.add(new DashboardCurrent.AdmissionClass(c.name(), c.queueCapacity(), c.admitted(), c.shed()));
             }
-            a.put("classes", classes);
-            out.put("admission", a);
+            admissionBlock = new DashboardCurrent.Admission(config.admission().enabled(), s.maxConcurrent(),
+                    s.inFlight(), s.queued(), classes);
         }
+        DashboardCurrent.Coalescer coalescer = null;
+        List<DashboardCurrent.Breaker> breakers = null;
         ReadPathFeature readPath = feature(ReadPathFeature.class);
         if (readPath != null) {
             CoalescerStats c = readPath.coalescerStats();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("totalRequests", c.totalRequests());
-            m.put("hitRatePercent", c.hitRatePercent());
-            m.put("apiCallsMade", c.apiCallsMade());
-            m.put("apiCallsSaved", c.apiCallsSaved());
-            m.put("pendingKeys", c.pendingKeys());
-            m.put("status", c.status().label());
-            out.put("coalescer", m);
-            List<Map<String, Object>> breakers = new ArrayList<>();
+            coalescer = new DashboardCurrent.Coalescer(c.totalRequests(), c.hitRatePercent(), c.apiCallsMade(),
+                    c.apiCallsSaved(), c.pendingKeys(), c.status().label());
+            breakers = new ArrayList<>();
             for (Map.Entry<String, BreakerStats> e : readPath.breakerStats().entrySet()) {
                 BreakerStats b = e.getValue();
-                Map<String, Object> bm = new LinkedHashMap<>();
-                bm.put("route", e.getKey());
-                bm.put("state", b.state().name());
-                bm.put("failureRatePercent", Math.max(0, b.failureRatePercent()));
-                bm.put("slowCallRatePercent", Math.max(0, b.slowCallRatePercent()));
-                bm.put("retryAfterMillis", b.retryAfterMillis());
-                bm.put("rejected", b.rejected());
-                bm.put("opened", b.opened());
-                breakers.add(bm);
+                breakers.add(new DashboardCurrent.Breaker(e.getKey(), b.state().name(),
+                        Math.max(0, b.failureRatePercent()), Math.max(0, b.slowCallRatePercent()),
+                        b.retryAfterMillis(), b.rejected(), b.opened()));
             }
-            out.put("breakers", breakers);
         }
+        DashboardCurrent.Events events = null;
         EventsFeature ev = feature(EventsFeature.class);
         if (ev != null && ev.pipeline() != null) {
             EventStats s = ev.pipeline().stats();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("depth", s.depth());
-            m.put("circuit", s.state().name());
-            m.put("circuitSinceEpochMillis", s.stateSinceEpochMillis());
-            m.put("warning", s.thresholds().warning());
-            m.put("critical", s.thresholds().critical());
-            m.put("recovery", s.thresholds().recovery());
-            m.put("capacity", s.thresholds().capacity());
-            m.put("aboveWarning", s.aboveWarning());
-            m.put("accepting", s.accepting());
-            m.put("deadLetters", s.deadLetters());
-            out.put("events", m);
+            events = new DashboardCurrent.Events(s.depth(), s.state().name(), s.stateSinceEpochMillis(),
+                    s.thresholds().warning(), s.thresholds().critical(), s.thresholds().recovery(),
+                    s.thresholds().capacity(), s.aboveWarning(), s.accepting(), s.deadLetters());
         }
+        DashboardCurrent.HotSpots hotSpots = null;
         HotSpotFeature hs = feature(HotSpotFeature.class);
         if (hs != null) {
-            List<Map<String, Object>> top = new ArrayList<>();
-            double threshold = config.hotSpots().alertThreshold();
+            List<DashboardCurrent.HotKey> top = new ArrayList<>();
             for (RouteConfig route : config.routes()) {
                 HotSpotLimiter l = route.hotSpot() == null ? null : hs.limiter(route.path());
                 if (l == null) {
                     continue;
                 }
                 for (KeyUsage u : l.snapshot(TOP).top()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("route", route.path());
-                    m.put("key", u.key());
-                    m.put("callsPerMinute", Math.round(u.callsPerMinute() * 10) / 10.0);
-                    m.put("callsInWindow", u.callsInWindow());
-                    m.put("limit", u.limit());
-                    m.put("alertAt", l.settings().alertAt());
-                    m.put("usagePercent", Math.round(u.usagePercent() * 10) / 10.0);
-                    m.put("queueDepth", u.queueDepth());
-                    m.put("rejected", u.rejected());
-                    m.put("alert", u.alerting());
-                    top.add(m);
+                    top.add(new DashboardCurrent.HotKey(route.path(), u.key(),
+                            Math.round(u.callsPerMinute() * 10) / 10.0, u.callsInWindow(), u.limit(),
+                            l.settings().alertAt(), Math.round(u.usagePercent() * 10) / 10.0, u.queueDepth(),
+                            u.rejected(), u.alerting()));
                 }
             }
-            top.sort(Comparator.comparingDouble((Map<String, Object> m) -> -(double) m.get("callsPerMinute")));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("alertThreshold", threshold);
-            m.put("top", top.size() > TOP ? new ArrayList<>(top.subList(0, TOP)) : top);
-            out.put("hotSpots", m);
+            top.sort(Comparator.comparingDouble((DashboardCurrent.HotKey k) -> -k.callsPerMinute()));
+            hotSpots = new DashboardCurrent.HotSpots(config.hotSpots().alertThreshold(),
+                    top.size() > TOP ? List.copyOf(top.subList(0, TOP)) : top);
         }
-        return out;
+        return new DashboardCurrent(admissionBlock, coalescer, breakers, events, hotSpots);
     }
 
     /** Counter deltas against the previous sample. */

@@ -1,10 +1,8 @@
 package dev.levee.gateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import dev.levee.core.events.Admission;
 import dev.levee.core.events.CircuitState;
-import dev.levee.core.events.CircuitTransition;
 import dev.levee.core.events.DeadLetter;
 import dev.levee.core.events.EventJournal;
 import dev.levee.core.events.EventPipeline;
@@ -362,7 +360,7 @@ public final class EventsFeature implements GatewayFeature {
     @Override
     public HealthReport health() {
         if (pipeline == null) {
-            return HealthReport.up(Map.of("enabled", false));
+            return HealthReport.up(new EventsViews.Disabled(false));
         }
         EventStats s = pipeline.stats();
         HealthStatus status = switch (s.state()) {
@@ -370,25 +368,11 @@ public final class EventsFeature implements GatewayFeature {
             case HALF_OPEN -> HealthStatus.DEGRADED;
             case OPEN -> HealthStatus.DOWN;
         };
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("circuit", s.state().name());
-        d.put("circuit_since", s.stateSinceEpochMillis());
-        d.put("depth", s.depth());
-        d.put("capacity", s.capacity());
-        d.put("above_warning", s.aboveWarning());
-        d.put("accepting_priorities", acceptingPriorities(s));
-        d.put("dead_letters", s.deadLetters());
-        d.put("accepting", s.accepting());
-        if (journal != null) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("dir", journal.dir().toString());
-            j.put("fsync", journal.fsync().name().toLowerCase(java.util.Locale.ROOT));
-            j.put("events", journal.liveEvents());
-            j.put("bytes", journal.sizeBytes());
-            j.put("max_bytes", journal.maxBytes());
-            d.put("journal", j);
-        }
-        return new HealthReport(status, d);
+        EventsViews.Journal j = journal == null ? null : new EventsViews.Journal(journal.dir().toString(),
+                journal.fsync().name().toLowerCase(java.util.Locale.ROOT), journal.liveEvents(), journal.sizeBytes(),
+                journal.maxBytes());
+        return new HealthReport(status, new EventsViews.Health(s.state().name(), s.stateSinceEpochMillis(), s.depth(),
+                s.capacity(), s.aboveWarning(), acceptingPriorities(s), s.deadLetters(), s.accepting(), j));
     }
 
     @Override
@@ -404,87 +388,18 @@ public final class EventsFeature implements GatewayFeature {
         };
     }
 
-    static Map<String, Object> queueMetrics(EventStats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("waiting", s.waiting());
-        m.put("active", s.active());
-        m.put("completed", s.completed());
-        m.put("failed", s.failed());
-        m.put("delayed", s.delayed());
-        m.put("dead_lettered", s.deadLettered());
-        m.put("dead_letters", s.deadLetters());
-        m.put("dead_letters_evicted", s.deadLettersEvicted());
-        m.put("replayed", s.replayed());
-        m.put("depth", s.depth());
-        m.put("accepted", s.accepted());
-        Map<String, Object> rejected = new LinkedHashMap<>();
-        rejected.put("total", s.rejected());
-        s.rejectedByReason().forEach((r, n) -> rejected.put(r.code(), n));
-        m.put("rejected", rejected);
-        m.put("workers", Map.of("configured", s.workers(), "busy", s.busyWorkers()));
-        m.put("capacity", s.capacity());
-        m.put("utilization", round(s.depth() / (double) s.thresholds().critical()));
-        Map<String, Object> circuit = new LinkedHashMap<>();
-        circuit.put("state", s.state().name());
-        circuit.put("since", s.stateSinceEpochMillis());
-        circuit.put("accepting_priorities", acceptingPriorities(s));
-        List<Map<String, Object>> transitions = new ArrayList<>();
-        for (CircuitTransition t : s.transitions()) {
-            Map<String, Object> tm = new LinkedHashMap<>();
-            tm.put("from", t.from().name());
-            tm.put("to", t.to().name());
-            tm.put("at", t.atEpochMillis());
-            tm.put("depth", t.depth());
-            tm.put("reason", t.reason());
-            transitions.add(tm);
-        }
-        circuit.put("transitions", transitions);
-        m.put("circuit", circuit);
-        Thresholds t = s.thresholds();
-        Map<String, Object> th = new LinkedHashMap<>();
-        th.put("warning", t.warning());
-        th.put("critical", t.critical());
-        th.put("recovery", t.recovery());
-        th.put("low_priority_drop_at", t.lowPriorityDropAt());
-        th.put("half_open_reopen_above", t.reopenAbove());
-        th.put("stable_period_seconds", t.stablePeriod().toMillis() / 1000.0);
-        th.put("above_warning", s.aboveWarning());
-        m.put("thresholds", th);
-        Map<String, Object> rates = new LinkedHashMap<>();
-        rates.put("accepted_per_second", round(s.acceptedPerSecond()));
-        rates.put("rejected_per_second", round(s.rejectedPerSecond()));
-        rates.put("drain_per_second", round(s.drainPerSecond()));
-        m.put("rates", rates);
-        m.put("since", s.sinceEpochMillis());
-        return m;
+    static EventsViews.QueueMetrics queueMetrics(EventStats s) {
+        return EventsViews.QueueMetrics.of(s, acceptingPriorities(s));
     }
 
-    static Map<String, Object> summary(EventStats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("circuit", s.state().name());
-        m.put("depth", s.depth());
-        m.put("waiting", s.waiting());
-        m.put("active", s.active());
-        m.put("delayed", s.delayed());
-        m.put("dead_letters", s.deadLetters());
-        m.put("capacity", s.capacity());
-        m.put("utilization", round(s.depth() / (double) s.thresholds().critical()));
-        m.put("accepting_priorities", acceptingPriorities(s));
-        m.put("drain_per_second", round(s.drainPerSecond()));
-        return m;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
+    static EventsViews.Summary summary(EventStats s) {
+        return EventsViews.Summary.of(s, acceptingPriorities(s));
     }
 
     private void reset(RoutingContext ctx) {
         Bodies.read(ctx, ADMIN_BODY_LIMIT).onComplete(ar -> {
             pipeline.resetStats();
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("reset", true);
-            body.putAll(summary(pipeline.stats()));
-            JsonResponses.send(ctx, 200, body);
+            JsonResponses.send(ctx, 200, new EventsViews.Reset(true, summary(pipeline.stats())));
         });
     }
 
@@ -515,26 +430,13 @@ public final class EventsFeature implements GatewayFeature {
     }
 
     private void sendDeadLetters(RoutingContext ctx, int limit) {
-        List<Map<String, Object>> list = new ArrayList<>();
+        List<EventsViews.DeadLetterView> list = new ArrayList<>();
         for (DeadLetter d : pipeline.deadLetters(limit)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", d.event().id());
-            m.put("type", d.event().type());
-            m.put("priority", d.event().priority());
-            m.put("reason", d.reason());
-            m.put("attempts", d.attempts());
-            m.put("created_at", d.event().createdEpochMillis());
-            m.put("dead_lettered_at", d.deadLetteredEpochMillis());
-            m.put("payload", d.event().payload() == null ? null : new RawValue(d.event().payload()));
-            list.add(m);
+            list.add(EventsViews.DeadLetterView.of(d));
         }
         EventStats s = pipeline.stats();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("count", s.deadLetters());
-        body.put("returned", list.size());
-        body.put("dead_lettered_total", pipeline.totals().deadLettered());
-        body.put("dead_letters", list);
-        JsonResponses.send(ctx, 200, body);
+        JsonResponses.send(ctx, 200, new EventsViews.DeadLetters(s.deadLetters(), list.size(),
+                pipeline.totals().deadLettered(), list));
     }
 
     private static int limit(String raw, int dflt) {
@@ -568,11 +470,8 @@ public final class EventsFeature implements GatewayFeature {
             }
             offTheEventLoop(ctx, () -> {
                 List<String> done = pipeline.replay(req.ids(), req.limit());
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("replayed", done.size());
-                body.put("ids", done);
-                body.put("dead_letters", pipeline.stats().deadLetters());
-                JsonResponses.send(ctx, 200, body);
+                JsonResponses.send(ctx, 200, new EventsViews.Replayed(done.size(), done,
+                        pipeline.stats().deadLetters()));
             });
         });
     }

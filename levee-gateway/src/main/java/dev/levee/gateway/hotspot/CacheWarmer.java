@@ -360,38 +360,31 @@ final class CacheWarmer implements AutoCloseable {
     }
 
     /** What is being warmed, for {@code /health/hot-spots}. */
-    synchronized Map<String, Object> report() {
+    synchronized Report report() {
         Instant now = Instant.ofEpochMilli(gw.ticker().epochMillis());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("enabled", true);
-        out.put("fixtures_path", config.fixturesPath());
-        out.put("last_poll_at", lastPollAt == null ? null : lastPollAt.toString());
-        out.put("last_poll", lastPollOutcome);
-        out.put("warming_now", count(State.WARMING));
-        out.put("scheduled", count(State.SCHEDULED));
-        out.put("in_flight", pending.get());
-        out.put("requests_ok", (long) ok.count());
-        out.put("requests_rejected", (long) rejected.count());
-        out.put("requests_failed", (long) failed.count());
-        List<Map<String, Object>> list = new ArrayList<>();
-        events.values().stream().sorted(Comparator.comparing((Event e) -> e.start)).forEach(e -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("fixture_id", e.fixtureId);
-            m.put("name", e.name);
-            m.put("league", e.league);
-            m.put("major_because", e.reason);
-            m.put("start_time", e.start.toString());
-            m.put("warm_from", e.warmFrom.toString());
-            m.put("warm_until", e.warmUntil.toString());
-            m.put("state", state(e, now).name().toLowerCase());
-            m.put("requests", e.requests);
-            m.put("last_status", e.lastStatus == 0 ? null : e.lastStatus);
-            m.put("last_warmed_at", e.lastWarmedAt == null ? null : e.lastWarmedAt.toString());
-            list.add(m);
-        });
-        out.put("events", list);
-        return out;
+        List<EventView> list = new ArrayList<>();
+        events.values().stream().sorted(Comparator.comparing((Event e) -> e.start)).forEach(e -> list.add(
+                new EventView(e.fixtureId, e.name, e.league, e.reason, e.start.toString(), e.warmFrom.toString(),
+                        e.warmUntil.toString(), state(e, now).name().toLowerCase(), e.requests,
+                        e.lastStatus == 0 ? null : e.lastStatus,
+                        e.lastWarmedAt == null ? null : e.lastWarmedAt.toString())));
+        return new Report(true, config.fixturesPath(), lastPollAt == null ? null : lastPollAt.toString(),
+                lastPollOutcome, count(State.WARMING), count(State.SCHEDULED), pending.get(), (long) ok.count(),
+                (long) rejected.count(), (long) failed.count(), list);
     }
+
+    /** The {@code warming} block of {@code /health/hot-spots} with warming off. */
+    record Disabled(boolean enabled) {}
+
+    /** The {@code warming} block: the last fixture poll, the warming requests so far and each major event. */
+    record Report(boolean enabled, String fixturesPath, String lastPollAt, String lastPoll, int warmingNow,
+                  int scheduled, int inFlight, long requestsOk, long requestsRejected, long requestsFailed,
+                  List<EventView> events) {}
+
+    /** One major event: why it is major, its warming window and state, the last warming request's outcome. */
+    record EventView(String fixtureId, String name, String league, String majorBecause, String startTime,
+                     String warmFrom, String warmUntil, String state, long requests, Integer lastStatus,
+                     String lastWarmedAt) {}
 
     @Override
     public void close() {

@@ -20,6 +20,7 @@ import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
+import dev.levee.gateway.store.StoreFeature;
 import dev.levee.gateway.store.WindowStores;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -316,8 +317,8 @@ public final class HotSpotFeature implements GatewayFeature {
         long alerts = 0, unkeyed = 0, callsInWindow = 0;
         int queued = 0, inFlight = 0, alerting = 0, tracked = 0;
         boolean keysFull = false;
-        List<Map<String, Object>> top = new ArrayList<>();
-        Map<String, Object> perRoute = new LinkedHashMap<>();
+        List<HotKey> top = new ArrayList<>();
+        Map<String, RouteView> perRoute = new LinkedHashMap<>();
         for (RouteLimiter rl : routes.values()) {
             HotSpotSnapshot s = rl.limiter().snapshot(10);
             HotSpotSettings set = rl.limiter().settings();
@@ -336,68 +337,61 @@ public final class HotSpotFeature implements GatewayFeature {
             callsInWindow += s.callsInWindow();
             unkeyed += rl.unkeyed().sum();
             keysFull |= s.trackedKeys() >= set.maxKeys();
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("key", rl.extractor().toString());
-            r.put("limit", set.limit());
-            r.put("window_seconds", set.window().toMillis() / 1000.0);
-            r.put("queue", set.queueCapacity());
-            r.put("max_wait_seconds", set.maxWait().toMillis() / 1000.0);
-            r.put("alert_at", set.alertAt());
-            r.put("requests", s.requests());
-            r.put("granted", s.granted());
-            r.put("rejected", s.rejected());
-            r.put("queued", s.queued());
-            r.put("alerting_keys", s.alerting());
-            r.put("tracked_keys", s.trackedKeys());
-            perRoute.put(rl.route().path(), r);
+            perRoute.put(rl.route().path(), new RouteView(rl.extractor().toString(), set.limit(),
+                    set.window().toMillis() / 1000.0, set.queueCapacity(), set.maxWait().toMillis() / 1000.0,
+                    set.alertAt(), s.requests(), s.granted(), s.rejected(), s.queued(), s.alerting(),
+                    s.trackedKeys()));
             for (KeyUsage u : s.top()) {
-                top.add(keyView(rl.route().path(), u));
+                top.add(new HotKey(rl.route().path(), u.key(), u.callsInWindow(), u.limit(),
+                        Math.round(u.usagePercent() * 10) / 10.0, u.queueDepth(), u.rejected(), u.alerting(),
+                        Math.round(u.callsPerMinute() * 10) / 10.0));
             }
         }
-        top.sort(Comparator.comparingDouble((Map<String, Object> m) -> -(double) m.get("calls_per_minute")));
-        List<Map<String, Object>> top10 = top.size() > 10 ? top.subList(0, 10) : top;
-
-        Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("requests", requests);
-        totals.put("granted", granted);
-        totals.put("rejected", rejected);
-        totals.put("rejected_by_reason", Map.of("queue_full", queueFull, "wait_too_long", tooLong,
-                "wait_timeout", timeout, "keys_exhausted", exhausted));
-        totals.put("queued", queued);
-        totals.put("in_flight", inFlight);
-        totals.put("calls_in_window", callsInWindow);
-        totals.put("alerts", alerts);
-        totals.put("alerting_keys", alerting);
-        totals.put("tracked_keys", tracked);
-        totals.put("store_keys", store.size());
-        totals.put("max_keys", config.maxKeys());
-        totals.put("unkeyed_requests", unkeyed);
-
-        Map<String, Object> details = new LinkedHashMap<>();
-        // the configured store (a Redis store falls back to local windows while Redis is away: see the store section)
-        details.put("store", gw.config().store().type().name());
-        details.put("alert_threshold", config.alertThreshold());
-        details.put("totals", totals);
-        details.put("top", new ArrayList<>(top10));
-        details.put("routes", perRoute);
-        details.put("warming", warmer == null ? Map.of("enabled", false) : warmer.report());
+        top.sort(Comparator.comparingDouble((HotKey k) -> -k.callsPerMinute()));
+        List<HotKey> top10 = top.size() > 10 ? List.copyOf(top.subList(0, 10)) : top;
+        Totals totals = new Totals(requests, granted, rejected, new RejectedByReason(queueFull, tooLong, timeout,
+                exhausted), queued, inFlight, callsInWindow, alerts, alerting, tracked, store.size(), config.maxKeys(),
+                unkeyed);
+        Section details = new Section(storeNow(), config.alertThreshold(), totals, top10, perRoute,
+                warmer == null ? new CacheWarmer.Disabled(false) : warmer.report());
         // every key slot active: new keys share one overflow window (exact, but one budget for all of them)
         return new HealthReport(keysFull ? HealthStatus.DEGRADED : HealthStatus.UP, details);
     }
 
-    private static Map<String, Object> keyView(String route, KeyUsage u) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("route", route);
-        m.put("key", u.key());
-        m.put("calls_in_window", u.callsInWindow());
-        m.put("limit", u.limit());
-        m.put("usage_percent", Math.round(u.usagePercent() * 10) / 10.0);
-        m.put("queue_depth", u.queueDepth());
-        m.put("overflow_count", u.rejected());
-        m.put("alert", u.alerting());
-        m.put("calls_per_minute", Math.round(u.callsPerMinute() * 10) / 10.0);
-        return m;
+    /**
+     * Where the windows are decided right now: {@code memory}, {@code redis}, or {@code "redis (local fallback)"}
+     * while Redis is unreachable and a local window at {@code limit / expected-instances} decides (the store
+     * section has the details).
+     */
+    private String storeNow() {
+        String type = gw.config().store().type().name();
+        for (GatewayFeature f : gw.features()) {
+            if (f instanceof StoreFeature s && s.redis() != null && !s.windowsShared()) {
+                return type + " (local fallback)";
+            }
+        }
+        return type;
     }
+
+    /** {@code GET /health/hot-spots} and the {@code hot_spots} section of {@code /health}. */
+    record Section(String store, double alertThreshold, Totals totals, List<HotKey> top, Map<String, RouteView> routes,
+                   Object warming) {}
+
+    /** Every hot-spot route together. */
+    record Totals(long requests, long granted, long rejected, RejectedByReason rejectedByReason, int queued,
+                  int inFlight, long callsInWindow, long alerts, int alertingKeys, int trackedKeys, long storeKeys,
+                  int maxKeys, long unkeyedRequests) {}
+
+    record RejectedByReason(long queueFull, long waitTooLong, long waitTimeout, long keysExhausted) {}
+
+    /** One route's window settings and figures. */
+    record RouteView(String key, int limit, double windowSeconds, int queue, double maxWaitSeconds, int alertAt,
+                     long requests, long granted, long rejected, int queued, int alertingKeys, int trackedKeys) {}
+
+    /** One of the busiest keys ({@code overflow_count}: calls refused for this key). */
+    record HotKey(String route, String key, int callsInWindow, int limit, double usagePercent, int queueDepth,
+                  long overflowCount, boolean alert, double callsPerMinute) {}
+
 
     @Override
     public void close() {

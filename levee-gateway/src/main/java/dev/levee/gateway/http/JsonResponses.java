@@ -4,6 +4,7 @@ import dev.levee.core.RejectedException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -20,9 +21,18 @@ import java.io.UncheckedIOException;
 public final class JsonResponses {
     private static final Logger log = LoggerFactory.getLogger(JsonResponses.class);
 
-    /** Shared mapper for response bodies (records, maps, lists). */
+    /**
+     * The one mapper for response bodies: status documents are immutable records (one per document or block, in
+     * the package of the feature they describe) and their components go on the wire in snake_case
+     * ({@code inFlight} is {@code "in_flight"}), the one naming convention of every health, stats and dashboard
+     * document. Map keys are written as they are (route paths, class names, error bodies). Nulls are written
+     * ({@code "p99_wait_ms": null} means "no value in this interval"); a component that a document leaves out
+     * when it does not apply is marked {@code @JsonInclude(NON_NULL)} on the record. Numbers keep their Java type:
+     * a {@code double} is always written with a fraction ({@code 2.0}), a {@code long} never.
+     */
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .findAndRegisterModules()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private JsonResponses() {}
@@ -35,7 +45,8 @@ public final class JsonResponses {
         }
     }
 
-    /** Writes the response; the future completes once it is written (at once if a head was already written). */
+    /**
+     * Writes the response: every JSON body of the gateway, success or error, goes out here. The future completes once it is written (at once if a head was already written). */
     public static Future<Void> send(RoutingContext ctx, int status, Object body) {
         HttpServerResponse resp = ctx.response();
         if (resp.headWritten()) {

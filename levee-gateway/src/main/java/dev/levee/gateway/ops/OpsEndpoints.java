@@ -1,5 +1,8 @@
 package dev.levee.gateway.ops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.http.JsonResponses;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,11 +49,15 @@ public final class OpsEndpoints {
         router.get("/api/v1/metrics/prometheus").handler(this::metrics);
     }
 
-    /** A section as JSON: its status first, then its figures. */
-    public static Map<String, Object> render(HealthReport report) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    /** A section as JSON: its status first, then its figures (the details record's components). */
+    public static ObjectNode render(HealthReport report) {
+        ObjectNode out = JsonResponses.MAPPER.createObjectNode();
         out.put("status", report.status().name());
-        out.putAll(report.details());
+        JsonNode details = JsonResponses.MAPPER.valueToTree(report.details());
+        if (!(details instanceof ObjectNode fields)) {
+            throw new IllegalArgumentException("details: " + report.details() + " (expected: a record or a map)");
+        }
+        out.setAll(fields);
         return out;
     }
 
@@ -61,25 +68,29 @@ public final class OpsEndpoints {
 
     private void health(RoutingContext ctx) {
         HealthStatus overall = accepting.getAsBoolean() ? HealthStatus.UP : HealthStatus.DOWN;
-        Map<String, Object> sections = new LinkedHashMap<>();
+        Map<String, ObjectNode> sections = new LinkedHashMap<>();
         for (GatewayFeature f : features) {
             HealthReport r = f.health();
             overall = overall.worst(r.status());
             sections.put(f.name(), render(r));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", overall.name());
-        body.put("uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
-        body.put("components", sections);
-        JsonResponses.send(ctx, overall == HealthStatus.DOWN ? 503 : 200, body);
+        JsonResponses.send(ctx, overall == HealthStatus.DOWN ? 503 : 200, new Health(overall.name(),
+                ManagementFactory.getRuntimeMXBean().getUptime() / 1000, sections));
     }
 
+    /** {@code GET /health}: the overall status (the worst section's) and every feature's section by name. */
+    record Health(String status, long uptimeSeconds, Map<String, ObjectNode> components) {}
+
+    /** {@code GET /health/readiness} (reasons by feature, only when not ready) and {@code /health/liveness}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Probe(String status, Map<String, String> reasons) {}
+
     private void liveness(RoutingContext ctx) {
-        JsonResponses.send(ctx, 200, Map.of("status", "UP"));
+        JsonResponses.send(ctx, 200, new Probe("UP", null));
     }
 
     private void readiness(RoutingContext ctx) {
-        Map<String, Object> notReady = new LinkedHashMap<>();
+        Map<String, String> notReady = new LinkedHashMap<>();
         if (!accepting.getAsBoolean()) {
             notReady.put("server", "shutting down");
         }
@@ -89,9 +100,9 @@ public final class OpsEndpoints {
             }
         }
         if (notReady.isEmpty()) {
-            JsonResponses.send(ctx, 200, Map.of("status", "READY"));
+            JsonResponses.send(ctx, 200, new Probe("READY", null));
         } else {
-            JsonResponses.send(ctx, 503, Map.of("status", "NOT_READY", "reasons", notReady));
+            JsonResponses.send(ctx, 503, new Probe("NOT_READY", notReady));
         }
     }
 

@@ -2,7 +2,6 @@ package dev.levee.gateway.readpath;
 
 import dev.levee.core.breaker.BreakerState;
 import dev.levee.core.breaker.BreakerStats;
-import dev.levee.core.cache.CacheStats;
 import dev.levee.core.coalesce.CoalescerStats;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
@@ -199,37 +198,14 @@ public final class ReadPathFeature implements GatewayFeature {
                 cancels, overflows, errors, maxWaiters, worst);
     }
 
-    static Map<String, Object> render(CoalescerStats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("total_requests", s.totalRequests());
-        m.put("coalesced_requests", s.coalescedRequests());
-        m.put("api_calls_made", s.apiCallsMade());
-        m.put("api_calls_saved", s.apiCallsSaved());
-        m.put("hit_rate_percent", s.hitRatePercent());
-        m.put("avg_wait_time_ms", s.avgWaitTimeMs());
-        m.put("max_concurrent_waiters", s.maxConcurrentWaiters());
-        m.put("pending_keys", s.pendingKeys());
-        m.put("pending_requests", s.currentWaiters());
-        m.put("timeouts", s.timeouts());
-        m.put("cancellations", s.cancellations());
-        m.put("overflows", s.overflows());
-        m.put("errors", s.errors());
-        m.put("max_waiters", s.maxWaiters());
-        m.put("status", s.status().label());
-        return m;
-    }
-
-    private Map<String, Object> statsBody() {
-        Map<String, Object> body = render(aggregate());
-        Map<String, Object> routes = new LinkedHashMap<>();
+    private ReadPathViews.Stats statsBody() {
+        Map<String, ReadPathViews.RouteCoalescer> routes = new LinkedHashMap<>();
         for (RoutePipeline p : coalescing()) {
-            Map<String, Object> r = render(p.coalescer.stats());
             RouteConfig.Coalesce c = p.route.coalesce();
-            r.put("max_wait_seconds", (c != null ? c.maxWait() : RoutePipeline.DEFAULT_MAX_WAIT).toMillis() / 1000.0);
-            routes.put(p.route.path(), r);
+            routes.put(p.route.path(), new ReadPathViews.RouteCoalescer(ReadPathViews.Coalescer.of(p.coalescer.stats()),
+                    (c != null ? c.maxWait() : RoutePipeline.DEFAULT_MAX_WAIT).toMillis() / 1000.0));
         }
-        body.put("routes", routes);
-        return body;
+        return new ReadPathViews.Stats(ReadPathViews.Coalescer.of(aggregate()), routes);
     }
 
     private void stats(RoutingContext ctx) {
@@ -238,25 +214,21 @@ public final class ReadPathFeature implements GatewayFeature {
 
     private void dedupHealth(RoutingContext ctx) {
         CoalescerStats s = aggregate();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", s.status().label());
-        body.put("healthy", s.status() == CoalescerStats.Status.HEALTHY);
-        body.put("pending_keys", s.pendingKeys());
-        body.put("pending_requests", s.currentWaiters());
-        body.put("hit_rate_percent", s.hitRatePercent());
-        body.put("thresholds", Map.of(
-                "warning", "waiters >= " + (int) (CoalescerStats.WARNING_UTILISATION * 100)
+        ReadPathViews.Thresholds thresholds = new ReadPathViews.Thresholds(
+                "waiters >= " + (int) (CoalescerStats.WARNING_UTILISATION * 100)
                         + "% of max-waiters, or > " + (int) (CoalescerStats.WARNING_FAILED_SHARE * 100)
                         + "% of requests timed out or overflowed",
-                "degraded", "waiters >= " + (int) (CoalescerStats.DEGRADED_UTILISATION * 100)
+                "waiters >= " + (int) (CoalescerStats.DEGRADED_UTILISATION * 100)
                         + "% of max-waiters, or > " + (int) (CoalescerStats.DEGRADED_FAILED_SHARE * 100)
-                        + "% of requests timed out or overflowed"));
-        JsonResponses.send(ctx, s.status() == CoalescerStats.Status.DEGRADED ? 503 : 200, body);
+                        + "% of requests timed out or overflowed");
+        JsonResponses.send(ctx, s.status() == CoalescerStats.Status.DEGRADED ? 503 : 200,
+                new ReadPathViews.DedupHealth(s.status().label(), s.status() == CoalescerStats.Status.HEALTHY,
+                        s.pendingKeys(), s.currentWaiters(), s.hitRatePercent(), thresholds));
     }
 
     private void reset(RoutingContext ctx) {
         coalescing().forEach(p -> p.coalescer.resetStats());
-        JsonResponses.send(ctx, 200, Map.of("status", "reset", "reset_at_ms", gateway.ticker().epochMillis()));
+        JsonResponses.send(ctx, 200, new ReadPathViews.Reset("reset", gateway.ticker().epochMillis()));
     }
 
     private static HealthStatus toHealth(CoalescerStats.Status s) {
@@ -276,45 +248,21 @@ public final class ReadPathFeature implements GatewayFeature {
     public HealthReport health() {
         CoalescerStats agg = aggregate();
         HealthStatus status = toHealth(agg.status());
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("routes", ordered.size());
-        details.put("coalescer", render(agg));
-        Map<String, Object> caches = new LinkedHashMap<>();
-        Map<String, Object> breakers = new LinkedHashMap<>();
+        Map<String, ReadPathViews.Cache> caches = new LinkedHashMap<>();
+        Map<String, ReadPathViews.Breaker> breakers = new LinkedHashMap<>();
         for (RoutePipeline p : ordered) {
             if (p.cache != null) {
-                CacheStats c = p.cache.stats();
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("entries", c.entries());
-                m.put("bytes", c.weightedBytes());
-                m.put("hit_rate_percent", c.hitRatePercent());
-                m.put("hits", c.hits());
-                m.put("stale", c.staleHits());
-                m.put("stale_if_error", c.staleIfError());
-                m.put("misses", c.misses());
-                m.put("coalesced", c.coalesced());
-                m.put("negative_hits", c.negativeHits());
-                m.put("refreshes", c.refreshes());
-                m.put("evictions", c.evictions());
-                caches.put(p.route.path(), m);
+                caches.put(p.route.path(), ReadPathViews.Cache.of(p.cache.stats()));
             }
             if (p.breaker != null) {
                 BreakerStats b = p.breaker.stats();
                 if (b.state() != BreakerState.CLOSED) {
                     status = status.worst(HealthStatus.DEGRADED);
                 }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("state", b.state().name());
-                m.put("failure_rate_percent", b.failureRatePercent());
-                m.put("slow_call_rate_percent", b.slowCallRatePercent());
-                m.put("retry_after_ms", b.retryAfterMillis());
-                m.put("rejected", b.rejected());
-                m.put("opened", b.opened());
-                breakers.put(p.route.path(), m);
+                breakers.put(p.route.path(), ReadPathViews.Breaker.of(b));
             }
         }
-        details.put("cache", caches);
-        details.put("breaker", breakers);
-        return new HealthReport(status, details);
+        return new HealthReport(status, new ReadPathViews.Health(ordered.size(), ReadPathViews.Coalescer.of(agg),
+                caches, breakers));
     }
 }

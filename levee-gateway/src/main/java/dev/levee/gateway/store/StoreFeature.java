@@ -1,5 +1,7 @@
 package dev.levee.gateway.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.config.StoreConfig;
@@ -14,9 +16,7 @@ import dev.levee.redis.hotspot.FallbackWindowStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
@@ -205,40 +205,39 @@ public final class StoreFeature implements GatewayFeature {
         return n;
     }
 
+    /**
+     * True while the hot-spot windows are decided in Redis; false on their local fallback (Redis unreachable) and
+     * with {@code type: memory}.
+     */
+    public boolean windowsShared() {
+        return redis != null && redis.isConnected()
+                && windowStores.stream().allMatch(FallbackWindowStore::sharedUp);
+    }
+
     @Override
     public HealthReport health() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("type", config.type().name());
         if (redis == null) {
-            return HealthReport.up(d);
+            return HealthReport.up(new Memory(config.type().name()));
         }
         boolean up = redisUp();
-        d.put("redis", redis.address());
-        d.put("connected", redis.isConnected());
         Durability durability = redis.durability();
-        d.put("durability", durability.label());
+        EventQueue queue = null;
         if (!eventQueues.isEmpty()) {
-            if (durability == Durability.NONE) {
-                d.put("durability_warning", "Redis has neither AOF nor a connected replica: a Redis restart loses "
-                        + "every queued event");
-            }
             long age = -1;
             for (RedisEventQueue q : eventQueues) {
                 age = Math.max(age, q.countsAgeNanos());
             }
-            d.put("event_counts_age_ms", age < 0 ? null : TimeUnit.NANOSECONDS.toMillis(age));
+            queue = new EventQueue(durability == Durability.NONE ? "Redis has neither AOF nor a connected replica: "
+                    + "a Redis restart loses every queued event" : null,
+                    age < 0 ? null : TimeUnit.NANOSECONDS.toMillis(age));
             if (age > staleAfterNanos()) {
                 up = false; // connected, but the last poll is old: Redis does not answer
             }
         }
-        d.put("expected_instances", config.redis().expectedInstances());
-        d.put("fallback_decisions", fallbackDecisions());
-        boolean windowsUp = windowStores.stream().allMatch(FallbackWindowStore::sharedUp) && redis.isConnected();
-        d.put("hot_spot_windows", windowsUp ? "redis" : "local fallback (limit / "
-                + config.redis().expectedInstances() + ")");
+        String coalescing = null;
+        Flights flights = null;
         if (!coordinators.isEmpty()) {
-            boolean flightsUp = coalescingUp();
-            d.put("coalescing_and_cache", flightsUp ? "redis" : "local fallback (per instance)");
+            coalescing = coalescingUp() ? "redis" : "local fallback (per instance)";
             long hits = 0, led = 0, joined = 0, takeovers = 0, fallbacks = 0;
             for (RedisFlightCoordinator<?> c : coordinators) {
                 FlightCoordinatorStats s = c.stats();
@@ -248,16 +247,35 @@ public final class StoreFeature implements GatewayFeature {
                 takeovers += s.takeovers();
                 fallbacks += s.fallbacks();
             }
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("shared_cache_hits", hits);
-            f.put("flights_led", led);
-            f.put("flights_joined", joined);
-            f.put("takeovers", takeovers);
-            f.put("local_fallbacks", fallbacks);
-            d.put("flights", f);
+            flights = new Flights(hits, led, joined, takeovers, fallbacks);
         }
-        return new HealthReport(up ? HealthStatus.UP : HealthStatus.DEGRADED, d);
+        Redis details = new Redis(config.type().name(), redis.address(), redis.isConnected(), durability.label(),
+                queue, config.redis().expectedInstances(), fallbackDecisions(),
+                windowsShared() ? "redis" : "local fallback (limit / " + config.redis().expectedInstances() + ")",
+                coalescing, flights);
+        return new HealthReport(up ? HealthStatus.UP : HealthStatus.DEGRADED, details);
     }
+
+    /** The {@code store} section with {@code type: memory}: nothing is shared. */
+    record Memory(String type) {}
+
+    /**
+     * The {@code store} section with {@code type: redis}: where each shared structure decides right now ({@code
+     * "redis"} or its local fallback), the connection and what Redis would keep over a restart.
+     */
+    record Redis(String type, String redis, boolean connected, String durability,
+                 @JsonUnwrapped EventQueue eventQueue, int expectedInstances, long fallbackDecisions,
+                 String hotSpotWindows, @JsonInclude(JsonInclude.Include.NON_NULL) String coalescingAndCache,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) Flights flights) {}
+
+    /**
+     * Fields present only with a Redis event queue: the warning when Redis would lose the queue over a restart,
+     * and the age of the last counts read (null before the first read).
+     */
+    record EventQueue(@JsonInclude(JsonInclude.Include.NON_NULL) String durabilityWarning, Long eventCountsAgeMs) {}
+
+    /** The read path's flights on the shared store, all coordinators together. */
+    record Flights(long sharedCacheHits, long flightsLed, long flightsJoined, long takeovers, long localFallbacks) {}
 
     @Override
     public synchronized void close() {

@@ -90,11 +90,11 @@
   }
 
   function renderAdmission(current) {
-    const admitted = classSeries('admittedPerSecond');
+    const admitted = classSeries('admitted_per_second');
     lineChart($('chart-admitted'), admitted);
-    lineChart($('chart-queued'), classSeries('queueDepth'));
-    lineChart($('chart-shed'), classSeries('shedPerSecond'));
-    lineChart($('chart-wait'), classSeries('waitP99Ms'));
+    lineChart($('chart-queued'), classSeries('queue_depth'));
+    lineChart($('chart-shed'), classSeries('shed_per_second'));
+    lineChart($('chart-wait'), classSeries('wait_p99_ms'));
     const legend = $('legend-classes');
     legend.textContent = '';
     for (const s of admitted) {
@@ -107,20 +107,20 @@
     }
     const a = current.admission;
     $('admission-now').textContent = a
-      ? `in flight ${a.inFlight} / ${a.maxConcurrent}, queued ${a.queued}` + (a.enabled ? '' : ' (admission disabled)')
+      ? `in flight ${a.in_flight} / ${a.max_concurrent}, queued ${a.queued}` + (a.enabled ? '' : ' (admission disabled)')
       : 'admission not running';
   }
 
   function renderCoalescer(current) {
     const pts = samples.map((s) => s.coalescer);
-    lineChart($('chart-hit'), [{ name: 'hit rate', color: '#59a14f', values: pts.map((p) => p ? p.hitRatePercent : null) }], { fixedMax: 100 });
+    lineChart($('chart-hit'), [{ name: 'hit rate', color: '#59a14f', values: pts.map((p) => p ? p.hit_rate_percent : null) }], { fixedMax: 100 });
     lineChart($('chart-saved'), [
-      { name: 'made', color: '#4e79a7', values: pts.map((p) => p ? p.callsPerSecond : null) },
-      { name: 'saved', color: '#59a14f', values: pts.map((p) => p ? p.savedPerSecond : null) }
+      { name: 'made', color: '#4e79a7', values: pts.map((p) => p ? p.calls_per_second : null) },
+      { name: 'saved', color: '#59a14f', values: pts.map((p) => p ? p.saved_per_second : null) }
     ]);
     const c = current.coalescer;
     $('coalescer-now').textContent = c
-      ? `hit rate ${fmt(c.hitRatePercent)} % since start, ${fmt(c.apiCallsSaved)} upstream calls saved, ${fmt(c.apiCallsMade)} made (${c.status})`
+      ? `hit rate ${fmt(c.hit_rate_percent)} % since start, ${fmt(c.api_calls_saved)} upstream calls saved, ${fmt(c.api_calls_made)} made (${c.status})`
       : 'no read path';
   }
 
@@ -134,9 +134,9 @@
       tr.appendChild(html('td', {}, b.route));
       const st = html('td');
       st.appendChild(html('span', { class: 'state ' + b.state }, b.state));
-      if (b.retryAfterMillis > 0) st.appendChild(document.createTextNode(` probes in ${Math.ceil(b.retryAfterMillis / 1000)} s`));
+      if (b.retry_after_millis > 0) st.appendChild(document.createTextNode(` probes in ${Math.ceil(b.retry_after_millis / 1000)} s`));
       tr.appendChild(st);
-      tr.appendChild(html('td', { class: 'num' }, fmt(b.failureRatePercent)));
+      tr.appendChild(html('td', { class: 'num' }, fmt(b.failure_rate_percent)));
       tr.appendChild(html('td', { class: 'num' }, fmt(b.opened)));
       const stripCell = html('td');
       const strip = html('div', { class: 'strip', title: 'state over the last 5 minutes' });
@@ -163,8 +163,8 @@
     ] : [];
     lineChart($('chart-events'), [{ name: 'depth', color: '#4e79a7', values: pts.map((p) => p ? p.depth : null) }], { thresholds: th });
     lineChart($('chart-events-rate'), [
-      { name: 'accepted', color: '#59a14f', values: pts.map((p) => p ? p.acceptedPerSecond : null) },
-      { name: 'rejected', color: '#e15759', values: pts.map((p) => p ? p.rejectedPerSecond : null) }
+      { name: 'accepted', color: '#59a14f', values: pts.map((p) => p ? p.accepted_per_second : null) },
+      { name: 'rejected', color: '#e15759', values: pts.map((p) => p ? p.rejected_per_second : null) }
     ]);
     const dl = $('events-thresholds');
     dl.textContent = '';
@@ -176,7 +176,7 @@
     $('events-now').appendChild(document.createTextNode(`depth ${fmt(e.depth)}, circuit `));
     $('events-now').appendChild(html('span', { class: 'state ' + e.circuit, id: 'events-circuit' }, e.circuit));
     const rows = [['warning', e.warning], ['critical', e.critical], ['recovery', e.recovery], ['capacity', e.capacity],
-      ['dead letters', e.deadLetters], ['accepting', e.accepting ? 'yes' : 'no']];
+      ['dead letters', e.dead_letters], ['accepting', e.accepting ? 'yes' : 'no']];
     for (const [k, v] of rows) {
       dl.appendChild(html('dt', {}, k));
       dl.appendChild(html('dd', {}, typeof v === 'number' ? fmt(v) : v));
@@ -184,33 +184,33 @@
   }
 
   function renderTop(current) {
-    const hs = current.hotSpots;
+    const hs = current.hot_spots;
     const tbody = $('top').tBodies[0];
     tbody.textContent = '';
     const top = hs ? hs.top : [];
     $('top-none').hidden = top.length > 0;
-    const last = samples.length ? samples[samples.length - 1].hotSpot : null;
+    const last = samples.length ? samples[samples.length - 1].hot_spot : null;
     $('hotspot-now').textContent = hs
-      ? `alert at ${Math.round(hs.alertThreshold * 100)} % of the limit` + (last ? `, ${last.alertingKeys} alerting, ${fmt(last.grantedPerSecond)} calls/s, ${fmt(last.rejectedPerSecond)} 429/s` : '')
+      ? `alert at ${Math.round(hs.alert_threshold * 100)} % of the limit` + (last ? `, ${last.alerting_keys} alerting, ${fmt(last.granted_per_second)} calls/s, ${fmt(last.rejected_per_second)} 429/s` : '')
       : 'no hot-spot routes';
     for (const k of top) {
       const tr = html('tr', { class: k.alert ? 'alert' : '', 'data-key': k.key });
       const name = html('td', { class: 'key', title: k.route }, k.key);
       tr.appendChild(name);
-      tr.appendChild(html('td', { class: 'num' }, fmt(k.callsPerMinute)));
-      tr.appendChild(html('td', { class: 'num' }, `${k.callsInWindow} / ${k.limit}`));
+      tr.appendChild(html('td', { class: 'num' }, fmt(k.calls_per_minute)));
+      tr.appendChild(html('td', { class: 'num' }, `${k.calls_in_window} / ${k.limit}`));
       const usage = html('td');
-      const bar = html('div', { class: 'bar', title: `${k.usagePercent} % (alert at ${k.alertAt})` });
+      const bar = html('div', { class: 'bar', title: `${k.usage_percent} % (alert at ${k.alert_at})` });
       const fill = html('span');
-      fill.style.width = Math.min(100, k.usagePercent) + '%';
+      fill.style.width = Math.min(100, k.usage_percent) + '%';
       const mark = html('i', { class: 'mark' });
-      mark.style.left = (100 * k.alertAt / k.limit) + '%';
+      mark.style.left = (100 * k.alert_at / k.limit) + '%';
       bar.appendChild(fill);
       bar.appendChild(mark);
       usage.appendChild(bar);
-      usage.appendChild(document.createTextNode(' ' + fmt(k.usagePercent) + ' %' + (k.alert ? ' ALERT' : '')));
+      usage.appendChild(document.createTextNode(' ' + fmt(k.usage_percent) + ' %' + (k.alert ? ' ALERT' : '')));
       tr.appendChild(usage);
-      tr.appendChild(html('td', { class: 'num' }, fmt(k.queueDepth)));
+      tr.appendChild(html('td', { class: 'num' }, fmt(k.queue_depth)));
       tr.appendChild(html('td', { class: 'num' }, fmt(k.rejected)));
       tbody.appendChild(tr);
     }
@@ -226,7 +226,7 @@
 
   function apply(data) {
     // a restarted gateway numbers its samples from 1 again: drop the old history and ask for everything
-    if (data.latestSeq < lastSeq) {
+    if (data.latest_seq < lastSeq) {
       samples = [];
       lastSeq = -1;
       return;
@@ -242,7 +242,7 @@
     renderBreakers(data.current);
     renderEvents(data.current);
     renderTop(data.current);
-    setStatus('live · ' + new Date(data.epochMillis).toLocaleTimeString(), true);
+    setStatus('live · ' + new Date(data.epoch_millis).toLocaleTimeString(), true);
   }
 
   async function poll() {

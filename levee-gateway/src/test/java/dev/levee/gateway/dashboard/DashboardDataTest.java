@@ -78,20 +78,20 @@ class DashboardDataTest {
         JsonNode samples = body.get("samples");
         assertThat(samples).hasSize(3);
         assertThat(samples.get(0).get("seq").asLong()).isEqualTo(2);
-        assertThat(browser(samples.get(0)).get("admittedPerSecond").asDouble()).isEqualTo(10.0);
-        assertThat(browser(samples.get(1)).get("admittedPerSecond").asDouble()).isEqualTo(0.0);
-        assertThat(browser(samples.get(2)).get("admittedPerSecond").asDouble()).isEqualTo(6.0);
+        assertThat(browser(samples.get(0)).get("admitted_per_second").asDouble()).isEqualTo(10.0);
+        assertThat(browser(samples.get(1)).get("admitted_per_second").asDouble()).isEqualTo(0.0);
+        assertThat(browser(samples.get(2)).get("admitted_per_second").asDouble()).isEqualTo(6.0);
         // nobody waited (permits free): p99 is the first bucket of the wait histogram, 1 ms; no admission, no p99
-        assertThat(browser(samples.get(0)).get("waitP99Ms").asDouble()).isEqualTo(1.0);
-        assertThat(browser(samples.get(1)).get("waitP99Ms").isNull()).isTrue();
-        assertThat(samples.get(0).at("/coalescer/requestsPerSecond").asDouble()).isEqualTo(10.0);
-        assertThat(samples.get(0).at("/coalescer/callsPerSecond").asDouble()).isEqualTo(10.0);
-        assertThat(samples.get(0).at("/coalescer/hitRatePercent").asDouble()).isEqualTo(0.0);
-        assertThat(samples.get(1).at("/coalescer/hitRatePercent").isNull())
+        assertThat(browser(samples.get(0)).get("wait_p99_ms").asDouble()).isEqualTo(1.0);
+        assertThat(browser(samples.get(1)).get("wait_p99_ms").isNull()).isTrue();
+        assertThat(samples.get(0).at("/coalescer/requests_per_second").asDouble()).isEqualTo(10.0);
+        assertThat(samples.get(0).at("/coalescer/calls_per_second").asDouble()).isEqualTo(10.0);
+        assertThat(samples.get(0).at("/coalescer/hit_rate_percent").asDouble()).isEqualTo(0.0);
+        assertThat(samples.get(1).at("/coalescer/hit_rate_percent").isNull())
                 .as("no callers in the interval: no hit rate rather than 0 %").isTrue();
         assertThat(samples.get(0).at("/breakers/~1api~1odds").asText()).isEqualTo("CLOSED");
-        assertThat(body.at("/current/admission/maxConcurrent").asInt()).isEqualTo(500);
-        assertThat(body.at("/current/coalescer/apiCallsMade").asLong()).isEqualTo(16);
+        assertThat(body.at("/current/admission/max_concurrent").asInt()).isEqualTo(500);
+        assertThat(body.at("/current/coalescer/api_calls_made").asLong()).isEqualTo(16);
         assertThat(body.at("/current/breakers/0/state").asText()).isEqualTo("CLOSED");
         assertThat(body.get("current").has("events")).as("no events feature, no events block").isFalse();
     }
@@ -108,8 +108,8 @@ class DashboardDataTest {
         assertThat(reset.statusCode()).isEqualTo(200);
         time.advance(Duration.ofSeconds(1));
         JsonNode last = data("?since=2").get("samples").get(0);
-        assertThat(last.at("/coalescer/requestsPerSecond").asDouble()).isEqualTo(0.0);
-        assertThat(last.at("/coalescer/callsPerSecond").asDouble()).isEqualTo(0.0);
+        assertThat(last.at("/coalescer/requests_per_second").asDouble()).isEqualTo(0.0);
+        assertThat(last.at("/coalescer/calls_per_second").asDouble()).isEqualTo(0.0);
     }
 
     @Test
@@ -120,8 +120,8 @@ class DashboardDataTest {
         JsonNode all = data("");
         assertThat(all.get("samples")).hasSize(300);
         assertThat(all.get("samples").get(0).get("seq").asLong()).isEqualTo(11);
-        assertThat(all.get("latestSeq").asLong()).isEqualTo(310);
-        assertThat(all.get("historySize").asInt()).isEqualTo(300);
+        assertThat(all.get("latest_seq").asLong()).isEqualTo(310);
+        assertThat(all.get("history_size").asInt()).isEqualTo(300);
         assertThat(data("?since=308").get("samples")).extracting(s -> s.get("seq").asLong()).containsExactly(309L, 310L);
         assertThat(data("?since=310").get("samples")).isEmpty();
         assertThat(gw.admin("/health").body()).contains("\"dashboard\":{\"status\":\"UP\",\"samples\":300");
