@@ -3,6 +3,7 @@ package dev.levee.gateway.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.testing.GatewayExtension;
+import dev.levee.testing.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 class StoreTruthTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RedisServerProcess redis = newRedis();
+    private final RedisProcess redis = newRedis();
 
     @RegisterExtension
     final GatewayExtension gw = GatewayExtension.builder()
@@ -35,14 +36,10 @@ class StoreTruthTest {
                     """.replace("${redis}", redis.url()))
             .build();
 
-    private static RedisServerProcess newRedis() {
-        try {
-            RedisServerProcess p = new RedisServerProcess();
-            p.start();
-            return p;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static RedisProcess newRedis() {
+        RedisProcess p = RedisProcess.onFreePort();
+        p.start();
+        return p;
     }
 
     @AfterEach
