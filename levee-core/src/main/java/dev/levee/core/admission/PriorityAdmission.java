@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.positive;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -146,9 +148,7 @@ public interface PriorityAdmission {
             if (classes.isEmpty()) {
                 throw new IllegalStateException("classes: none (expected: at least one addClass)");
             }
-            if (scheduler == null) {
-                throw new IllegalStateException("scheduler: missing (expected: a Scheduler for max-wait timeouts)");
-            }
+            required("scheduler", scheduler, A_SCHEDULER);
             List<String> names = new ArrayList<>(classes.keySet());
             int[] capacities = new int[names.size()];
             for (int i = 0; i < capacities.length; i++) {

@@ -12,7 +12,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.positive;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -172,7 +174,7 @@ public interface EventPipeline extends AutoCloseable {
             return this;
         }
 
-        /** Runs backoffs, delivery timeouts and circuit checks. Default: one daemon thread of its own. */
+        /** Required: runs backoffs, delivery timeouts and circuit checks (no hidden thread of the pipeline's own). */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = requireNonNull(scheduler, "scheduler");
             return this;
@@ -197,11 +199,11 @@ public interface EventPipeline extends AutoCloseable {
         }
 
         public EventPipeline build() {
-            Scheduler s = scheduler != null ? scheduler : Scheduler.system("levee-events");
+            Scheduler s = required("scheduler", scheduler, A_SCHEDULER);
             EventQueue q = queue != null ? queue
                     : EventQueue.inMemory(thresholds.capacity(), agingStep, deadLetterCapacity, ticker, s);
-            if (q.blocking() && queueExecutor == null) {
-                throw new IllegalArgumentException("queueExecutor: missing (expected: an executor for a blocking queue)");
+            if (q.blocking()) {
+                required("queueExecutor", queueExecutor, "an Executor for the blocking queue's calls");
             }
             return new DefaultEventPipeline(this, q, s);
         }

@@ -88,6 +88,7 @@ class BlockingQueueOffloadTest {
         EventQueue q = new RecordingBlockingQueue(EventQueue.inMemory(10, Duration.ofSeconds(1), 1, time, time));
         assertThatThrownBy(() -> EventPipeline.builder(d -> CompletableFuture.completedFuture(null)).queue(q)
                 .ticker(time).scheduler(time).build())
-                .hasMessage("queueExecutor: missing (expected: an executor for a blocking queue)");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("queueExecutor: missing (expected: an Executor for the blocking queue's calls)");
     }
 }
