@@ -54,7 +54,7 @@ class RequiredArgumentsTest {
 
     @Test
     void eventPipelineRequiresItsSchedulerAndStartsNoThreadOfItsOwn() {
-        assertMissing(() -> EventPipeline.builder(d -> CompletableFuture.completedFuture(null)).ticker(time).build(),
+        assertMissing(() -> EventPipeline.builder((d, payload) -> CompletableFuture.completedFuture(null)).ticker(time).build(),
                 SCHEDULER);
     }
 
