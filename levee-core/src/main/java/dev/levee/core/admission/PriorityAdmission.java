@@ -67,6 +67,7 @@ public interface PriorityAdmission {
         private Duration retryAfterMax = Duration.ofSeconds(30);
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
+        private AdmissionListener listener = new AdmissionListener() {};
 
         Builder() {}
 
@@ -144,6 +145,12 @@ public interface PriorityAdmission {
             return this;
         }
 
+        /** Told of every shed request (default: nothing; the admission logs nothing). */
+        public Builder listener(AdmissionListener listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
         public PriorityAdmission build() {
             if (classes.isEmpty()) {
                 throw new IllegalStateException("classes: none (expected: at least one addClass)");
@@ -156,7 +163,7 @@ public interface PriorityAdmission {
                 capacities[i] = c == -1 ? defaultQueueCapacity : c;
             }
             return new DefaultPriorityAdmission(names, capacities, maxConcurrent, maxWait, fixedRetryAfter,
-                    retryAfterMax, ticker, scheduler);
+                    retryAfterMax, ticker, scheduler, listener);
         }
 
     }

@@ -75,6 +75,7 @@ public interface UpstreamBreaker {
         int windowSize = 100;
         Duration openFor = Duration.ofSeconds(10);
         int halfOpenProbes = 3;
+        BreakerListener listener = new BreakerListener() {};
 
         private Builder(String name) {
             this.name = requireNonNull(name, "name");
@@ -135,6 +136,12 @@ public interface UpstreamBreaker {
 
         public Builder halfOpenProbes(int n) {
             this.halfOpenProbes = positive(n, "halfOpenProbes");
+            return this;
+        }
+
+        /** Told of every state change (default: nothing; the breaker logs nothing). */
+        public Builder listener(BreakerListener listener) {
+            this.listener = requireNonNull(listener, "listener");
             return this;
         }
 

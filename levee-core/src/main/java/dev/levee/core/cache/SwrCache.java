@@ -66,6 +66,7 @@ public interface SwrCache<K, V> {
         Predicate<? super V> storable = v -> true;
         BiFunction<? super V, CachePolicy, CachePolicy> entryPolicy = (v, policy) -> policy;
         Predicate<? super Throwable> cacheableError = e -> true;
+        CacheListener<? super K> listener = new CacheListener<>() {};
 
         private Builder() {}
 
@@ -127,6 +128,12 @@ public interface SwrCache<K, V> {
         /** Load errors failing this are neither remembered nor let an entry skip refreshes (e.g. breaker open). */
         public Builder<K, V> cacheableError(Predicate<? super Throwable> cacheableError) {
             this.cacheableError = requireNonNull(cacheableError, "cacheableError");
+            return this;
+        }
+
+        /** Told of failed background refreshes (default: nothing; the cache logs nothing). */
+        public Builder<K, V> listener(CacheListener<? super K> listener) {
+            this.listener = requireNonNull(listener, "listener");
             return this;
         }
 

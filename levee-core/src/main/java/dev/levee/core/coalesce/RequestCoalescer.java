@@ -91,6 +91,7 @@ public interface RequestCoalescer<K, V> {
         Ticker ticker = Ticker.system();
         Scheduler scheduler;
         FlightCoordinator<K, V> coordinator = FlightCoordinator.local();
+        CoalescerListener listener = new CoalescerListener() {};
 
         private Builder() {}
 
@@ -136,6 +137,12 @@ public interface RequestCoalescer<K, V> {
         /** How a leader runs its fetch; the default runs it locally, a Redis one coalesces across instances. */
         public Builder<K, V> coordinator(FlightCoordinator<K, V> coordinator) {
             this.coordinator = requireNonNull(coordinator, "coordinator");
+            return this;
+        }
+
+        /** Told of every refused caller, overflow or timeout (default: nothing; the coalescer logs nothing). */
+        public Builder<K, V> listener(CoalescerListener listener) {
+            this.listener = requireNonNull(listener, "listener");
             return this;
         }
 

@@ -1,9 +1,8 @@
 package dev.levee.core.events;
 
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -48,7 +47,6 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  */
 final class DefaultEventPipeline<T> implements EventPipeline<T> {
-    private static final Logger log = LoggerFactory.getLogger(DefaultEventPipeline.class);
     private static final RejectReason[] REASONS = RejectReason.values();
 
     private final EventQueue queue;
@@ -83,8 +81,8 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     private final RateMeter rejectedRate;
     private final RateMeter drainRate;
     private volatile Baseline baseline;
-    private final AtomicLong lastDeadLetterLog = new AtomicLong(Long.MIN_VALUE / 2);
-    private final AtomicLong unloggedDeadLetters = new AtomicLong();
+    private final EventPipelineListener listener;
+    private final ListenerGuard guard = new ListenerGuard("event pipeline");
 
     /** Totals at the last reset. */
     private record Baseline(long accepted, long[] rejected, long completed, long failed, long deadLettered,
@@ -113,7 +111,8 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         this.acceptedRate = new RateMeter(ticker, 10);
         this.rejectedRate = new RateMeter(ticker, 10);
         this.drainRate = new RateMeter(ticker, 10);
-        this.circuit = new QueueCircuit(thresholds, ticker, scheduler, queue::depth);
+        this.listener = b.listener != null ? b.listener : EventPipelineListener.logging();
+        this.circuit = new QueueCircuit(thresholds, ticker, scheduler, queue::depth, listener, guard);
         this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36,
                 36L * 36 * 36 * 36 * 36 * 36), 36) + "-";
         this.baseline = new Baseline(0, new long[REASONS.length], 0, 0, 0, 0, 0, ticker.epochMillis());
@@ -121,6 +120,11 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         if (queue.depth() > 0) { // a journaled queue starts with what a previous process did not deliver
             pump();
         }
+    }
+
+    /** For tests: the listener in use. */
+    EventPipelineListener listener() {
+        return listener;
     }
 
     @Override
@@ -194,6 +198,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         rejectedRate.record(1);
         EventRejectedException e = new EventRejectedException(reason, priority, circuit.phase().state(),
                 retryAfterSeconds(reason, priority));
+        guard.call(() -> listener.onRejected(e));
         return e;
     }
 
@@ -323,7 +328,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
             } else if (permanent || d.attempt() >= maxAttempts) {
                 queue.deadLetter(d, failure);
                 drainRate.record(1);
-                logDeadLetter(d, failure);
+                guard.call(() -> listener.onDeadLettered(d.event(), d.attempt(), failure));
             } else {
                 queue.retryLater(d, Duration.ofNanos(backoffNanos(d.attempt())), failure);
             }
@@ -333,19 +338,6 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         circuit.evaluate(queue.depth());
         pump();
         checkDrained();
-    }
-
-    /** At most one line per second: a sink outage dead-letters thousands of events at once. */
-    private void logDeadLetter(Delivery d, String failure) {
-        long now = ticker.read();
-        long last = lastDeadLetterLog.get();
-        if (now - last >= 1_000_000_000L && lastDeadLetterLog.compareAndSet(last, now)) {
-            long more = unloggedDeadLetters.getAndSet(0);
-            log.warn("event {} ({}) dead-lettered after {} attempts: {}{}", d.event().id(), d.event().type(),
-                    d.attempt(), failure, more > 0 ? " (and " + more + " more since the last report)" : "");
-        } else {
-            unloggedDeadLetters.incrementAndGet();
-        }
     }
 
     /** Backoff before attempt {@code failedAttempt + 1}: equal jitter over min(max, base x 2^(n-1)). */
@@ -431,8 +423,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
                 Runnable giveUp = () -> {
                     int left = queue.depth();
                     if (d.complete(left) && left > 0) {
-                        log.warn("event pipeline drain: {} events still undelivered after {} ms", left,
-                                grace.toMillis());
+                        guard.call(() -> listener.onDrainGaveUp(left, grace));
                     }
                 };
                 if (grace.isZero()) {

@@ -124,6 +124,7 @@ public interface EventPipeline<T> extends AutoCloseable {
         DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         EventQueue queue;
         Executor queueExecutor;
+        EventPipelineListener listener;
 
         Builder(PayloadCodec<T> codec, EventSink<? super T> sink) {
             this.codec = requireNonNull(codec, "codec");
@@ -223,6 +224,16 @@ public interface EventPipeline<T> extends AutoCloseable {
         /** Where queue operations run when the queue is {@link EventQueue#blocking()} (required then). */
         public Builder<T> queueExecutor(Executor executor) {
             this.queueExecutor = requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Told of circuit changes, warning-threshold crossings, refusals, dead letters and a drain that gave up
+         * (default: {@link EventPipelineListener#logging()}; to keep those lines and add your own handling, call a
+         * {@code logging()} listener from yours).
+         */
+        public Builder<T> listener(EventPipelineListener listener) {
+            this.listener = requireNonNull(listener, "listener");
             return this;
         }
 

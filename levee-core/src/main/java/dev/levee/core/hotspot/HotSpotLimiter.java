@@ -115,6 +115,7 @@ public interface HotSpotLimiter extends AutoCloseable {
         private String namespace = "";
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
+        private HotSpotListener listener = HotSpotListener.logging();
 
         private Builder() {}
 
@@ -214,6 +215,15 @@ public interface HotSpotLimiter extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of rejections and alerts (default: {@link HotSpotListener#logging()}, which logs alerts at WARN; to
+         * keep that line and add your own handling, call {@code HotSpotListener.logging()} from yours).
+         */
+        public Builder listener(HotSpotListener listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
         public HotSpotLimiter build() {
             required("limit", limit, "the upstream's calls per key per window, e.g. limit(50)");
             required("window", window, "the upstream's quota window, e.g. window(Duration.ofSeconds(60))");
@@ -221,7 +231,7 @@ public interface HotSpotLimiter extends AutoCloseable {
             HotSpotSettings settings = new HotSpotSettings(limit, window, queueCapacity, maxWait, maxKeys,
                     alertThreshold, topKeys);
             return new DefaultHotSpotLimiter(settings, store != null ? store : WindowStore.inMemory(maxKeys),
-                    namespace, ticker, scheduler);
+                    namespace, ticker, scheduler, listener);
         }
     }
 }
