@@ -49,7 +49,8 @@ public interface EventPipeline<T> extends AutoCloseable {
      * completes with the {@link AcceptedEvent}, or fails with an {@link EventRejectedException} when the pipeline
      * refuses it (or with the queue's own error, e.g. a Redis queue that is down). With a non-blocking queue it
      * is complete on return; with a {@link EventQueue#blocking() blocking} queue the submit runs on the queue
-     * executor, so calling it on an event loop never blocks.
+     * executor, so calling it on an event loop never blocks. A bad argument (a null type) or a payload the codec
+     * cannot encode is the caller's error and throws at once.
      */
     CompletableFuture<AcceptedEvent> submit(String type, T payload);
 
