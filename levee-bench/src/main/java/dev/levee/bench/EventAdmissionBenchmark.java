@@ -1,6 +1,6 @@
 package dev.levee.bench;
 
-import dev.levee.core.events.Admission;
+import dev.levee.core.events.AcceptedEvent;
 import dev.levee.core.events.EventPipeline;
 import dev.levee.core.events.Thresholds;
 import dev.levee.core.time.Scheduler;
@@ -52,20 +52,20 @@ public class EventAdmissionBenchmark {
     @State(Scope.Benchmark)
     public static class Overloaded {
         final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
-        EventPipeline open;
-        EventPipeline shedding;
+        EventPipeline<String> open;
+        EventPipeline<String> shedding;
 
         @Setup(Level.Trial)
         public void setUp() {
             // deliveries never complete: the depth stays where the setup put it
-            open = EventPipeline.builder(d -> new CompletableFuture<>())
+            open = EventPipeline.builder((d, payload) -> new CompletableFuture<>())
                     .thresholds(Thresholds.of(8_000, 10_000, 4_000))
                     .workers(1).deliveryTimeout(Duration.ofHours(1))
                     .scheduler(scheduler(executor)).build();
             for (int i = 0; i < 10_000; i++) {
                 open.submit("scheduled", 1, null);
             }
-            shedding = EventPipeline.builder(d -> new CompletableFuture<>())
+            shedding = EventPipeline.builder((d, payload) -> new CompletableFuture<>())
                     .thresholds(Thresholds.of(8_000, 10_000, 4_000))
                     .priorities(Map.of("batch-operation", 10))
                     .workers(1).deliveryTimeout(Duration.ofHours(1))
@@ -73,7 +73,8 @@ public class EventAdmissionBenchmark {
             for (int i = 0; i < 8_000; i++) {
                 shedding.submit("telemetry-data", 5, null);
             }
-            if (open.submit("telemetry-data", null).accepted() || shedding.submit("batch-operation", null).accepted()) {
+            if (!open.submit("telemetry-data", null).isCompletedExceptionally()
+                    || !shedding.submit("batch-operation", null).isCompletedExceptionally()) {
                 throw new IllegalStateException("setup did not reach the thresholds");
             }
         }
@@ -88,11 +89,11 @@ public class EventAdmissionBenchmark {
     public static class Flowing {
         final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
         final CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-        EventPipeline pipeline;
+        EventPipeline<String> pipeline;
 
         @Setup(Level.Trial)
         public void setUp() {
-            pipeline = EventPipeline.builder(d -> done)
+            pipeline = EventPipeline.builder((d, payload) -> done)
                     .priorities(Map.of("telemetry-data", 5))
                     .workers(8)
                     .scheduler(scheduler(executor)).build();
@@ -105,17 +106,17 @@ public class EventAdmissionBenchmark {
     }
 
     @Benchmark
-    public Admission rejectWhileOpen(Overloaded s) {
+    public CompletableFuture<AcceptedEvent> rejectWhileOpen(Overloaded s) {
         return s.open.submit("telemetry-data", "{\"v\":1}");
     }
 
     @Benchmark
-    public Admission shedLowPriority(Overloaded s) {
+    public CompletableFuture<AcceptedEvent> shedLowPriority(Overloaded s) {
         return s.shedding.submit("batch-operation", "{\"v\":1}");
     }
 
     @Benchmark
-    public Admission acceptAndDeliver(Flowing s) {
+    public CompletableFuture<AcceptedEvent> acceptAndDeliver(Flowing s) {
         return s.pipeline.submit("telemetry-data", "{\"v\":1}");
     }
 }

@@ -7,7 +7,6 @@ import dev.levee.core.breaker.BreakerState;
 import dev.levee.core.breaker.UpstreamBreaker;
 import dev.levee.core.breaker.Verdict;
 import dev.levee.core.coalesce.RequestCoalescer;
-import dev.levee.core.events.Admission;
 import dev.levee.core.events.CircuitState;
 import dev.levee.core.events.EventRejectedException;
 import dev.levee.core.events.RejectReason;
@@ -87,12 +86,13 @@ class RejectedExceptionTest {
     @Test
     void aRefusedEventSuggests503WithThePipelinesEstimate() {
         for (RejectReason r : RejectReason.values()) {
-            var e = new EventRejectedException(new Admission(null, 5, r, 6, CircuitState.OPEN));
+            var e = new EventRejectedException(r, 5, CircuitState.OPEN, 6);
             assertRejection(e, r.code(), Duration.ofSeconds(6), 503);
-            assertThat(e.admission().priority()).isEqualTo(5);
+            assertThat(e.priority()).isEqualTo(5);
+            assertThat(e.state()).isEqualTo(CircuitState.OPEN);
         }
-        assertThatThrownBy(() -> new EventRejectedException(new Admission("id-1", 5, null, 0, CircuitState.CLOSED)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("admission");
+        assertThatThrownBy(() -> new EventRejectedException(RejectReason.CIRCUIT_OPEN, 5, CircuitState.OPEN, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("retryAfterSeconds: 0 (expected: >= 1)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.levee.core.admission;
 
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 
@@ -88,8 +89,13 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private int inFlight;
     private int queued;
 
+    private final AdmissionListener listener;
+    private final ListenerGuard guard = new ListenerGuard("admission");
+
     DefaultPriorityAdmission(List<String> names, int[] capacities, int maxConcurrent, Duration maxWait,
-                             Duration fixedRetryAfter, Duration retryAfterMax, Ticker ticker, Scheduler scheduler) {
+                             Duration fixedRetryAfter, Duration retryAfterMax, Ticker ticker, Scheduler scheduler,
+                             AdmissionListener listener) {
+        this.listener = listener;
         this.names = List.copyOf(names);
         this.maxConcurrent = maxConcurrent;
         this.defaultMaxWait = maxWait;
@@ -144,6 +150,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         Waiter waiter;
         Waiter victim = null;
         AdmissionRejectedException victimError = null;
+        AdmissionRejectedException full = null;
         lock.lock();
         try {
             if (inFlight < maxConcurrent) { // by I2 nobody is queued: granting here cannot jump the queue
@@ -154,8 +161,9 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
                 ClassState lower = lowestNonEmptyBelow(index);
                 if (lower == null) {
                     cs.shedQueueFull++;
-                    return CompletableFuture.failedFuture(new AdmissionRejectedException(ShedReason.QUEUE_FULL,
-                            cs.name, retryAfterLocked(cs, cs.size + 1, now)));
+                    full = new AdmissionRejectedException(ShedReason.QUEUE_FULL, cs.name,
+                            retryAfterLocked(cs, cs.size + 1, now));
+                    return CompletableFuture.failedFuture(full);
                 }
                 victim = lower.removeNewest();
                 queued--;
@@ -168,10 +176,15 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
             queued++;
         } finally {
             lock.unlock();
+            if (full != null) { // told here, after the unlock, on its way out: a listener never runs under the lock
+                shed(full);
+            }
         }
         if (victim != null) {
             victim.cancelTimeout();
-            if (!victim.future.completeExceptionally(victimError)) {
+            if (victim.future.completeExceptionally(victimError)) {
+                shed(victimError);
+            } else {
                 recount(victim.cls, ShedReason.PUSHED_OUT);
             }
         }
@@ -247,9 +260,15 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         } finally {
             lock.unlock();
         }
-        if (!w.future.completeExceptionally(error)) {
+        if (w.future.completeExceptionally(error)) {
+            shed(error);
+        } else {
             recount(w.cls, ShedReason.TIMEOUT);
         }
+    }
+
+    private void shed(AdmissionRejectedException e) {
+        guard.call(() -> listener.onShed(e));
     }
 
     /**

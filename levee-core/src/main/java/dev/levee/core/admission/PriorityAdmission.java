@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.positive;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -65,6 +67,7 @@ public interface PriorityAdmission {
         private Duration retryAfterMax = Duration.ofSeconds(30);
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
+        private AdmissionListener listener = new AdmissionListener() {};
 
         Builder() {}
 
@@ -142,13 +145,17 @@ public interface PriorityAdmission {
             return this;
         }
 
+        /** Told of every shed request (default: nothing; the admission logs nothing). */
+        public Builder listener(AdmissionListener listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
         public PriorityAdmission build() {
             if (classes.isEmpty()) {
                 throw new IllegalStateException("classes: none (expected: at least one addClass)");
             }
-            if (scheduler == null) {
-                throw new IllegalStateException("scheduler: missing (expected: a Scheduler for max-wait timeouts)");
-            }
+            required("scheduler", scheduler, A_SCHEDULER);
             List<String> names = new ArrayList<>(classes.keySet());
             int[] capacities = new int[names.size()];
             for (int i = 0; i < capacities.length; i++) {
@@ -156,7 +163,7 @@ public interface PriorityAdmission {
                 capacities[i] = c == -1 ? defaultQueueCapacity : c;
             }
             return new DefaultPriorityAdmission(names, capacities, maxConcurrent, maxWait, fixedRetryAfter,
-                    retryAfterMax, ticker, scheduler);
+                    retryAfterMax, ticker, scheduler, listener);
         }
 
     }

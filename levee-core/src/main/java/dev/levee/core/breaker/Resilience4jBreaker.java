@@ -1,5 +1,6 @@
 package dev.levee.core.breaker;
 
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -62,6 +63,7 @@ final class Resilience4jBreaker implements UpstreamBreaker {
     private final Duration openFor;
     private final long slowNanos;
     private final CircuitBreaker cb;
+    private final ListenerGuard guard = new ListenerGuard("breaker");
 
     private volatile long openedAtNanos;
     private volatile long forcedUntilNanos;
@@ -95,7 +97,13 @@ final class Resilience4jBreaker implements UpstreamBreaker {
                 .recordException(e -> true)
                 .build();
         this.cb = CircuitBreaker.of(name, config);
+        BreakerListener listener = b.listener;
         cb.getEventPublisher().onStateTransition(e -> {
+            BreakerState from = observable(e.getStateTransition().getFromState());
+            BreakerState observed = observable(e.getStateTransition().getToState());
+            if (from != observed) { // OPEN -> FORCED_OPEN (a 429 while open) is no change a caller can see
+                guard.call(() -> listener.onStateChange(name, from, observed));
+            }
             CircuitBreaker.State to = e.getStateTransition().getToState();
             if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
                 openedAtNanos = ticker.read();
@@ -228,7 +236,11 @@ final class Resilience4jBreaker implements UpstreamBreaker {
     @Override
     public BreakerState state() {
         endOpenIfDue();
-        return switch (cb.getState()) {
+        return observable(cb.getState());
+    }
+
+    private static BreakerState observable(CircuitBreaker.State s) {
+        return switch (s) {
             case CLOSED, DISABLED, METRICS_ONLY -> BreakerState.CLOSED;
             case HALF_OPEN -> BreakerState.HALF_OPEN;
             case OPEN, FORCED_OPEN -> BreakerState.OPEN;

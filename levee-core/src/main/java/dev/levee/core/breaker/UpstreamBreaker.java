@@ -1,5 +1,6 @@
 package dev.levee.core.breaker;
 
+import dev.levee.core.internal.Blocking;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 
@@ -10,6 +11,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -38,6 +41,18 @@ public interface UpstreamBreaker {
     <T> CompletableFuture<T> execute(Supplier<? extends CompletionStage<T>> call,
                                      Function<? super T, Verdict> classify);
 
+    /**
+     * Blocking convenience for virtual-thread code: runs {@code call} on this thread if the breaker permits and
+     * records its outcome as {@link #execute} does (a thrown RuntimeException is a failure, otherwise
+     * {@code classify} decides), then returns the call's value. A refusal is thrown as is
+     * ({@link BreakerOpenException}), and so is the call's own RuntimeException.
+     */
+    default <T> T call(Supplier<? extends T> call, Function<? super T, Verdict> classify) {
+        requireNonNull(call, "call");
+        requireNonNull(classify, "classify");
+        return Blocking.await(execute(() -> Blocking.stage(call), classify), "the breaker " + name());
+    }
+
     BreakerState state();
 
     BreakerStats stats();
@@ -60,6 +75,7 @@ public interface UpstreamBreaker {
         int windowSize = 100;
         Duration openFor = Duration.ofSeconds(10);
         int halfOpenProbes = 3;
+        BreakerListener listener = new BreakerListener() {};
 
         private Builder(String name) {
             this.name = requireNonNull(name, "name");
@@ -123,8 +139,14 @@ public interface UpstreamBreaker {
             return this;
         }
 
+        /** Told of every state change (default: nothing; the breaker logs nothing). */
+        public Builder listener(BreakerListener listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
         public UpstreamBreaker build() {
-            requireNonNull(scheduler, "scheduler");
+            required("scheduler", scheduler, A_SCHEDULER);
             return new Resilience4jBreaker(this);
         }
 

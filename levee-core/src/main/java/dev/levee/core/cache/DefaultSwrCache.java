@@ -1,6 +1,7 @@
 package dev.levee.core.cache;
 
 import dev.levee.core.coalesce.RequestCoalescer;
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Ticker;
 
 import java.time.Duration;
@@ -52,6 +53,9 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
 
+    private final CacheListener<? super K> listener;
+    private final ListenerGuard guard = new ListenerGuard("cache");
+
     DefaultSwrCache(Builder<K, V> b, CacheStore<K, V> store) {
         this.ticker = b.ticker;
         this.coalescer = b.coalescer;
@@ -59,6 +63,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         this.storable = b.storable;
         this.entryPolicy = b.entryPolicy;
         this.cacheableError = b.cacheableError;
+        this.listener = b.listener;
     }
 
     @Override
@@ -147,7 +152,11 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
                 }
                 return v;
             }
-            Throwable cause = failed(key, policy, unwrap(err), now);
+            Throwable error = unwrap(err);
+            Throwable cause = failed(key, policy, error, now);
+            if (self.refresh) { // nobody waits for a refresh: the listener is the only one to hear of its failure
+                guard.call(() -> listener.onRefreshFailed(key, error));
+            }
             throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
         });
     }

@@ -1,6 +1,7 @@
 package dev.levee.core.cache;
 
 import dev.levee.core.coalesce.RequestCoalescer;
+import dev.levee.core.internal.Blocking;
 import dev.levee.core.time.Ticker;
 
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -28,6 +30,20 @@ import static java.util.Objects.requireNonNull;
 public interface SwrCache<K, V> {
 
     CompletableFuture<CacheResult<V>> get(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader);
+
+    /**
+     * Blocking convenience for virtual-thread code: {@link #get} with a blocking {@code loader} (run on the
+     * thread of the caller that leads the load, with the local coordinator), waiting for the result. A refusal of
+     * the coalescer is thrown as is, and so is the loader's own RuntimeException (or the remembered one, while
+     * it is cached); a STALE_IF_ERROR answer is a result, not a throw. On an interrupt this caller's wait is
+     * given up, the interrupt flag set again and a {@link java.util.concurrent.CancellationException} thrown.
+     */
+    default CacheResult<V> read(K key, CachePolicy policy, Supplier<? extends V> loader) {
+        requireNonNull(key, "key");
+        requireNonNull(policy, "policy");
+        requireNonNull(loader, "loader");
+        return Blocking.await(get(key, policy, () -> Blocking.stage(loader)), "the cache entry " + key);
+    }
 
     /** The entry currently stored for {@code key}, or null (for tests and diagnostics). */
     CacheEntry<V> peek(K key);
@@ -50,6 +66,7 @@ public interface SwrCache<K, V> {
         Predicate<? super V> storable = v -> true;
         BiFunction<? super V, CachePolicy, CachePolicy> entryPolicy = (v, policy) -> policy;
         Predicate<? super Throwable> cacheableError = e -> true;
+        CacheListener<? super K> listener = new CacheListener<>() {};
 
         private Builder() {}
 
@@ -114,8 +131,14 @@ public interface SwrCache<K, V> {
             return this;
         }
 
+        /** Told of failed background refreshes (default: nothing; the cache logs nothing). */
+        public Builder<K, V> listener(CacheListener<? super K> listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
         public SwrCache<K, V> build() {
-            requireNonNull(coalescer, "coalescer");
+            required("coalescer", coalescer, "a RequestCoalescer, e.g. RequestCoalescer.builder()...build()");
             if (maxEntries > maxBytes) {
                 throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: <= maxBytes " + maxBytes
                         + ", each entry weighs at least one byte)");

@@ -1,5 +1,6 @@
 package dev.levee.core.coalesce;
 
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 
@@ -49,6 +50,8 @@ final class LocalRequestCoalescer<K, V> implements RequestCoalescer<K, V> {
     private final Ticker ticker;
     private final Scheduler scheduler;
     private final FlightCoordinator<K, V> coordinator;
+    private final CoalescerListener listener;
+    private final ListenerGuard guard = new ListenerGuard("coalescer");
 
     private final ConcurrentHashMap<K, Flight<V>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger waiters = new AtomicInteger();
@@ -74,6 +77,7 @@ final class LocalRequestCoalescer<K, V> implements RequestCoalescer<K, V> {
         this.ticker = b.ticker;
         this.scheduler = b.scheduler;
         this.coordinator = b.coordinator;
+        this.listener = b.listener;
     }
 
     /** The in-flight entry of one key: the shared outcome and who is waiting for it. */
@@ -112,9 +116,7 @@ final class LocalRequestCoalescer<K, V> implements RequestCoalescer<K, V> {
         requireNonNull(fetch, "fetch");
         total.increment();
         if (!reserveWaiterSlot()) {
-            overflows.increment();
-            return new Call<>(false, CompletableFuture.failedFuture(
-                    new CoalescerOverflowException(key, false, maxWaiters)));
+            return new Call<>(false, CompletableFuture.failedFuture(overflow(key, false, maxWaiters)));
         }
         while (true) {
             Flight<V> flight = inFlight.get(key);
@@ -137,13 +139,18 @@ final class LocalRequestCoalescer<K, V> implements RequestCoalescer<K, V> {
             }
             if (n == FULL) {
                 waiters.decrementAndGet();
-                overflows.increment();
-                return new Call<>(false, CompletableFuture.failedFuture(
-                        new CoalescerOverflowException(key, true, maxWaitersPerKey)));
+                return new Call<>(false, CompletableFuture.failedFuture(overflow(key, true, maxWaitersPerKey)));
             }
             // CLOSED: its completion is removing it right now; help, then start or join the next generation
             inFlight.remove(key, flight);
         }
+    }
+
+    private CoalescerOverflowException overflow(K key, boolean perKey, int bound) {
+        overflows.increment();
+        CoalescerOverflowException e = new CoalescerOverflowException(key, perKey, bound);
+        guard.call(() -> listener.onOverflow(e));
+        return e;
     }
 
     private boolean reserveWaiterSlot() {
@@ -169,8 +176,10 @@ final class LocalRequestCoalescer<K, V> implements RequestCoalescer<K, V> {
         Scheduler.Cancellable scheduled;
         try {
             scheduled = scheduler.schedule(() -> {
-                if (mine.completeExceptionally(new CoalescerTimeoutException(key, maxWait))) {
+                CoalescerTimeoutException e = new CoalescerTimeoutException(key, maxWait);
+                if (mine.completeExceptionally(e)) {
                     timeouts.increment();
+                    guard.call(() -> listener.onTimeout(e));
                 }
             }, maxWaitNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.levee.core.coalesce;
 
+import dev.levee.core.internal.Blocking;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 
@@ -8,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -48,6 +51,23 @@ public interface RequestCoalescer<K, V> {
     /** Like {@link #getOrFetch}, also telling whether this caller leads (started the fetch) or was coalesced. */
     Call<V> join(K key, Supplier<? extends CompletionStage<V>> fetch);
 
+    /**
+     * Blocking convenience for virtual-thread code: joins the flight for {@code key}, or leads one that runs
+     * {@code loader} (with the local coordinator, on this thread), and waits for the value. This caller's
+     * {@linkplain Builder#maxWait max wait} applies as in {@link #getOrFetch}.
+     *
+     * <p>A refusal is thrown as is ({@link CoalescerOverflowException}, {@link CoalescerTimeoutException}), and so
+     * is the loader's own RuntimeException (every caller of the flight gets the same one). If the thread is
+     * interrupted while it waits, only its own wait is given up (the flight goes on for the others), the
+     * interrupt flag is set again and a {@link java.util.concurrent.CancellationException} is thrown. Do not
+     * call it on an event-loop thread.
+     */
+    default V call(K key, Supplier<? extends V> loader) {
+        requireNonNull(key, "key");
+        requireNonNull(loader, "loader");
+        return Blocking.await(getOrFetch(key, () -> Blocking.stage(loader)), "the flight of " + key);
+    }
+
     /** True while a fetch for {@code key} is in flight. */
     boolean inFlight(K key);
 
@@ -71,6 +91,7 @@ public interface RequestCoalescer<K, V> {
         Ticker ticker = Ticker.system();
         Scheduler scheduler;
         FlightCoordinator<K, V> coordinator = FlightCoordinator.local();
+        CoalescerListener listener = new CoalescerListener() {};
 
         private Builder() {}
 
@@ -119,12 +140,18 @@ public interface RequestCoalescer<K, V> {
             return this;
         }
 
+        /** Told of every refused caller, overflow or timeout (default: nothing; the coalescer logs nothing). */
+        public Builder<K, V> listener(CoalescerListener listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
         public RequestCoalescer<K, V> build() {
             if (maxWaitersPerKey > maxWaiters) {
                 throw new IllegalArgumentException("maxWaitersPerKey: " + maxWaitersPerKey
                         + " (expected: <= maxWaiters " + maxWaiters + ")");
             }
-            requireNonNull(scheduler, "scheduler");
+            required("scheduler", scheduler, A_SCHEDULER);
             return new LocalRequestCoalescer<>(this);
         }
     }

@@ -1,9 +1,8 @@
 package dev.levee.core.events;
 
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -40,17 +39,19 @@ import static java.util.Objects.requireNonNull;
  *       delivery timeout): ack, retry later, or dead-letter.</li>
  *   <li>The circuit is re-evaluated whenever depth falls (after every outcome), so OPEN -> HALF_OPEN does not wait
  *       for the next submit.</li>
- *   <li>A {@link EventQueue#blocking() blocking} queue's operations (claims in the pump, ack/retry/dead-letter in
- *       {@link #finish}) are handed to the queue executor, so a sink's completion on an event loop never waits
- *       for queue I/O.</li>
+ *   <li>A {@link EventQueue#blocking() blocking} queue's operations (the whole decision of a submit, claims in the
+ *       pump, ack/retry/dead-letter in {@link #finish}) are handed to the queue executor, so neither a submit on
+ *       an event loop nor a sink's completion there ever waits for queue I/O.</li>
+ *   <li>Payloads are encoded on the submitting thread (an encoding error is the caller's, thrown at once) and
+ *       decoded just before each delivery; the queues only ever see the text.</li>
  * </ul>
  */
-final class DefaultEventPipeline implements EventPipeline {
-    private static final Logger log = LoggerFactory.getLogger(DefaultEventPipeline.class);
+final class DefaultEventPipeline<T> implements EventPipeline<T> {
     private static final RejectReason[] REASONS = RejectReason.values();
 
     private final EventQueue queue;
-    private final EventSink sink;
+    private final PayloadCodec<T> codec;
+    private final EventSink<? super T> sink;
     private final Thresholds thresholds;
     private final Map<String, Integer> priorities;
     private final int defaultPriority;
@@ -80,15 +81,16 @@ final class DefaultEventPipeline implements EventPipeline {
     private final RateMeter rejectedRate;
     private final RateMeter drainRate;
     private volatile Baseline baseline;
-    private final AtomicLong lastDeadLetterLog = new AtomicLong(Long.MIN_VALUE / 2);
-    private final AtomicLong unloggedDeadLetters = new AtomicLong();
+    private final EventPipelineListener listener;
+    private final ListenerGuard guard = new ListenerGuard("event pipeline");
 
     /** Totals at the last reset. */
     private record Baseline(long accepted, long[] rejected, long completed, long failed, long deadLettered,
                             long evicted, long replayed, long atEpochMillis) {}
 
-    DefaultEventPipeline(EventPipeline.Builder b, EventQueue queue, Scheduler scheduler) {
+    DefaultEventPipeline(EventPipeline.Builder<T> b, EventQueue queue, Scheduler scheduler) {
         this.queue = queue;
+        this.codec = b.codec;
         this.sink = b.sink;
         this.thresholds = b.thresholds;
         this.priorities = b.priorities;
@@ -109,7 +111,8 @@ final class DefaultEventPipeline implements EventPipeline {
         this.acceptedRate = new RateMeter(ticker, 10);
         this.rejectedRate = new RateMeter(ticker, 10);
         this.drainRate = new RateMeter(ticker, 10);
-        this.circuit = new QueueCircuit(thresholds, ticker, scheduler, queue::depth);
+        this.listener = b.listener != null ? b.listener : EventPipelineListener.logging();
+        this.circuit = new QueueCircuit(thresholds, ticker, scheduler, queue::depth, listener, guard);
         this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36,
                 36L * 36 * 36 * 36 * 36 * 36), 36) + "-";
         this.baseline = new Baseline(0, new long[REASONS.length], 0, 0, 0, 0, 0, ticker.epochMillis());
@@ -117,6 +120,11 @@ final class DefaultEventPipeline implements EventPipeline {
         if (queue.depth() > 0) { // a journaled queue starts with what a previous process did not deliver
             pump();
         }
+    }
+
+    /** For tests: the listener in use. */
+    EventPipelineListener listener() {
+        return listener;
     }
 
     @Override
@@ -131,41 +139,67 @@ final class DefaultEventPipeline implements EventPipeline {
     }
 
     @Override
-    public Admission submit(String type, String payload) {
+    public CompletableFuture<AcceptedEvent> submit(String type, T payload) {
         requireNonNull(type, "type");
         return submit(type, priorityOf(type), payload);
     }
 
     @Override
-    public Admission submit(String type, int priority, String payload) {
+    public CompletableFuture<AcceptedEvent> submit(String type, int priority, T payload) {
         requireNonNull(type, "type");
         Event.checkPriority("priority", priority);
+        String text = payload == null ? null : codec.encode(payload);
+        CompletableFuture<AcceptedEvent> result = new CompletableFuture<>();
+        if (queueExecutor == null) {
+            decide(type, priority, text, result);
+            return result;
+        }
+        try {
+            queueExecutor.execute(() -> decide(type, priority, text, result));
+        } catch (RuntimeException e) { // the executor refused (shut down): the caller learns it from the future
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** Accepts or refuses one event into {@code result}; any error of the queue fails it too. */
+    private void decide(String type, int priority, String payload, CompletableFuture<AcceptedEvent> result) {
+        try {
+            result.complete(accept(type, priority, payload));
+        } catch (Throwable e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private AcceptedEvent accept(String type, int priority, String payload) {
         if (!accepting) {
-            return reject(RejectReason.SHUTTING_DOWN, priority);
+            throw reject(RejectReason.SHUTTING_DOWN, priority);
         }
         RejectReason reason = queue.depth() >= queue.capacity() ? RejectReason.CAPACITY_FULL
                 : circuit.decide(priority, queue.depth());
         if (reason != null) {
-            return reject(reason, priority);
+            throw reject(reason, priority);
         }
         Event event = new Event(idPrefix + Long.toString(ids.incrementAndGet(), 36), type, priority, payload,
                 ticker.epochMillis());
         RejectReason refused = queue.offer(event);
         if (refused != null) {
-            return reject(refused, priority);
+            throw reject(refused, priority);
         }
         accepted.increment();
         acceptedRate.record(1);
         CircuitState state = circuit.evaluate(queue.depth()).state();
         pump();
-        return new Admission(event.id(), priority, null, 0, state);
+        return new AcceptedEvent(event.id(), priority, state);
     }
 
-    private Admission reject(RejectReason reason, int priority) {
+    private EventRejectedException reject(RejectReason reason, int priority) {
         rejected[reason.ordinal()].increment();
         rejectedRate.record(1);
-        return new Admission(null, priority, reason, retryAfterSeconds(reason, priority),
-                circuit.phase().state());
+        EventRejectedException e = new EventRejectedException(reason, priority, circuit.phase().state(),
+                retryAfterSeconds(reason, priority));
+        guard.call(() -> listener.onRejected(e));
+        return e;
     }
 
     /**
@@ -239,26 +273,33 @@ final class DefaultEventPipeline implements EventPipeline {
     }
 
     private void start(Delivery d) {
+        T payload;
+        try {
+            payload = d.event().payload() == null ? null : codec.decode(d.event().payload());
+        } catch (RuntimeException e) { // retrying cannot help: dead-letter it now, keeping the text for a look
+            finish(d, "payload cannot be decoded: " + describe(e), true);
+            return;
+        }
         CompletionStage<?> stage;
         try {
-            stage = requireNonNull(sink.deliver(d), "sink returned null");
+            stage = requireNonNull(sink.deliver(d, payload), "sink returned null");
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
         if (stage instanceof CompletableFuture<?> f && f.isDone()) { // finished at once: no timeout to arm
-            finish(d, f.isCompletedExceptionally() ? describe(f.handle((v, err) -> err).join()) : null);
+            finish(d, f.isCompletedExceptionally() ? describe(f.handle((v, err) -> err).join()) : null, false);
             return;
         }
         AtomicBoolean ended = new AtomicBoolean();
         Scheduler.Cancellable timeout = scheduler.schedule(() -> {
             if (ended.compareAndSet(false, true)) {
-                finish(d, "timeout after " + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos) + " ms");
+                finish(d, "timeout after " + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNanos) + " ms", false);
             }
         }, deliveryTimeoutNanos, TimeUnit.NANOSECONDS);
         stage.whenComplete((v, err) -> {
             if (ended.compareAndSet(false, true)) {
                 timeout.cancel();
-                finish(d, err == null ? null : describe(err));
+                finish(d, err == null ? null : describe(err), false);
             }
         });
     }
@@ -270,24 +311,24 @@ final class DefaultEventPipeline implements EventPipeline {
         return s.length() > 500 ? s.substring(0, 500) : s;
     }
 
-    /** Ends one attempt: {@code failure} null = delivered. */
-    private void finish(Delivery d, String failure) {
+    /** Ends one attempt: {@code failure} null = delivered; {@code permanent}: no retry can succeed. */
+    private void finish(Delivery d, String failure, boolean permanent) {
         if (queueExecutor != null) {
-            queueExecutor.execute(() -> finishNow(d, failure));
+            queueExecutor.execute(() -> finishNow(d, failure, permanent));
         } else {
-            finishNow(d, failure);
+            finishNow(d, failure, permanent);
         }
     }
 
-    private void finishNow(Delivery d, String failure) {
+    private void finishNow(Delivery d, String failure, boolean permanent) {
         try {
             if (failure == null) {
                 queue.ack(d);
                 drainRate.record(1);
-            } else if (d.attempt() >= maxAttempts) {
+            } else if (permanent || d.attempt() >= maxAttempts) {
                 queue.deadLetter(d, failure);
                 drainRate.record(1);
-                logDeadLetter(d, failure);
+                guard.call(() -> listener.onDeadLettered(d.event(), d.attempt(), failure));
             } else {
                 queue.retryLater(d, Duration.ofNanos(backoffNanos(d.attempt())), failure);
             }
@@ -297,19 +338,6 @@ final class DefaultEventPipeline implements EventPipeline {
         circuit.evaluate(queue.depth());
         pump();
         checkDrained();
-    }
-
-    /** At most one line per second: a sink outage dead-letters thousands of events at once. */
-    private void logDeadLetter(Delivery d, String failure) {
-        long now = ticker.read();
-        long last = lastDeadLetterLog.get();
-        if (now - last >= 1_000_000_000L && lastDeadLetterLog.compareAndSet(last, now)) {
-            long more = unloggedDeadLetters.getAndSet(0);
-            log.warn("event {} ({}) dead-lettered after {} attempts: {}{}", d.event().id(), d.event().type(),
-                    d.attempt(), failure, more > 0 ? " (and " + more + " more since the last report)" : "");
-        } else {
-            unloggedDeadLetters.incrementAndGet();
-        }
     }
 
     /** Backoff before attempt {@code failedAttempt + 1}: equal jitter over min(max, base x 2^(n-1)). */
@@ -384,7 +412,7 @@ final class DefaultEventPipeline implements EventPipeline {
     }
 
     @Override
-    public CompletionStage<Integer> drain(Duration grace) {
+    public CompletableFuture<Integer> drain(Duration grace) {
         requireNonNull(grace, "grace");
         accepting = false;
         CompletableFuture<Integer> f;
@@ -395,8 +423,7 @@ final class DefaultEventPipeline implements EventPipeline {
                 Runnable giveUp = () -> {
                     int left = queue.depth();
                     if (d.complete(left) && left > 0) {
-                        log.warn("event pipeline drain: {} events still undelivered after {} ms", left,
-                                grace.toMillis());
+                        guard.call(() -> listener.onDrainGaveUp(left, grace));
                     }
                 };
                 if (grace.isZero()) {

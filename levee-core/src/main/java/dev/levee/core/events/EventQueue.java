@@ -70,9 +70,9 @@ public interface EventQueue {
 
     /**
      * True when operations may block (a networked, durable implementation using a synchronous client). The
-     * pipeline then runs claim/ack/retry/dead-letter on its {@code queueExecutor} instead of the thread that
-     * completed a delivery, and callers of {@link EventPipeline#submit} must call it off event-loop threads
-     * ({@link EventPipeline#blocking()} tells them). {@link #depth()} must stay cheap either way (a cached value),
+     * pipeline then runs every submit's decision and claim/ack/retry/dead-letter on its {@code queueExecutor}
+     * instead of the calling thread or the thread that completed a delivery, so callers of
+     * {@link EventPipeline#submit} never block. {@link #depth()} must stay cheap either way (a cached value),
      * because the accept/reject decision reads it.
      */
     default boolean blocking() {

@@ -7,38 +7,49 @@ import java.time.Duration;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An {@link EventPipeline#submit} that was refused, as a {@link RejectedException}. The pipeline itself answers
- * with an {@link Admission} (a refusal is a normal answer, and a batch has one per event); this is the same
- * answer for code that handles every primitive's "not now" in one place. Suggests 503 (the pipeline is overloaded,
- * its circuit open, its journal full or it is shutting down) with the Retry-After the pipeline estimated from its
- * measured drain rate.
+ * An {@link EventPipeline#submit} that was refused: the submit's future fails with it. Suggests 503 (the pipeline
+ * is overloaded, its circuit open, its journal full or it is shutting down) with the Retry-After the pipeline
+ * estimated from its measured drain rate.
  */
 public final class EventRejectedException extends RejectedException {
-    private final Admission admission;
+    private final RejectReason reason;
+    private final int priority;
+    private final CircuitState state;
 
-    /** @throws IllegalStateException if {@code admission} was accepted */
-    public EventRejectedException(Admission admission) {
-        super(describe(admission), Duration.ofSeconds(admission.retryAfterSeconds()), null);
-        this.admission = admission;
+    /**
+     * @param priority          the priority of the refused event
+     * @param state             the circuit state the decision was taken in
+     * @param retryAfterSeconds the pipeline's estimate (at least 1)
+     */
+    public EventRejectedException(RejectReason reason, int priority, CircuitState state, long retryAfterSeconds) {
+        super(requireNonNull(reason, "reason").code() + " (priority " + priority + ", circuit "
+                + requireNonNull(state, "state") + ", retry after " + retryAfterSeconds + "s)",
+                Duration.ofSeconds(checkRetryAfter(retryAfterSeconds)), null);
+        this.reason = reason;
+        this.priority = Event.checkPriority("priority", priority);
+        this.state = state;
     }
 
-    private static String describe(Admission a) {
-        requireNonNull(a, "admission");
-        if (a.accepted()) {
-            throw new IllegalStateException("admission: accepted as " + a.id() + " (expected: a rejection)");
+    private static long checkRetryAfter(long seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("retryAfterSeconds: " + seconds + " (expected: >= 1)");
         }
-        return a.reason().code() + " (priority " + a.priority() + ", circuit " + a.state() + ", retry after "
-                + a.retryAfterSeconds() + "s)";
-    }
-
-    /** The pipeline's answer: priority and circuit state as well as the reason. */
-    public Admission admission() {
-        return admission;
+        return seconds;
     }
 
     @Override
     public RejectReason reason() {
-        return admission.reason();
+        return reason;
+    }
+
+    /** The priority of the refused event. */
+    public int priority() {
+        return priority;
+    }
+
+    /** The circuit state the decision was taken in. */
+    public CircuitState state() {
+        return state;
     }
 
     @Override

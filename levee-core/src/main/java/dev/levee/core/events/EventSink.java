@@ -3,7 +3,7 @@ package dev.levee.core.events;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,20 +13,28 @@ import static java.util.Objects.requireNonNull;
  * retried with backoff and, after the last attempt, dead-lettered.
  *
  * <p>Delivery is at-least-once: an attempt that timed out may still have reached the sink before it is retried.
+ *
+ * @param <T> the payload type, decoded by the pipeline's {@link PayloadCodec}
  */
 @FunctionalInterface
-public interface EventSink {
-
-    /** Starts delivering; must not block (hand blocking work to an executor, see {@link #blocking}). */
-    CompletionStage<?> deliver(Delivery delivery);
+public interface EventSink<T> {
 
     /**
-     * An in-process handler for library users: runs {@code handler} on {@code executor}; a thrown exception is a
-     * failed attempt.
+     * Starts delivering; must not block (hand blocking work to an executor, see {@link #blocking}).
+     *
+     * @param delivery the event as stored (its payload is the stored text) and the attempt number
+     * @param payload  the event's payload decoded, or null when it has none
      */
-    static EventSink blocking(Consumer<? super Event> handler, Executor executor) {
+    CompletionStage<?> deliver(Delivery delivery, T payload);
+
+    /**
+     * An in-process handler for library users: runs {@code handler} with the event and its decoded payload on
+     * {@code executor}; a thrown exception is a failed attempt.
+     */
+    static <T> EventSink<T> blocking(BiConsumer<? super Event, ? super T> handler, Executor executor) {
         requireNonNull(handler, "handler");
         requireNonNull(executor, "executor");
-        return delivery -> CompletableFuture.runAsync(() -> handler.accept(delivery.event()), executor);
+        return (delivery, payload) -> CompletableFuture.runAsync(() -> handler.accept(delivery.event(), payload),
+                executor);
     }
 }

@@ -1,9 +1,8 @@
 package dev.levee.core.events;
 
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.function.IntSupplier;
  * common path (no transition) is two volatile reads and no allocation.
  */
 final class QueueCircuit {
-    private static final Logger log = LoggerFactory.getLogger(QueueCircuit.class);
     private static final long NOT_STABLE = Long.MIN_VALUE;
     static final int HISTORY = 50;
 
@@ -57,6 +55,8 @@ final class QueueCircuit {
     }
 
     private final Thresholds t;
+    private final EventPipelineListener listener;
+    private final ListenerGuard guard;
     private final int lowDropAt;
     private final int reopenAbove;
     private final long stableNanos;
@@ -69,6 +69,13 @@ final class QueueCircuit {
     private final ArrayDeque<CircuitTransition> history = new ArrayDeque<>();
 
     QueueCircuit(Thresholds thresholds, Ticker ticker, Scheduler scheduler, IntSupplier depth) {
+        this(thresholds, ticker, scheduler, depth, EventPipelineListener.logging(), new ListenerGuard("event pipeline"));
+    }
+
+    QueueCircuit(Thresholds thresholds, Ticker ticker, Scheduler scheduler, IntSupplier depth,
+                 EventPipelineListener listener, ListenerGuard guard) {
+        this.listener = listener;
+        this.guard = guard;
         this.t = thresholds;
         this.lowDropAt = thresholds.lowPriorityDropAt();
         this.reopenAbove = thresholds.reopenAbove();
@@ -91,6 +98,11 @@ final class QueueCircuit {
 
     /** Applies every transition {@code depth} (observed now) calls for; returns the resulting phase. */
     Phase evaluate(int depth) {
+        return evaluate(depth, false);
+    }
+
+    /** {@code requested}: the evaluation is part of an operator's reset, and so are the transitions it makes. */
+    private Phase evaluate(int depth, boolean requested) {
         checkWarning(depth);
         long now = ticker.read();
         Phase cur = phase.get();
@@ -101,7 +113,7 @@ final class QueueCircuit {
             }
             if (phase.compareAndSet(cur, next)) {
                 if (next.state() != cur.state()) {
-                    record(cur.state(), next.state(), depth, reason(cur, next));
+                    record(cur.state(), next.state(), depth, reason(cur, next), requested);
                 }
                 if (next instanceof HalfOpen h && h.stableSinceNanos != NOT_STABLE
                         && !(cur instanceof HalfOpen c && c.stableSinceNanos == h.stableSinceNanos)) {
@@ -166,7 +178,7 @@ final class QueueCircuit {
         };
     }
 
-    private void record(CircuitState from, CircuitState to, int depth, String reason) {
+    private void record(CircuitState from, CircuitState to, int depth, String reason, boolean requested) {
         CircuitTransition tr = new CircuitTransition(from, to, ticker.epochMillis(), depth, reason);
         synchronized (history) {
             if (history.size() >= HISTORY) {
@@ -174,21 +186,16 @@ final class QueueCircuit {
             }
             history.addLast(tr);
         }
-        switch (to) {
-            case OPEN -> log.error("event queue circuit {} -> OPEN at depth {}: {}; only priority 1 accepted",
-                    from, depth, reason);
-            case HALF_OPEN -> log.warn("event queue circuit {} -> HALF_OPEN at depth {}: {}", from, depth, reason);
-            case CLOSED -> log.info("event queue circuit {} -> CLOSED at depth {}: {}", from, depth, reason);
-        }
+        guard.call(() -> listener.onCircuitTransition(tr, requested));
     }
 
     private void checkWarning(int depth) {
         if (depth >= t.warning()) {
             if (!aboveWarning.get() && aboveWarning.compareAndSet(false, true)) {
-                log.warn("event queue depth {} reached the warning threshold {}", depth, t.warning());
+                guard.call(() -> listener.onWarningThreshold(depth, t, true));
             }
         } else if (aboveWarning.get() && aboveWarning.compareAndSet(true, false)) {
-            log.info("event queue depth {} back below the warning threshold {}", depth, t.warning());
+            guard.call(() -> listener.onWarningThreshold(depth, t, false));
         }
     }
 
@@ -197,9 +204,9 @@ final class QueueCircuit {
         Phase cur = phase.getAndSet(new Closed(ticker.read(), ticker.epochMillis()));
         int d = depth.getAsInt();
         if (cur.state() != CircuitState.CLOSED) {
-            record(cur.state(), CircuitState.CLOSED, d, "manual reset");
+            record(cur.state(), CircuitState.CLOSED, d, "manual reset", true);
         }
-        evaluate(d);
+        evaluate(d, true); // a queue still at critical depth opens again now: the operator's doing, not an alarm
     }
 
     Phase phase() {

@@ -1,6 +1,7 @@
 package dev.levee.core.hotspot;
 
 import dev.levee.core.hotspot.HotSpotRejectedException.Reason;
+import dev.levee.core.internal.ListenerGuard;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import org.slf4j.Logger;
@@ -97,7 +98,8 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
     private volatile Scheduler.Cancellable housekeeping;
 
     DefaultHotSpotLimiter(HotSpotSettings settings, WindowStore store, String namespace, Ticker ticker,
-                          Scheduler scheduler) {
+                          Scheduler scheduler, HotSpotListener listener) {
+        this.listener = requireNonNull(listener, "listener");
         this.settings = requireNonNull(settings, "settings");
         this.store = requireNonNull(store, "store");
         this.namespace = requireNonNull(namespace, "namespace");
@@ -111,6 +113,9 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         this.top = new TopKeys(settings.topKeys(), TimeUnit.MINUTES.toNanos(1));
         scheduleHousekeeping();
     }
+
+    private final HotSpotListener listener;
+    private final ListenerGuard guard = new ListenerGuard("hot-spot limiter");
 
     private static final class Waiter {
         final CompletableFuture<Permit> future;
@@ -277,7 +282,9 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
             case WAIT_TIMEOUT -> rejectedTimeout.increment();
             case KEYS_EXHAUSTED -> rejectedKeysExhausted.increment();
         }
-        f.completeExceptionally(e);
+        if (f.completeExceptionally(e)) {
+            guard.call(() -> listener.onRejected(e));
+        }
     }
 
     /** Every key state is active: one decision, no queue. */
@@ -468,8 +475,9 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
             top.record(ks.key, now);
             if (alert) {
                 alerts.increment();
-                log.warn("hot-spot key {} is near its limit: {} of {} calls in {} (alert at {} %)", ks.key, count,
-                        settings.limit(), window, Math.round(settings.alertThreshold() * 100));
+                String key = ks.key;
+                long calls = count;
+                guard.call(() -> listener.onAlert(key, calls, settings));
             }
             if (!head.future.complete(grant)) {
                 grant.end(true, false);

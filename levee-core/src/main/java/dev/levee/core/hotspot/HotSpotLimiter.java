@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -98,8 +100,8 @@ public interface HotSpotLimiter extends AutoCloseable {
 
     /**
      * Builds a {@link HotSpotLimiter}. {@link #limit(int)}, {@link #window(Duration)} and
-     * {@link #scheduler(Scheduler)} are required; a missing one fails {@link #build()} with a
-     * {@link NullPointerException} naming it.
+     * {@link #scheduler(Scheduler)} are required; a missing one fails {@link #build()} with an
+     * {@link IllegalStateException} naming it.
      */
     final class Builder {
         private Integer limit;
@@ -113,6 +115,7 @@ public interface HotSpotLimiter extends AutoCloseable {
         private String namespace = "";
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
+        private HotSpotListener listener = HotSpotListener.logging();
 
         private Builder() {}
 
@@ -212,14 +215,23 @@ public interface HotSpotLimiter extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of rejections and alerts (default: {@link HotSpotListener#logging()}, which logs alerts at WARN; to
+         * keep that line and add your own handling, call {@code HotSpotListener.logging()} from yours).
+         */
+        public Builder listener(HotSpotListener listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
         public HotSpotLimiter build() {
-            requireNonNull(limit, "limit");
-            requireNonNull(window, "window");
-            requireNonNull(scheduler, "scheduler");
+            required("limit", limit, "the upstream's calls per key per window, e.g. limit(50)");
+            required("window", window, "the upstream's quota window, e.g. window(Duration.ofSeconds(60))");
+            required("scheduler", scheduler, A_SCHEDULER);
             HotSpotSettings settings = new HotSpotSettings(limit, window, queueCapacity, maxWait, maxKeys,
                     alertThreshold, topKeys);
             return new DefaultHotSpotLimiter(settings, store != null ? store : WindowStore.inMemory(maxKeys),
-                    namespace, ticker, scheduler);
+                    namespace, ticker, scheduler, listener);
         }
     }
 }

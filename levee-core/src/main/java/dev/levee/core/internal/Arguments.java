@@ -6,11 +6,29 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Argument checks shared by every builder in Levee, so bad values are refused the same way everywhere: an
- * {@link IllegalArgumentException} naming the argument and the value, {@code "maxWait: PT0S (expected: > 0)"}.
+ * {@link IllegalArgumentException} naming the argument and the value, {@code "maxWait: PT0S (expected: > 0)"};
+ * and a required argument never set fails {@code build()} the same way in every builder, with an
+ * {@link IllegalStateException} naming it and what to pass: {@code "scheduler: missing (expected: a Scheduler,
+ * e.g. Scheduler.system(\"levee\"))"}.
  * Internal (see the package notes): not part of Levee's API.
  */
 public final class Arguments {
     private Arguments() {}
+
+    /** The {@code expected} text for a missing scheduler, the argument most builders require. */
+    public static final String A_SCHEDULER = "a Scheduler, e.g. Scheduler.system(\"levee\")";
+
+    /**
+     * {@code value}, or an {@link IllegalStateException} {@code "name: missing (expected: ...)"} when a required
+     * builder argument was never set. Called by {@code build()}: a setter given null fails at once with a
+     * {@link NullPointerException} instead.
+     */
+    public static <T> T required(String name, T value, String expected) {
+        if (value == null) {
+            throw new IllegalStateException(name + ": missing (expected: " + expected + ")");
+        }
+        return value;
+    }
 
     public static int positive(String name, int value) {
         if (value <= 0) {

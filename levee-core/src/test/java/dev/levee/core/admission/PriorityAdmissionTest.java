@@ -76,7 +76,7 @@ class PriorityAdmissionTest {
                 .hasMessage("classes: none (expected: at least one addClass)");
         assertThatThrownBy(() -> PriorityAdmission.builder().addClass("only").build())
                 .isExactlyInstanceOf(IllegalStateException.class)
-                .hasMessage("scheduler: missing (expected: a Scheduler for max-wait timeouts)");
+                .hasMessage("scheduler: missing (expected: a Scheduler, e.g. Scheduler.system(\"levee\"))");
         PriorityAdmission one = PriorityAdmission.builder().addClass("only").scheduler(ticker).ticker(ticker).build();
         assertThat(one.classes()).containsExactly("only");
     }

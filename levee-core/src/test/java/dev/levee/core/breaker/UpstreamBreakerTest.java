@@ -240,6 +240,6 @@ class UpstreamBreakerTest {
         assertThatThrownBy(() -> UpstreamBreaker.builder("x").halfOpenProbes(0))
                 .hasMessage("halfOpenProbes: 0 (expected: > 0)");
         assertThatThrownBy(() -> UpstreamBreaker.builder("x").ticker(time).build())
-                .isInstanceOf(NullPointerException.class).hasMessage("scheduler");
+                .isInstanceOf(IllegalStateException.class).hasMessage("scheduler: missing (expected: a Scheduler, e.g. Scheduler.system(\"levee\"))");
     }
 }

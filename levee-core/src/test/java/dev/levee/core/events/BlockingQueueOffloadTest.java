@@ -20,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A queue that declares itself blocking (as a durable, networked one would) gets its claims and outcomes on the
- * pipeline's queue executor, never on the thread that completed a delivery (an event loop in the gateway).
+ * pipeline's queue executor, never on the thread that submitted or completed a delivery (an event loop in the
+ * gateway).
  */
 class BlockingQueueOffloadTest {
 
@@ -37,7 +38,7 @@ class BlockingQueueOffloadTest {
             threads.add(Thread.currentThread().getName().replaceAll("-\\d+$", ""));
         }
 
-        @Override public boolean enqueue(Event event) { return delegate.enqueue(event); }
+        @Override public boolean enqueue(Event event) { record(); return delegate.enqueue(event); }
         @Override public Delivery claim() { record(); return delegate.claim(); }
         @Override public void ack(Delivery d) { record(); delegate.ack(d); }
         @Override public void retryLater(Delivery d, Duration delay, String r) { record(); delegate.retryLater(d, delay, r); }
@@ -60,7 +61,7 @@ class BlockingQueueOffloadTest {
             RecordingBlockingQueue queue = new RecordingBlockingQueue(
                     EventQueue.inMemory(1_000, Duration.ofSeconds(10), 100, dev.levee.core.time.Ticker.system(), scheduler));
             AtomicInteger calls = new AtomicInteger();
-            EventPipeline p = EventPipeline.builder(d -> CompletableFuture.runAsync(() -> {
+            EventPipeline<String> p = EventPipeline.builder((d, payload) -> CompletableFuture.runAsync(() -> {
                         if (calls.incrementAndGet() % 3 == 0) {
                             throw new IllegalStateException("flaky");
                         }
@@ -70,7 +71,7 @@ class BlockingQueueOffloadTest {
                     .build();
             assertThat(p.blocking()).isTrue();
             for (int i = 0; i < 200; i++) {
-                assertThat(p.submit("t", null).accepted()).isTrue();
+                assertThat(Outcome.of(p.submit("t", null)).accepted()).isTrue();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> p.stats().depth() == 0);
             EventStats s = p.totals();
@@ -86,8 +87,9 @@ class BlockingQueueOffloadTest {
     void aBlockingQueueNeedsAnExecutor() {
         ManualTicker time = new ManualTicker();
         EventQueue q = new RecordingBlockingQueue(EventQueue.inMemory(10, Duration.ofSeconds(1), 1, time, time));
-        assertThatThrownBy(() -> EventPipeline.builder(d -> CompletableFuture.completedFuture(null)).queue(q)
+        assertThatThrownBy(() -> EventPipeline.builder((d, payload) -> CompletableFuture.completedFuture(null)).queue(q)
                 .ticker(time).scheduler(time).build())
-                .hasMessage("queueExecutor: missing (expected: an executor for a blocking queue)");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("queueExecutor: missing (expected: an Executor for the blocking queue's calls)");
     }
 }

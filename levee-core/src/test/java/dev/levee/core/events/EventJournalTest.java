@@ -169,16 +169,16 @@ class EventJournalTest {
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         Set<String> deliveredLater = ConcurrentHashMap.newKeySet();
         try (EventJournal j = open(1 << 20)) {
-            EventPipeline down = pipeline(time, j, d -> CompletableFuture.failedFuture(new RuntimeException("down")));
+            EventPipeline<String> down = pipeline(time, j, (d, payload) -> CompletableFuture.failedFuture(new RuntimeException("down")));
             for (int i = 0; i < 20; i++) {
-                accepted.add(down.submit("telemetry-data", "{}").id());
+                accepted.add(Outcome.of(down.submit("telemetry-data", "{}")).id());
             }
-            accepted.add(down.submit("telemetry-data", null).id());
+            accepted.add(Outcome.of(down.submit("telemetry-data", null)).id());
             time.advance(Duration.ofMinutes(10)); // every attempt fails: all dead-lettered, i.e. acknowledged
             assertThat(down.stats().deadLetters()).isEqualTo(21);
             assertThat(j.liveEvents()).isZero();
             for (int i = 0; i < 20; i++) { // accepted while the sink is still down; the process then stops
-                accepted.add(down.submit("telemetry-data", "{}").id());
+                accepted.add(Outcome.of(down.submit("telemetry-data", "{}")).id());
             }
             assertThat(j.liveEvents()).isEqualTo(20);
         }
@@ -186,7 +186,7 @@ class EventJournalTest {
         try (EventJournal j = open(1 << 20)) {
             j.recovered().forEach(e -> accepted.add(e.id()));
             assertThat(accepted).hasSize(20);
-            EventPipeline up = pipeline(time, j, d -> {
+            EventPipeline<String> up = pipeline(time, j, (d, payload) -> {
                 deliveredLater.add(d.event().id());
                 return CompletableFuture.completedFuture(null);
             });
@@ -196,7 +196,7 @@ class EventJournalTest {
         }
     }
 
-    private static EventPipeline pipeline(ManualTicker time, EventJournal journal, EventSink sink) {
+    private static EventPipeline<String> pipeline(ManualTicker time, EventJournal journal, EventSink<Object> sink) {
         Thresholds t = new Thresholds(80, 100, 40, 200, Duration.ofSeconds(30));
         return EventPipeline.builder(sink).thresholds(t).workers(2).maxAttempts(2)
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).jitter(() -> 0.0)

@@ -37,7 +37,7 @@ class EventPipelineRaceTest {
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger maxConcurrent = new AtomicInteger();
         int workers = 6;
-        EventSink flaky = d -> CompletableFuture.runAsync(() -> {
+        EventSink<Object> flaky = (d, payload) -> CompletableFuture.runAsync(() -> {
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             try {
                 if (ThreadLocalRandom.current().nextInt(100) < 30) {
@@ -50,7 +50,7 @@ class EventPipelineRaceTest {
                 concurrent.decrementAndGet();
             }
         }, sinkPool);
-        EventPipeline p = EventPipeline.builder(flaky)
+        EventPipeline<String> p = EventPipeline.builder(flaky)
                 .thresholds(new Thresholds(1_500, 2_000, 500, 4_000, Duration.ofMillis(50)))
                 .workers(workers).maxAttempts(3)
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(4))
@@ -75,7 +75,7 @@ class EventPipelineRaceTest {
                 }
                 int[] prios = {1, 5, 10};
                 for (int i = 0; i < perProducer; i++) {
-                    Admission a = p.submit("t", prios[i % 3], null);
+                    Outcome a = Outcome.of(p.submit("t", prios[i % 3], null));
                     if (a.accepted()) {
                         if (!mine.add(a.id())) {
                             badAdmissions.incrementAndGet();

@@ -5,13 +5,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /** A sink whose deliveries stay in flight until the test completes them: depth is under the test's control. */
-final class HeldSink implements EventSink {
+final class HeldSink implements EventSink<Object> {
     record Held(Delivery delivery, CompletableFuture<Void> future) {}
 
     final ConcurrentLinkedDeque<Held> held = new ConcurrentLinkedDeque<>();
 
     @Override
-    public CompletionStage<?> deliver(Delivery delivery) {
+    public CompletionStage<?> deliver(Delivery delivery, Object payload) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         held.addLast(new Held(delivery, f));
         return f;

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class QueueCircuitTest {
     private final ManualTicker time = new ManualTicker();
     private final HeldSink sink = new HeldSink();
-    private EventPipeline events;
+    private EventPipeline<String> events;
 
     @BeforeEach
     void setUp() {
@@ -33,7 +33,7 @@ class QueueCircuitTest {
 
     private void fill(int depth, int priority) {
         while (events.stats().depth() < depth) {
-            assertThat(events.submit("t", priority, null).accepted()).isTrue();
+            assertThat(Outcome.of(events.submit("t", priority, null)).accepted()).isTrue();
         }
     }
 
@@ -48,7 +48,7 @@ class QueueCircuitTest {
         fill(9, 5);
         assertThat(events.state()).isEqualTo(CircuitState.CLOSED);
         time.advance(Duration.ofMillis(1234));
-        Admission tenth = events.submit("telemetry-data", null);
+        Outcome tenth = Outcome.of(events.submit("telemetry-data", null));
         assertThat(tenth.accepted()).isTrue();
         assertThat(tenth.state()).isEqualTo(CircuitState.OPEN);
         assertThat(events.state()).isEqualTo(CircuitState.OPEN);
@@ -63,13 +63,13 @@ class QueueCircuitTest {
     @Test
     void openAcceptsOnlyPriorityOneUntilTheHardCapacity() {
         fill(10, 5);
-        assertThat(events.submit("telemetry-data", null).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
-        assertThat(events.submit("batch-operation", null).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
-        assertThat(events.submit("t", 2, null).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
+        assertThat(Outcome.of(events.submit("telemetry-data", null)).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
+        assertThat(Outcome.of(events.submit("batch-operation", null)).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
+        assertThat(Outcome.of(events.submit("t", 2, null)).reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
         for (int i = 10; i < 20; i++) {
-            assertThat(events.submit("scheduled", null).accepted()).isTrue();
+            assertThat(Outcome.of(events.submit("scheduled", null)).accepted()).isTrue();
         }
-        Admission full = events.submit("scheduled", null);
+        Outcome full = Outcome.of(events.submit("scheduled", null));
         assertThat(full.reason()).isEqualTo(RejectReason.CAPACITY_FULL);
         assertThat(full.retryAfterSeconds()).as("nothing has drained: the cap, retry-after-max's default")
                 .isEqualTo(60);
@@ -92,10 +92,10 @@ class QueueCircuitTest {
     void halfOpenAcceptsPrioritiesOneAndFiveButNotLow() {
         fill(10, 5);
         drainTo(4);
-        assertThat(events.submit("batch-operation", null).reason()).isEqualTo(RejectReason.CIRCUIT_HALF_OPEN);
-        assertThat(events.submit("report", null).reason()).isEqualTo(RejectReason.CIRCUIT_HALF_OPEN);
-        assertThat(events.submit("telemetry-data", null).accepted()).isTrue();
-        assertThat(events.submit("scheduled", null).accepted()).isTrue();
+        assertThat(Outcome.of(events.submit("batch-operation", null)).reason()).isEqualTo(RejectReason.CIRCUIT_HALF_OPEN);
+        assertThat(Outcome.of(events.submit("report", null)).reason()).isEqualTo(RejectReason.CIRCUIT_HALF_OPEN);
+        assertThat(Outcome.of(events.submit("telemetry-data", null)).accepted()).isTrue();
+        assertThat(Outcome.of(events.submit("scheduled", null)).accepted()).isTrue();
         assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
     }
 
@@ -105,7 +105,7 @@ class QueueCircuitTest {
         drainTo(4);
         fill(6, 5); // 0.6 x 10 = 6: not past it
         assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
-        assertThat(events.submit("telemetry-data", null).state()).isEqualTo(CircuitState.OPEN); // depth 7
+        assertThat(Outcome.of(events.submit("telemetry-data", null)).state()).isEqualTo(CircuitState.OPEN); // depth 7
         assertThat(events.stats().transitions().getLast().reason()).contains("0.6");
     }
 
@@ -176,11 +176,11 @@ class QueueCircuitTest {
     @Test
     void lowPriorityIsDroppedFromEightyPercentOfCritical() {
         fill(7, 5);
-        assertThat(events.submit("batch-operation", null).accepted()).isTrue(); // depth 7 -> 8
-        Admission low = events.submit("batch-operation", null); // depth 8 = 80 % of 10
+        assertThat(Outcome.of(events.submit("batch-operation", null)).accepted()).isTrue(); // depth 7 -> 8
+        Outcome low = Outcome.of(events.submit("batch-operation", null)); // depth 8 = 80 % of 10
         assertThat(low.reason()).isEqualTo(RejectReason.LOW_PRIORITY_SHED);
         assertThat(low.state()).isEqualTo(CircuitState.CLOSED);
-        assertThat(events.submit("telemetry-data", null).accepted()).isTrue();
+        assertThat(Outcome.of(events.submit("telemetry-data", null)).accepted()).isTrue();
         assertThat(events.stats().rejectedByReason()).containsEntry(RejectReason.LOW_PRIORITY_SHED, 1L);
     }
 
@@ -198,13 +198,13 @@ class QueueCircuitTest {
     void unknownTypesGetTheDefaultPriority() {
         assertThat(events.priorityOf("no-such-type")).isEqualTo(5);
         assertThat(events.priorityOf("scheduled")).isEqualTo(1);
-        assertThat(events.submit("no-such-type", null).priority()).isEqualTo(5);
+        assertThat(Outcome.of(events.submit("no-such-type", null)).priority()).isEqualTo(5);
     }
 
     @Test
     void resetForcesClosedAndZeroesTheSinceResetTotals() {
         fill(10, 5);
-        events.submit("telemetry-data", null);
+        Outcome.of(events.submit("telemetry-data", null));
         drainTo(3);
         assertThat(events.state()).isEqualTo(CircuitState.HALF_OPEN);
         events.resetStats();

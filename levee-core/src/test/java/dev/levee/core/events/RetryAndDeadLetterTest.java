@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetryAndDeadLetterTest {
     private final ManualTicker time = new ManualTicker();
 
-    private EventPipeline.Builder builder(EventSink sink) {
+    private EventPipeline.Builder<String> builder(EventSink<Object> sink) {
         return EventPipeline.builder(sink)
                 .thresholds(new Thresholds(80, 100, 40, 200, Duration.ofSeconds(30)))
                 .workers(2).maxAttempts(3)
@@ -30,7 +30,7 @@ class RetryAndDeadLetterTest {
     @Test
     void backoffDoublesWithEqualJitterAndIsCapped() {
         double[] j = {0.0};
-        var p = (DefaultEventPipeline) builder(d -> CompletableFuture.completedFuture(null))
+        var p = (DefaultEventPipeline<?>) builder((d, payload) -> CompletableFuture.completedFuture(null))
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)).jitter(() -> j[0]).build();
         assertThat(p.backoffNanos(1)).isEqualTo(Duration.ofMillis(500).toNanos());
         assertThat(p.backoffNanos(2)).isEqualTo(Duration.ofSeconds(1).toNanos());
@@ -44,11 +44,11 @@ class RetryAndDeadLetterTest {
     @Test
     void failedAttemptsAreDelayedByTheBackoffThenDeadLetteredWithReasonAndAttempts() {
         AtomicInteger attempts = new AtomicInteger();
-        EventPipeline p = builder(d -> {
+        EventPipeline<String> p = builder((d, payload) -> {
             attempts.incrementAndGet();
             return CompletableFuture.failedFuture(new RuntimeException("sink said 500"));
         }).build();
-        String id = p.submit("t", null).id();
+        String id = Outcome.of(p.submit("t", null)).id();
         assertThat(attempts).hasValue(1);
         assertThat(p.stats().delayed()).isEqualTo(1);
         assertThat(p.stats().failed()).isEqualTo(1);
@@ -78,11 +78,11 @@ class RetryAndDeadLetterTest {
     @Test
     void aDeliveryThatNeverCompletesTimesOutAndIsRetried() {
         AtomicInteger attempts = new AtomicInteger();
-        EventPipeline p = builder(d -> {
+        EventPipeline<String> p = builder((d, payload) -> {
             attempts.incrementAndGet();
             return new CompletableFuture<>();
         }).build();
-        p.submit("t", null);
+        Outcome.of(p.submit("t", null));
         assertThat(p.stats().active()).isEqualTo(1);
         time.advance(Duration.ofSeconds(5));
         assertThat(p.stats().delayed()).isEqualTo(1);
@@ -96,7 +96,7 @@ class RetryAndDeadLetterTest {
     void replayedDeadLettersAreDeliveredAgainFromAttemptOne() {
         AtomicBoolean healthy = new AtomicBoolean();
         AtomicInteger delivered = new AtomicInteger();
-        EventPipeline p = builder(d -> {
+        EventPipeline<String> p = builder((d, payload) -> {
             if (!healthy.get()) {
                 throw new IllegalStateException("down");
             }
@@ -104,8 +104,8 @@ class RetryAndDeadLetterTest {
             assertThat(d.attempt()).isEqualTo(1);
             return CompletableFuture.completedFuture(null);
         }).maxAttempts(1).build();
-        String a = p.submit("t", null).id();
-        String b = p.submit("t", null).id();
+        String a = Outcome.of(p.submit("t", null)).id();
+        String b = Outcome.of(p.submit("t", null)).id();
         assertThat(p.deadLetters(10)).hasSize(2);
         healthy.set(true);
         assertThat(p.replay(List.of(b), 10)).containsExactly(b);
@@ -121,11 +121,11 @@ class RetryAndDeadLetterTest {
     @Test
     void workersBoundConcurrentDeliveriesAndHigherPriorityGoesFirst() {
         HeldSink sink = new HeldSink();
-        EventPipeline p = builder(sink).workers(2).build();
-        p.submit("a", 10, null);
-        p.submit("b", 10, null);
-        p.submit("low", 10, null);
-        p.submit("urgent", 1, null);
+        EventPipeline<String> p = builder(sink).workers(2).build();
+        Outcome.of(p.submit("a", 10, null));
+        Outcome.of(p.submit("b", 10, null));
+        Outcome.of(p.submit("low", 10, null));
+        Outcome.of(p.submit("urgent", 1, null));
         assertThat(p.stats().active()).isEqualTo(2);
         assertThat(p.stats().waiting()).isEqualTo(2);
         sink.succeedNext();
@@ -136,9 +136,9 @@ class RetryAndDeadLetterTest {
     @Test
     void retryAfterComesFromTheMeasuredDrainRate() {
         HeldSink sink = new HeldSink();
-        EventPipeline p = builder(sink).workers(1000).build();
+        EventPipeline<String> p = builder(sink).workers(1000).build();
         for (int i = 0; i < 100; i++) {
-            p.submit("t", 5, null);
+            Outcome.of(p.submit("t", 5, null));
         }
         assertThat(p.state()).isEqualTo(CircuitState.OPEN);
         for (int s = 0; s < 5; s++) { // 10 events per second
@@ -148,32 +148,32 @@ class RetryAndDeadLetterTest {
             time.advance(Duration.ofSeconds(1));
         }
         assertThat(p.stats().drainPerSecond()).isEqualTo(10.0);
-        Admission r = p.submit("t", 5, null);
+        Outcome r = Outcome.of(p.submit("t", 5, null));
         assertThat(r.reason()).isEqualTo(RejectReason.CIRCUIT_OPEN);
         assertThat(r.retryAfterSeconds()).isEqualTo(1); // depth 50, recovery 40: 10 over at 10/s
         for (int i = 0; i < 50; i++) {
-            p.submit("t", 1, null);
+            Outcome.of(p.submit("t", 1, null));
         }
-        assertThat(p.submit("t", 5, null).retryAfterSeconds()).isEqualTo(6); // 60 over at 10/s
+        assertThat(Outcome.of(p.submit("t", 5, null)).retryAfterSeconds()).isEqualTo(6); // 60 over at 10/s
     }
 
     @Test
     void retryAfterIsTheCapWhenNothingDrains() {
-        EventPipeline p = builder(new HeldSink()).workers(1000).retryAfterMax(Duration.ofSeconds(42)).build();
+        EventPipeline<String> p = builder(new HeldSink()).workers(1000).retryAfterMax(Duration.ofSeconds(42)).build();
         for (int i = 0; i < 100; i++) {
-            p.submit("t", 5, null);
+            Outcome.of(p.submit("t", 5, null));
         }
-        assertThat(p.submit("t", 5, null).retryAfterSeconds()).isEqualTo(42);
+        assertThat(Outcome.of(p.submit("t", 5, null)).retryAfterSeconds()).isEqualTo(42);
     }
 
     @Test
     void drainStopsAcceptingAndWaitsForEveryAcceptedEvent() {
         HeldSink sink = new HeldSink();
-        EventPipeline p = builder(sink).build();
-        p.submit("t", null);
-        p.submit("t", null);
+        EventPipeline<String> p = builder(sink).build();
+        Outcome.of(p.submit("t", null));
+        Outcome.of(p.submit("t", null));
         CompletionStage<Integer> drained = p.drain(Duration.ofSeconds(10));
-        assertThat(p.submit("t", 1, null).reason()).isEqualTo(RejectReason.SHUTTING_DOWN);
+        assertThat(Outcome.of(p.submit("t", 1, null)).reason()).isEqualTo(RejectReason.SHUTTING_DOWN);
         sink.succeedNext();
         assertThat(drained.toCompletableFuture()).isNotDone();
         sink.succeedNext();
@@ -182,10 +182,10 @@ class RetryAndDeadLetterTest {
 
     @Test
     void drainGivesUpAfterTheGraceAndReportsWhatIsLeft() {
-        EventPipeline p = builder(new HeldSink()).build();
-        p.submit("t", null);
-        p.submit("t", null);
-        p.submit("t", null);
+        EventPipeline<String> p = builder(new HeldSink()).build();
+        Outcome.of(p.submit("t", null));
+        Outcome.of(p.submit("t", null));
+        Outcome.of(p.submit("t", null));
         CompletionStage<Integer> drained = p.drain(Duration.ofSeconds(3));
         time.advance(Duration.ofSeconds(3));
         assertThat(drained.toCompletableFuture()).isCompletedWithValue(3);
@@ -196,7 +196,7 @@ class RetryAndDeadLetterTest {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             java.util.Set<String> handled = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            EventPipeline p = EventPipeline.builder(EventSink.blocking(e -> {
+            EventPipeline<String> p = EventPipeline.builder(EventSink.blocking((e, payload) -> {
                         if (e.type().equals("poison")) {
                             throw new IllegalArgumentException("cannot handle " + e.payload());
                         }
@@ -205,8 +205,8 @@ class RetryAndDeadLetterTest {
                     .maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2))
                     .scheduler(dev.levee.core.time.Scheduler.system("blocking-sink-test"))
                     .build();
-            String ok = p.submit("fine", "{}").id();
-            String bad = p.submit("poison", "{\"x\":1}").id();
+            String ok = Outcome.of(p.submit("fine", "{}")).id();
+            String bad = Outcome.of(p.submit("poison", "{\"x\":1}")).id();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> p.stats().depth() == 0);
             assertThat(handled).containsExactly(ok);
             DeadLetter dl = p.deadLetters(10).get(0);
@@ -220,8 +220,8 @@ class RetryAndDeadLetterTest {
 
     @Test
     void priorityMappingComesFromConfig() {
-        EventPipeline p = builder(new HeldSink()).priorities(Map.of("scheduled", 1)).defaultPriority(7).build();
-        assertThat(p.submit("scheduled", null).priority()).isEqualTo(1);
-        assertThat(p.submit("other", null).priority()).isEqualTo(7);
+        EventPipeline<String> p = builder(new HeldSink()).priorities(Map.of("scheduled", 1)).defaultPriority(7).build();
+        assertThat(Outcome.of(p.submit("scheduled", null)).priority()).isEqualTo(1);
+        assertThat(Outcome.of(p.submit("other", null)).priority()).isEqualTo(7);
     }
 }

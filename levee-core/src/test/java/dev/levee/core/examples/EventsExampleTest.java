@@ -1,10 +1,11 @@
 package dev.levee.core.examples;
 
-import dev.levee.core.events.Admission;
+import dev.levee.core.events.AcceptedEvent;
 import dev.levee.core.events.Event;
 import dev.levee.core.events.EventPipeline;
 import dev.levee.core.events.EventRejectedException;
 import dev.levee.core.events.EventSink;
+import dev.levee.core.events.PayloadCodec;
 import dev.levee.core.events.Thresholds;
 import dev.levee.core.time.ManualTicker;
 import dev.levee.core.time.Scheduler;
@@ -12,39 +13,40 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** README "Use it as a library": event pipeline. */
 class EventsExampleTest {
     private final ManualTicker ticker = new ManualTicker();
     private final Scheduler scheduler = ticker;
     private final Executor executor = Runnable::run; // delivers on the submitting thread: the test sees it at once
-    private final List<Event> store = new CopyOnWriteArrayList<>();
+    private final List<byte[]> store = new CopyOnWriteArrayList<>();
+    private final byte[] settlement = {0x07, 0x00, (byte) 0xff};
 
     @Test
     void anAcceptedEventIsDeliveredToTheSink() {
         // README:begin events
-        EventPipeline events = EventPipeline.builder(EventSink.blocking(store::add, executor))
+        EventPipeline<byte[]> events = EventPipeline.builder(PayloadCodec.bytes(),   // stored as Base64 text
+                        EventSink.blocking((Event event, byte[] payload) -> store.add(payload), executor))
                 .thresholds(Thresholds.of(1_000, 5_000, 500))   // queue depth: warning, critical, recovery
                 .priorities(Map.of("bet-settled", 1, "telemetry", 10))
                 .ticker(ticker).scheduler(scheduler)
                 .build();
 
-        Admission admission = events.submit("bet-settled", "{\"bet\":7}");
-        if (!admission.accepted()) {   // the queue is too deep for this priority, or the pipeline is draining
-            throw new EventRejectedException(admission);   // reason(), retryAfter(), suggestedStatus() 503
-        }
+        CompletableFuture<AcceptedEvent> submitted = events.submit("bet-settled", settlement);
+        // accepted: an id; refused (the queue is too deep for this priority, or the pipeline is draining): an
+        // EventRejectedException with reason(), retryAfter() and suggestedStatus() 503
         // README:end events
-        assertThat(admission.id()).isNotNull();
-        assertThat(store).singleElement().satisfies(e -> {
-            assertThat(e.type()).isEqualTo("bet-settled");
-            assertThat(e.priority()).isEqualTo(1);
-            assertThat(e.payload()).isEqualTo("{\"bet\":7}");
-        });
+        assertThat(submitted.join().id()).isNotNull();
+        assertThat(submitted.join().priority()).isEqualTo(1);
+        assertThat(store).singleElement().isEqualTo(settlement);
         events.close();
-        assertThat(events.submit("telemetry", "{}").accepted()).isFalse();
+        assertThatThrownBy(() -> events.submit("telemetry", new byte[0]).join())
+                .cause().isInstanceOf(EventRejectedException.class);
     }
 }

@@ -45,9 +45,12 @@ class HotSpotLimiterApiTest {
 
     @Test
     void aMissingRequiredArgumentFailsBuildNamingIt() {
-        assertNpe(() -> HotSpotLimiter.builder().window(WINDOW).scheduler(time).build(), "limit");
-        assertNpe(() -> HotSpotLimiter.builder().limit(1).scheduler(time).build(), "window");
-        assertNpe(() -> HotSpotLimiter.builder().limit(1).window(WINDOW).build(), "scheduler");
+        assertThatThrownBy(() -> HotSpotLimiter.builder().window(WINDOW).scheduler(time).build())
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessageStartingWith("limit: missing (expected: ");
+        assertThatThrownBy(() -> HotSpotLimiter.builder().limit(1).scheduler(time).build())
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessageStartingWith("window: missing (expected: ");
+        assertThatThrownBy(() -> HotSpotLimiter.builder().limit(1).window(WINDOW).build())
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessage("scheduler: missing (expected: a Scheduler, e.g. Scheduler.system(\"levee\"))");
     }
 
     @Test

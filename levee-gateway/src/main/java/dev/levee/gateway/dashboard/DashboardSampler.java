@@ -119,7 +119,7 @@ final class DashboardSampler {
 
         DashboardSample.EventsPoint events = null;
         EventsFeature ev = feature(EventsFeature.class);
-        EventPipeline pipeline = ev == null ? null : ev.pipeline();
+        EventPipeline<?> pipeline = ev == null ? null : ev.pipeline();
         if (pipeline != null) {
             EventStats s = pipeline.stats();
             events = new DashboardSample.EventsPoint(s.depth(), s.state().name(),

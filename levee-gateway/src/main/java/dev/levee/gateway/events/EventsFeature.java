@@ -1,7 +1,9 @@
 package dev.levee.gateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.levee.core.events.Admission;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.levee.core.RejectedException;
+import dev.levee.core.events.AcceptedEvent;
 import dev.levee.core.events.CircuitState;
 import dev.levee.core.events.DeadLetter;
 import dev.levee.core.events.EventJournal;
@@ -35,8 +37,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Event ingestion with queue-depth backpressure (capability 4): {@code POST /api/v1/events} behind admission,
@@ -65,8 +70,9 @@ import java.util.concurrent.Executors;
  * the journal (or Redis) for the next start, or lost with the process when there is neither.
  *
  * <p>The queue is the in-memory one, or with {@code store.type: redis} the Redis Streams queue shared by every
- * instance ({@link EventQueues}): its calls block, so they run on a queue executor and ingestion calls
- * {@code submit} off the event loop ({@code vertx.executeBlocking}) when {@code pipeline.blocking()}.
+ * instance ({@link EventQueues}): its calls block, so they run on a queue executor; the pipeline runs each
+ * {@code submit} there itself and answers with a future, so ingestion never blocks the event loop. The dead-letter
+ * endpoints still list and replay off the event loop when {@code pipeline.blocking()}.
  */
 public final class EventsFeature implements GatewayFeature {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EventsFeature.class);
@@ -83,7 +89,7 @@ public final class EventsFeature implements GatewayFeature {
 
     private final EventsConfig config;
     private final String adminToken;
-    private final EventPipeline pipeline;
+    private final EventPipeline<String> pipeline;
     private final HttpEventSink sink;
     private final EventQueues.Shared sharedQueue; // null: the in-memory queue
     private final io.vertx.core.Vertx vertx;
@@ -109,7 +115,7 @@ public final class EventsFeature implements GatewayFeature {
         Thresholds thresholds = new Thresholds(config.warningThreshold(), config.criticalThreshold(),
                 config.recoveryThreshold(), config.effectiveCapacity(), config.stablePeriod());
         this.sharedQueue = EventQueues.forConfig(ctx, config); // store.type redis: Redis Streams, shared
-        EventPipeline.Builder builder = EventPipeline.builder(sink);
+        EventPipeline.Builder<String> builder = EventPipeline.builder(sink);
         if (sharedQueue != null) {
             builder.queue(sharedQueue.queue()).queueExecutor(sharedQueue.executor());
             this.journal = null;
@@ -166,7 +172,7 @@ public final class EventsFeature implements GatewayFeature {
     }
 
     /** The pipeline (null when {@code events.enabled} is false); for tests and the dashboard. */
-    public EventPipeline pipeline() {
+    public EventPipeline<String> pipeline() {
         return pipeline;
     }
 
@@ -210,7 +216,7 @@ public final class EventsFeature implements GatewayFeature {
                 JsonResponses.sendError(ctx, e);
                 return;
             }
-            offTheEventLoop(ctx, () -> accept(ctx, root)); // a Redis queue: submit makes a round trip
+            accept(ctx, root); // a Redis queue's round trip runs on its queue executor: the futures say when
         });
     }
 
@@ -220,24 +226,34 @@ public final class EventsFeature implements GatewayFeature {
                 throw HttpError.badRequest("Empty body").with("expected", "an event object or a JSON array");
             }
             if (root.isArray()) {
-                sendBatchResult(ctx, submitAll(parseBatch(root)));
+                answer(ctx, submitAll(parseBatch(root)), results -> sendBatchResult(ctx, results));
             } else {
                 Incoming one = parse(root, -1);
-                Admission a;
-                try {
-                    a = pipeline.submit(one.type(), one.payload());
-                } catch (EventNotDurableException e) {
-                    throw notDurable(e);
-                }
-                if (a.accepted()) {
-                    JsonResponses.send(ctx, 202, Map.of("accepted", 1, "ids", List.of(a.id())));
-                } else {
-                    JsonResponses.sendError(ctx, overloaded(a));
-                }
+                answer(ctx, pipeline.submit(one.type(), one.payload()), a ->
+                        JsonResponses.send(ctx, 202, Map.of("accepted", 1, "ids", List.of(a.id()))));
             }
         } catch (HttpError e) {
             JsonResponses.sendError(ctx, e);
         }
+    }
+
+    /**
+     * Answers {@code ctx} on its own context once {@code submitted} completes (with a Redis queue it completes on
+     * the queue executor): {@code onSuccess}, or the error as {@link JsonResponses#sendError} renders it (a refusal
+     * as {@link Rejections} maps it: 503 with Retry-After).
+     */
+    private <T> void answer(RoutingContext ctx, CompletableFuture<T> submitted, Consumer<T> onSuccess) {
+        Future.fromCompletionStage(submitted, vertx.getOrCreateContext()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                onSuccess.accept(ar.result());
+            } else {
+                JsonResponses.sendError(ctx, unwrap(ar.cause()));
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     private List<Incoming> parseBatch(JsonNode array) {
@@ -280,24 +296,64 @@ public final class EventsFeature implements GatewayFeature {
         return index >= 0 ? e.with("index", index) : e;
     }
 
+    /** One event's answer in a batch: accepted, or refused. */
+    record Result(AcceptedEvent accepted, EventRejectedException rejected) {}
+
     /**
-     * Submits in order. An event Redis did not confirm ({@code store.redis.events-wait}) ends the batch with a 503
-     * naming the ids accepted before it (those are promised) and leaving the rest untried, so a batch costs at
-     * most one wait timeout.
+     * Submits in order, each after the previous one is answered. An event Redis did not confirm
+     * ({@code store.redis.events-wait}) ends the batch with a 503 naming the ids accepted before it (those are
+     * promised) and leaving the rest untried, so a batch costs at most one wait timeout.
      */
-    private List<Admission> submitAll(List<Incoming> events) {
-        List<Admission> out = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
+    private CompletableFuture<List<Result>> submitAll(List<Incoming> events) {
+        CompletableFuture<List<Result>> done = new CompletableFuture<>();
+        submitFrom(events, 0, new ArrayList<>(events.size()), done);
+        return done;
+    }
+
+    /**
+     * Submits {@code events} from {@code from} on. A loop while the answers come at once (the in-memory queue), a
+     * callback chain once one does not (the Redis queue): a large batch never nests a stack frame per event.
+     */
+    private void submitFrom(List<Incoming> events, int from, List<Result> out, CompletableFuture<List<Result>> done) {
+        for (int i = from; i < events.size(); i++) {
+            int index = i;
             Incoming e = events.get(i);
-            try {
-                out.add(pipeline.submit(e.type(), e.payload()));
-            } catch (EventNotDurableException ex) {
-                List<String> ids = out.stream().filter(Admission::accepted).map(Admission::id).toList();
-                throw notDurable(ex).with("index", i).with("accepted", ids.size()).with("ids", ids)
-                        .with("not_attempted", events.size() - i - 1);
+            CompletableFuture<AcceptedEvent> f = pipeline.submit(e.type(), e.payload());
+            if (!f.isDone()) {
+                f.whenComplete((a, err) -> {
+                    if (record(events, index, out, a, err, done)) {
+                        submitFrom(events, index + 1, out, done);
+                    }
+                });
+                return;
+            }
+            if (!f.handle((a, err) -> record(events, index, out, a, err, done)).join()) {
+                return;
             }
         }
-        return out;
+        done.complete(out);
+    }
+
+    /** Adds the answer of event {@code index} to {@code out}; false (and {@code done} failed) when the batch ends. */
+    private static boolean record(List<Incoming> events, int index, List<Result> out, AcceptedEvent accepted,
+                                  Throwable error, CompletableFuture<List<Result>> done) {
+        if (error == null) {
+            out.add(new Result(accepted, null));
+            return true;
+        }
+        Throwable cause = unwrap(error);
+        if (cause instanceof EventRejectedException r) {
+            out.add(new Result(null, r));
+            return true;
+        }
+        if (cause instanceof EventNotDurableException ex) {
+            List<String> ids = out.stream().filter(r -> r.accepted() != null).map(r -> r.accepted().id()).toList();
+            done.completeExceptionally(notDurable(ex).with("index", index).with("accepted", ids.size())
+                    .with("ids", ids).with("not_attempted", events.size() - index - 1));
+        } else {
+            done.completeExceptionally(cause);
+        }
+        return false;
     }
 
     /**
@@ -313,32 +369,34 @@ public final class EventsFeature implements GatewayFeature {
      * {@code ids} and one {@code results} entry per input (in order); 503 with Retry-After (the soonest of the
      * rejected) when none was.
      */
-    private static void sendBatchResult(RoutingContext ctx, List<Admission> admissions) {
+    private static void sendBatchResult(RoutingContext ctx, List<Result> answers) {
         List<String> ids = new ArrayList<>();
-        List<Map<String, Object>> results = new ArrayList<>(admissions.size());
-        Admission soonest = null;
-        for (int i = 0; i < admissions.size(); i++) {
-            Admission a = admissions.get(i);
+        List<Map<String, Object>> results = new ArrayList<>(answers.size());
+        EventRejectedException soonest = null;
+        for (int i = 0; i < answers.size(); i++) {
+            Result a = answers.get(i);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("index", i);
-            r.put("priority", a.priority());
-            if (a.accepted()) {
-                ids.add(a.id());
+            if (a.accepted() != null) {
+                r.put("priority", a.accepted().priority());
+                ids.add(a.accepted().id());
                 r.put("status", "accepted");
-                r.put("id", a.id());
+                r.put("id", a.accepted().id());
             } else {
+                EventRejectedException e = a.rejected();
+                r.put("priority", e.priority());
                 r.put("status", "rejected");
-                r.put("reason", a.reason().code());
-                r.put("retry_after", a.retryAfterSeconds());
-                if (soonest == null || a.retryAfterSeconds() < soonest.retryAfterSeconds()) {
-                    soonest = a;
+                r.put("reason", e.reason().code());
+                r.put("retry_after", RejectedException.retryAfterSeconds(e.retryAfter()));
+                if (soonest == null || e.retryAfter().compareTo(soonest.retryAfter()) < 0) {
+                    soonest = e;
                 }
             }
             results.add(r);
         }
-        int rejected = admissions.size() - ids.size();
+        int rejected = answers.size() - ids.size();
         if (ids.isEmpty()) {
-            JsonResponses.sendError(ctx, overloaded(soonest).with("accepted", 0).with("rejected", rejected)
+            JsonResponses.sendError(ctx, Rejections.toHttpError(soonest).with("accepted", 0).with("rejected", rejected)
                     .with("results", results));
             return;
         }
@@ -348,11 +406,6 @@ public final class EventsFeature implements GatewayFeature {
         body.put("ids", ids);
         body.put("results", results);
         JsonResponses.send(ctx, 202, body);
-    }
-
-    /** 503 "Queue overloaded", "Event journal full" or "Shutting down", as {@link Rejections} maps a refusal. */
-    private static HttpError overloaded(Admission a) {
-        return Rejections.toHttpError(new EventRejectedException(a));
     }
 
     // ---- ops

@@ -18,12 +18,12 @@ import java.util.function.ToDoubleFunction;
 final class EventsMetrics {
     private static final long REUSE_NANOS = 250_000_000L;
 
-    private final EventPipeline pipeline;
+    private final EventPipeline<?> pipeline;
     private final Ticker ticker;
     private EventStats cached;
     private long cachedAt;
 
-    private EventsMetrics(EventPipeline pipeline, Ticker ticker) {
+    private EventsMetrics(EventPipeline<?> pipeline, Ticker ticker) {
         this.pipeline = pipeline;
         this.ticker = ticker;
     }
@@ -38,7 +38,7 @@ final class EventsMetrics {
     }
 
     /** Binds the meters; the caller keeps the returned object (Micrometer holds meter sources weakly). */
-    static EventsMetrics bind(MeterRegistry registry, EventPipeline pipeline, Ticker ticker) {
+    static EventsMetrics bind(MeterRegistry registry, EventPipeline<?> pipeline, Ticker ticker) {
         EventsMetrics m = new EventsMetrics(pipeline, ticker);
         m.gauge(registry, "levee.events.waiting", "Events waiting for a worker", EventStats::waiting);
         m.gauge(registry, "levee.events.active", "Deliveries in flight", EventStats::active);

@@ -29,7 +29,7 @@ import java.util.concurrent.CompletionStage;
  * at-least-once (an attempt that timed out here may have reached the sink). The pool holds at most
  * {@code workers} connections, the pipeline never has more deliveries in flight, and its wait queue is bounded.
  */
-final class HttpEventSink implements EventSink, AutoCloseable {
+final class HttpEventSink implements EventSink<String>, AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final HttpClientAgent client;
@@ -49,7 +49,7 @@ final class HttpEventSink implements EventSink, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<?> deliver(Delivery delivery) {
+    public CompletionStage<?> deliver(Delivery delivery, String payload) {
         Buffer body = Buffer.buffer(encode(delivery));
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)

@@ -5,7 +5,6 @@ import dev.levee.core.admission.AdmissionRejectedException;
 import dev.levee.core.breaker.BreakerOpenException;
 import dev.levee.core.coalesce.CoalescerOverflowException;
 import dev.levee.core.coalesce.CoalescerTimeoutException;
-import dev.levee.core.events.Admission;
 import dev.levee.core.events.EventRejectedException;
 import dev.levee.core.hotspot.HotSpotRejectedException;
 import dev.levee.gateway.upstream.UpstreamBusyException;
@@ -50,16 +49,15 @@ public final class Rejections {
     }
 
     private static HttpError eventRejected(EventRejectedException e) {
-        Admission a = e.admission();
-        String title = switch (a.reason()) {
+        String title = switch (e.reason()) {
             case SHUTTING_DOWN -> "Shutting down"; // this instance will not deliver it in time: send it elsewhere
             case JOURNAL_FULL -> "Event journal full";
             default -> "Queue overloaded";
         };
         return error(e, title)
-                .with("reason", a.reason().code())
-                .with("priority", a.priority())
-                .with("circuit", a.state().name());
+                .with("reason", e.reason().code())
+                .with("priority", e.priority())
+                .with("circuit", e.state().name());
     }
 
     private static HttpError error(RejectedException r, String error) {

@@ -1,10 +1,12 @@
 package dev.levee.gateway.events;
 
+import dev.levee.core.events.EventRejectedException;
 import dev.levee.gateway.testing.GatewayExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,8 @@ class EventsDrainTest {
 
         assertThat(delivered).hasSize(20);
         assertThat(events.pipeline().totals().completed()).isEqualTo(20);
-        assertThat(events.pipeline().submit("telemetry-data", null).reason().code()).isEqualTo("shutting_down");
+        assertThat(events.pipeline().submit("telemetry-data", null)).failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat().havingCause().isInstanceOfSatisfying(EventRejectedException.class,
+                        refused -> assertThat(refused.reason().code()).isEqualTo("shutting_down"));
     }
 }

@@ -8,7 +8,6 @@ import dev.levee.core.breaker.BreakerOpenException;
 import dev.levee.core.breaker.BreakerState;
 import dev.levee.core.coalesce.CoalescerOverflowException;
 import dev.levee.core.coalesce.CoalescerTimeoutException;
-import dev.levee.core.events.Admission;
 import dev.levee.core.events.CircuitState;
 import dev.levee.core.events.EventRejectedException;
 import dev.levee.core.events.RejectReason;
@@ -76,7 +75,7 @@ class RejectionsTest {
         assertThat(titles).hasSize(RejectReason.values().length);
         titles.forEach((reason, title) -> {
             HttpError e = Rejections.toHttpError(
-                    new EventRejectedException(new Admission(null, 5, reason, 6, CircuitState.OPEN)));
+                    new EventRejectedException(reason, 5, CircuitState.OPEN, 6));
             assertError(e, 503, 6, Map.of("error", title, "retry_after", 6L, "reason", reason.code(),
                     "priority", 5, "circuit", "OPEN"));
         });

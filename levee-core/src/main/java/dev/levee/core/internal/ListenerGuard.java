@@ -1,0 +1,35 @@
+package dev.levee.core.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Calls a primitive's listener so that a listener that throws cannot break the primitive: the exception is
+ * caught, and the first one is logged (a broken listener usually throws on every event, and one line per event
+ * would flood the log exactly when the primitive is busiest). Internal (see the package notes): not part of
+ * Levee's API.
+ */
+public final class ListenerGuard {
+    private static final Logger log = LoggerFactory.getLogger(ListenerGuard.class);
+
+    private final String owner;
+    private final AtomicBoolean logged = new AtomicBoolean();
+
+    /** @param owner names the primitive in the log line, e.g. {@code "hot-spot limiter"} */
+    public ListenerGuard(String owner) {
+        this.owner = owner;
+    }
+
+    /** Runs {@code notification}; a RuntimeException it throws is swallowed (the first one logged). */
+    public void call(Runnable notification) {
+        try {
+            notification.run();
+        } catch (RuntimeException e) {
+            if (logged.compareAndSet(false, true)) {
+                log.warn("{} listener threw (ignored; later failures of this listener are not logged)", owner, e);
+            }
+        }
+    }
+}
