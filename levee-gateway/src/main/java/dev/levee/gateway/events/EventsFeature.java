@@ -20,7 +20,9 @@ import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonBodies;
 import dev.levee.gateway.http.JsonResponses;
-import dev.levee.gateway.http.Rejections;
+import dev.levee.gateway.http.ErrorMapper;
+import dev.levee.gateway.chain.EventLoop;
+import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
@@ -190,8 +192,10 @@ public final class EventsFeature implements GatewayFeature {
         router.post(REPLAY_PATH).handler(admin).handler(this::replay);
     }
 
-    @Override
-    public void mountRoutes(Router router) {
+    /**
+     * {@link dev.levee.gateway.chain.Stage#EVENTS}: {@code POST /api/v1/events}, or nothing when events are off.
+     */
+    public void mountIngestion(Router router) {
         if (pipeline != null) {
             router.post(EVENTS_PATH).handler(this::ingest);
         }
@@ -203,7 +207,7 @@ public final class EventsFeature implements GatewayFeature {
     record Incoming(String type, String payload) {}
 
     private void ingest(RoutingContext ctx) {
-        ctx.put(GatewayContext.ROUTE_LABEL, EVENTS_PATH);
+        RequestState.of(ctx).routeLabel(EVENTS_PATH);
         Bodies.read(ctx, config.maxBodySize().bytes()).onComplete(ar -> {
             if (ar.failed()) {
                 JsonResponses.sendError(ctx, ar.cause());
@@ -240,10 +244,10 @@ public final class EventsFeature implements GatewayFeature {
     /**
      * Answers {@code ctx} on its own context once {@code submitted} completes (with a Redis queue it completes on
      * the queue executor): {@code onSuccess}, or the error as {@link JsonResponses#sendError} renders it (a refusal
-     * as {@link Rejections} maps it: 503 with Retry-After).
+     * as {@link ErrorMapper} maps it: 503 with Retry-After).
      */
     private <T> void answer(RoutingContext ctx, CompletableFuture<T> submitted, Consumer<T> onSuccess) {
-        Future.fromCompletionStage(submitted, vertx.getOrCreateContext()).onComplete(ar -> {
+        EventLoop.resume(submitted).onComplete(ar -> {
             if (ar.succeeded()) {
                 onSuccess.accept(ar.result());
             } else {
@@ -361,7 +365,7 @@ public final class EventsFeature implements GatewayFeature {
      * for: a 202 is a promise, and this one could be lost with the primary (it may still be delivered).
      */
     private static HttpError notDurable(EventNotDurableException e) {
-        return Rejections.toHttpError(e);
+        return ErrorMapper.toHttpError(e);
     }
 
     /**
@@ -396,7 +400,7 @@ public final class EventsFeature implements GatewayFeature {
         }
         int rejected = answers.size() - ids.size();
         if (ids.isEmpty()) {
-            JsonResponses.sendError(ctx, Rejections.toHttpError(soonest).with("accepted", 0).with("rejected", rejected)
+            JsonResponses.send(ctx, ErrorMapper.toHttpError(soonest).with("accepted", 0).with("rejected", rejected)
                     .with("results", results));
             return;
         }
