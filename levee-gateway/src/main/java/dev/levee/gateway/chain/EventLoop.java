@@ -27,11 +27,16 @@ public final class EventLoop {
     }
 
     /**
-     * Runs {@code work} on {@code origin} (at once when the caller is already there) and answers with its outcome:
-     * a load that core starts from another thread (a Redis coordinator's, a timer granting a slot) still builds
-     * its request on the event loop the request came in on.
+     * {@code work} bound to the caller's context: whoever calls the returned supplier (core starts a load from a
+     * Redis coordinator's thread, or a timer that granted a slot), {@code work} runs on the event loop the request
+     * came in on (at once when called there) and the supplier answers with its outcome.
      */
-    public static <T> CompletionStage<T> startOn(Context origin, Supplier<? extends CompletionStage<T>> work) {
+    public static <T> Supplier<CompletionStage<T>> startingHere(Supplier<? extends CompletionStage<T>> work) {
+        Context origin = Vertx.currentContext();
+        return () -> startOn(origin, work);
+    }
+
+    private static <T> CompletionStage<T> startOn(Context origin, Supplier<? extends CompletionStage<T>> work) {
         if (origin == null || Vertx.currentContext() == origin) {
             return work.get();
         }

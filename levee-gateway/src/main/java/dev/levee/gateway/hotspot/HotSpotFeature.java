@@ -217,11 +217,6 @@ public final class HotSpotFeature implements GatewayFeature {
         }, config.metricsRefresh().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Recomputes the per-key metric series now (they are also refreshed every {@code metrics-refresh}). */
-    public void refreshMetrics() {
-        metrics.refresh();
-    }
-
     /** The limiter of the route with path prefix {@code routePath}, or null. */
     public HotSpotLimiter limiter(String routePath) {
         RouteLimiter rl = routes.get(routePath);

@@ -24,10 +24,8 @@ import dev.levee.gateway.upstream.UpstreamClient;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -289,12 +287,10 @@ final class RoutePipeline {
         MultiMap headers = forwarded;
         AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
         // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
-        Context origin = Vertx.currentContext();
-        Supplier<CompletionStage<UpstreamResponse>> fetch =
-                () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx), value, group, fetched);
         // a Redis flight coordinator starts a fetch from its own threads, a hot-spot slot may be granted on the
         // scheduler's: run it on the request's event loop
-        Supplier<CompletionStage<UpstreamResponse>> loader = () -> EventLoop.startOn(origin, fetch);
+        Supplier<CompletionStage<UpstreamResponse>> loader = EventLoop.startingHere(
+                () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx), value, group, fetched));
         CompletableFuture<CacheResult<UpstreamResponse>> mine = read(readPath, ctx, key, loader);
         if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit, stale or answered at once: right here
             deliver(ctx, resource, varyNames, retried, fetched, fromCache(mine.join()), null);
@@ -422,10 +418,9 @@ final class RoutePipeline {
             return;
         }
         AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
-        Context origin = Vertx.currentContext();
         MultiMap headers = sharedHeaders(ctx);
-        Supplier<CompletionStage<UpstreamResponse>> fetch = () -> fetch(ctx, resource, headers, null, null, fetched);
-        CompletableFuture<Served> served = read(ownPath, ctx, resource, () -> EventLoop.startOn(origin, fetch))
+        CompletableFuture<Served> served = read(ownPath, ctx, resource,
+                EventLoop.startingHere(() -> fetch(ctx, resource, headers, null, null, fetched)))
                 .thenApply(RoutePipeline::fromCache);
         reply(served, (s, err) -> write(ctx, s, err));
     }
