@@ -38,7 +38,7 @@ import static dev.levee.gateway.chain.Stage.WARMING;
  * (matched route, warming flag, client class and identity); later stages read it there and nowhere else. Every
  * error any stage answers goes through {@link dev.levee.gateway.http.ErrorMapper}. See docs/architecture.md.
  */
-final class Assembly {
+public final class Assembly {
     private Assembly() {}
 
     /**
