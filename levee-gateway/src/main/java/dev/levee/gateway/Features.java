@@ -21,10 +21,10 @@ public final class Features {
     public static List<Function<GatewayContext, GatewayFeature>> all() {
         return List.of(
                 StoreFeature::new,      // first built: the shared store (memory or Redis) the others take windows and queues from
-                AdmissionFeature::new,  // the authentication and admission stages, and GET /health/backpressure
-                EventsFeature::new,     // the event pipeline: the events stage (POST /api/v1/events) and the queue's ops view
+                AdmissionFeature::new,  // the authentication and admission stages, /health/backpressure
+                EventsFeature::new,     // the event pipeline: the events stage and the queue's ops view
                 HotSpotFeature::new,    // before the read path, which takes each route's hot-spot limiter at construction
-                ReadPathFeature::new,   // the read path stage: cached/coalesced GETs on configured routes
+                ReadPathFeature::new,   // the read path stage: cached, coalesced GETs on routes
                 DashboardFeature::new   // last: reads every other feature's stats
         );
     }

@@ -45,11 +45,11 @@ import java.util.regex.Pattern;
  * background; a miss fills it), its coalescer, and the hot-spot window of the fixture, so warming spends the
  * fixture's upstream budget like any caller and is answered 429 when the window is full (counted as
  * {@code rejected}, never retried early). They carry {@link Warming#HEADER} with a per-process
- * random token: the gateway strips it before anything goes upstream, and admission may use
- * {@link HotSpotFeature#isWarmingRequest} to let them through. At most one warming request per event and path
- * is outstanding at a time. The list is bounded ({@code max-events}, the soonest
- * first) and so is the body read ({@link #MAX_LIST_BYTES}). Times compare the fixture's {@code start_time} with
- * the ticker's wall clock, so tests drive the schedule with a manual ticker.
+ * random token: the gateway strips it before anything goes upstream, and the {@link Warming} stage marks them so
+ * that admission lets them through. At most one warming request per event and path is outstanding at a time.
+ * The list is bounded ({@code max-events}, the soonest first) and so is the body read ({@link #MAX_LIST_BYTES}).
+ * Times compare the fixture's {@code start_time} with the ticker's wall clock, so tests drive the schedule with a
+ * manual ticker.
  */
 final class CacheWarmer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CacheWarmer.class);
