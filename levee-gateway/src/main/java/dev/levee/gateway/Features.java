@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The features the gateway is built from, in request-flow order (each stage mounts in this order). Adding a
- * capability means adding its factory here; nothing else in the server changes.
+ * The features the gateway is built from, in construction order: a feature may take what an earlier one owns
+ * ({@link GatewayContext#find}). This order decides nothing about requests: where each feature's handlers run is
+ * the request chain declared in {@link Assembly}.
  */
 public final class Features {
     private Features() {}
@@ -20,10 +21,10 @@ public final class Features {
     public static List<Function<GatewayContext, GatewayFeature>> all() {
         return List.of(
                 StoreFeature::new,      // first built: the shared store (memory or Redis) the others take windows and queues from
-                AdmissionFeature::new,  // first guard: authenticate, classify, admit; covers everything after it
-                EventsFeature::new,     // POST /api/v1/events, admitted like any request
+                AdmissionFeature::new,  // the authentication and admission stages, /health/backpressure
+                EventsFeature::new,     // the event pipeline: the events stage and the queue's ops view
                 HotSpotFeature::new,    // before the read path, which takes each route's hot-spot limiter at construction
-                ReadPathFeature::new,   // cached/coalesced GETs on configured routes; the rest falls to the proxy
+                ReadPathFeature::new,   // the read path stage: cached, coalesced GETs on routes
                 DashboardFeature::new   // last: reads every other feature's stats
         );
     }

@@ -7,24 +7,79 @@ import dev.levee.gateway.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 
+import java.util.AbstractList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * What every {@link GatewayFeature} is built from: the config, the shared Vert.x, time, metrics and upstream
- * client. {@link #features()} is a read-only view of the gateway's features: during construction it lists those
- * built before this one (how the read path takes the hot-spot feature's limiters); once the server is built it lists
- * all of them.
+ * What every feature is built from: the config, the shared Vert.x, time, metrics and upstream client, and the
+ * features built before it ({@link #find}: how the read path takes the hot-spot feature's limiters and every Redis
+ * user the store feature's connection). Features hand each other what they need here, at construction; at run time
+ * a request's stages share only {@link dev.levee.gateway.chain.RequestState}.
  */
-public record GatewayContext(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
-                             PrometheusMeterRegistry registry, UpstreamClient upstream,
-                             List<GatewayFeature> features) {
+public final class GatewayContext {
+    private final Vertx vertx;
+    private final LeveeConfig config;
+    private final Ticker ticker;
+    private final Scheduler scheduler;
+    private final PrometheusMeterRegistry registry;
+    private final UpstreamClient upstream;
+    private final List<?> built;
 
-    /** Key under which handlers store the metrics label of the route a request took (bounded by config). */
-    public static final String ROUTE_LABEL = "levee.route";
+    /** {@code built}: a live read-only view of the features built so far (all of them once the server is built). */
+    public GatewayContext(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
+                          PrometheusMeterRegistry registry, UpstreamClient upstream, List<?> built) {
+        this.vertx = vertx;
+        this.config = config;
+        this.ticker = ticker;
+        this.scheduler = scheduler;
+        this.registry = registry;
+        this.upstream = upstream;
+        this.built = built;
+    }
 
-    /** Key under which authentication stores the request's priority class name. */
-    public static final String CLIENT_CLASS = "levee.class";
+    public Vertx vertx() {
+        return vertx;
+    }
 
-    /** Key under which authentication stores the verified token's subject, or none. */
-    public static final String IDENTITY = "levee.identity";
+    public LeveeConfig config() {
+        return config;
+    }
+
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public UpstreamClient upstream() {
+        return upstream;
+    }
+
+    /** The first feature of {@code type} built so far, if any. */
+    public <T> Optional<T> find(Class<T> type) {
+        return built.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** A live view of the features of {@code type}: those built so far, all of them once the server is built. */
+    public <T> List<T> all(Class<T> type) {
+        return new AbstractList<>() {
+            @Override
+            public T get(int index) {
+                return built.stream().filter(type::isInstance).map(type::cast).skip(index).findFirst()
+                        .orElseThrow(() -> new IndexOutOfBoundsException(index));
+            }
+
+            @Override
+            public int size() {
+                return (int) built.stream().filter(type::isInstance).count();
+            }
+        };
+    }
 }

@@ -1,47 +1,28 @@
 package dev.levee.gateway;
 
 import dev.levee.gateway.ops.HealthReport;
+import dev.levee.gateway.ops.HealthSource;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
 /**
- * A capability plugged into the gateway (admission, read path, hot-spot windows, events, ...). The server
- * calls the mount methods in request-flow order, so a feature only says what it adds at each stage:
- * <ol>
- *   <li>{@link #mountOps}: operations endpoints that bypass authentication and admission;</li>
- *   <li>{@link #mountGuards}: handlers every admitted request passes (authentication, classification,
- *       admission); they call {@code ctx.next()} to let a request on;</li>
- *   <li>{@link #mountRoutes}: handlers for admitted requests (event ingestion, the read path);</li>
- *   <li>{@link #mountProxyGuards}: handlers for what no route ended, which is then proxied plainly to the
- *       upstream (the hot-spot window guards those calls).</li>
- * </ol>
+ * A capability of the gateway (admission, read path, hot-spot windows, events, ...): the owner of its state, its
+ * health section and its ops endpoints. Where its request handlers run is not the feature's to say: the request
+ * chain declared in {@link Assembly} puts them at their {@link dev.levee.gateway.chain.Stage}.
  * Features do not find each other at run time: what one hands another (the hot-spot limiter of a route to the read
- * path) is handed over at construction.
+ * path) is handed over at construction ({@link GatewayContext#find}).
  * Metrics are bound in the constructor, on {@link GatewayContext#registry()}.
  */
-public interface GatewayFeature extends AutoCloseable {
+public interface GatewayFeature extends HealthSource, AutoCloseable {
 
-    /** The section name in {@code GET /health}, e.g. {@code "admission"}. */
-    String name();
-
+    /** Operations endpoints (on the admin listener, and behind the admin token on the public one). */
     default void mountOps(Router router) {}
-
-    default void mountGuards(Router router) {}
-
-    default void mountRoutes(Router router) {}
-
-    default void mountProxyGuards(Router router) {}
 
     /** The public listener is bound, on {@code port} (the real one when the config says 0). */
     default void listening(int port) {}
 
-    /** This feature's section of {@code GET /health}. */
+    @Override
     HealthReport health();
-
-    /** False while this feature cannot take traffic; {@code /health/readiness} is not-ready then. */
-    default boolean ready() {
-        return true;
-    }
 
     /**
      * Runs first in graceful shutdown, when readiness turns 503 and the server still serves for

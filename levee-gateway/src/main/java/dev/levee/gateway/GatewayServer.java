@@ -2,6 +2,9 @@ package dev.levee.gateway;
 
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
+import dev.levee.gateway.chain.Filter;
+import dev.levee.gateway.chain.RequestChain;
+import dev.levee.gateway.chain.Stage;
 import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.AdminAuth;
@@ -35,6 +38,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -42,10 +46,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * The gateway: one router, served by one HTTP server instance per event loop on the configured port.
  *
- * <p>Request flow: request guard (framing, identity headers) -> metrics -> probes -> ops endpoints (only with the
- * admin token; no admission) -> guards (authentication, admission) -> routes (events, read path) -> plain streaming
- * proxy. The ops endpoints are also served, without a token, on the admin listener ({@code admin.host:port},
- * loopback by default). See {@link GatewayFeature} for how capabilities plug in.
+ * <p>Request flow: request guard (framing, identity headers), then the request chain declared in {@link Assembly}
+ * (metrics, ops, route match, warming, authentication, admission, events, read path, hot-spot proxy guard, proxy).
+ * The ops endpoints are also served, without a token, on the admin listener ({@code admin.host:port}, loopback by
+ * default), whose router is the ops surface only.
  *
  * <p>Shutdown ({@link #shutdown}), as a Kubernetes pod should: readiness answers 503 at once while every other
  * request is still served for {@code server.drain-period} (so load balancers stop sending), then the servers stop
@@ -66,9 +70,10 @@ public final class GatewayServer {
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private final Router router;
     private final Router adminRouter;
+    private List<Stage> stages;
 
     private GatewayServer(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
-                          List<Function<GatewayContext, GatewayFeature>> factories) {
+                          List<Function<GatewayContext, GatewayFeature>> factories, List<Filter> extraFilters) {
         this.vertx = vertx;
         this.config = config;
         this.scheduler = scheduler;
@@ -83,12 +88,13 @@ public final class GatewayServer {
         // a read-only view: while a feature is built it lists those built before it (what it may take from them);
         // once the server is built it lists them all
         List<GatewayFeature> view = java.util.Collections.unmodifiableList(built);
+        GatewayContext context = new GatewayContext(vertx, config, ticker, scheduler, registry, upstream, view);
         for (Function<GatewayContext, GatewayFeature> factory : factories) {
-            built.add(factory.apply(new GatewayContext(vertx, config, ticker, scheduler, registry, upstream, view)));
+            built.add(factory.apply(context));
         }
         this.features = List.copyOf(built);
         this.adminRouter = buildAdminRouter(ticker);
-        this.router = buildRouter(ticker);
+        this.router = buildRouter(context, ticker, extraFilters);
     }
 
     /** Starts the gateway with every feature, on the system ticker. */
@@ -99,11 +105,22 @@ public final class GatewayServer {
     /** Starts the gateway with the given time source and features (tests use a subset or a manual ticker). */
     public static Future<GatewayServer> start(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
                                               List<Function<GatewayContext, GatewayFeature>> features) {
+        return start(vertx, config, ticker, scheduler, features, List.of());
+    }
+
+    /**
+     * As above, with {@code extraFilters} put into the request chain at their stages (tests stand a handler in for
+     * a stage whose feature they leave out; a stage already taken fails the start).
+     */
+    public static Future<GatewayServer> start(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
+                                              List<Function<GatewayContext, GatewayFeature>> features,
+                                              List<Filter> extraFilters) {
         requireNonNull(vertx, "vertx");
         requireNonNull(config, "config");
+        requireNonNull(extraFilters, "extraFilters");
         GatewayServer gateway;
         try {
-            gateway = new GatewayServer(vertx, config, ticker, scheduler, features);
+            gateway = new GatewayServer(vertx, config, ticker, scheduler, features, extraFilters);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -116,33 +133,41 @@ public final class GatewayServer {
     }
 
     /**
-     * The public router: probes, then the ops surface behind the admin token, then guards, routes and the proxy.
-     * Every path of the admin router (health sections, metrics, dashboard, docs, figures, resets) is an ops path:
-     * on the public port it needs {@code admin.token} as a bearer token; the probes need nothing.
+     * The public router: the request chain of {@link Assembly}, then the error handlers. Every path of the admin
+     * router (health sections, metrics, dashboard, docs, figures, resets) is an ops path: on the public port it
+     * needs {@code admin.token} as a bearer token; the probes need nothing.
      */
-    private Router buildRouter(Ticker ticker) {
+    private Router buildRouter(GatewayContext context, Ticker ticker, List<Filter> extraFilters) {
         Router r = Router.router(vertx);
         Set<String> opsPaths = opsPaths(adminRouter);
-        r.route().handler(new RequestMetrics(registry, ticker, path -> label(opsPaths, path))::handle);
-        OpsEndpoints ops = new OpsEndpoints(features, registry, accepting::get);
-        ops.mountProbes(r);
-        Set<String> probes = opsPaths(r);
-        AdminAuth adminAuth = new AdminAuth(config.admin().token());
-        r.route().handler(ctx -> {
-            String path = withoutTrailingSlashes(ctx.normalizedPath()); // the router matches "/metrics/" too
-            if (opsPaths.contains(path) && !probes.contains(path)) {
-                adminAuth.handle(ctx);
-            } else {
-                ctx.next();
-            }
-        });
-        mountOps(r, ops);
-        features.forEach(f -> f.mountGuards(r));
-        features.forEach(f -> f.mountRoutes(r));
-        features.forEach(f -> f.mountProxyGuards(r));
-        r.route().handler(upstream::proxy);
+        RequestMetrics metrics = new RequestMetrics(registry, ticker, path -> label(opsPaths, path));
+        Consumer<Router> ops = router -> {
+            OpsEndpoints endpoints = new OpsEndpoints(features, registry, accepting::get);
+            Router probesOnly = Router.router(vertx);
+            endpoints.mountProbes(probesOnly);
+            Set<String> probes = opsPaths(probesOnly);
+            endpoints.mountProbes(router);
+            AdminAuth adminAuth = new AdminAuth(config.admin().token());
+            router.route().handler(ctx -> {
+                String path = withoutTrailingSlashes(ctx.normalizedPath()); // the router matches "/metrics/" too
+                if (opsPaths.contains(path) && !probes.contains(path)) {
+                    adminAuth.handle(ctx);
+                } else {
+                    ctx.next();
+                }
+            });
+            mountOps(router, endpoints);
+        };
+        RequestChain chain = Assembly.publicChain(context, metrics, ops, upstream).with(extraFilters);
+        this.stages = chain.stages();
+        chain.mount(r);
         mountErrors(r);
         return r;
+    }
+
+    /** The stages of the public request chain, in order (see {@link Assembly}). */
+    public List<Stage> stages() {
+        return stages;
     }
 
     /** The admin listener's router: the ops surface only, without a token (it listens on the loopback). */
@@ -164,7 +189,9 @@ public final class GatewayServer {
     }
 
     private static void mountErrors(Router r) {
-        r.errorHandler(500, ctx -> JsonResponses.sendError(ctx, ctx.failure()));
+        // a handler that threw, or failed its context without a cause: as ErrorMapper maps it (a 500 unless known)
+        r.errorHandler(500, ctx -> JsonResponses.sendError(ctx,
+                ctx.failure() != null ? ctx.failure() : HttpError.of(500, "Internal error")));
         r.errorHandler(404, ctx -> JsonResponses.sendError(ctx, HttpError.of(404, "Not found")));
         r.errorHandler(405, ctx -> JsonResponses.sendError(ctx, HttpError.of(405, "Method not allowed")));
     }
@@ -187,7 +214,10 @@ public final class GatewayServer {
         return paths;
     }
 
-    /** The metrics label of a path: ops paths as themselves, else the configured route's path, else "proxy". */
+    /**
+     * The metrics label of a request no stage labelled (one that ended before the route match, e.g. on the ops
+     * stage or the admin listener): ops paths as themselves, else the configured route's path, else "proxy".
+     */
     private String label(Set<String> opsPaths, String path) {
         if (opsPaths.contains(path)) {
             return path;

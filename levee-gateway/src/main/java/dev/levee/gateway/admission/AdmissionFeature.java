@@ -15,8 +15,7 @@ import dev.levee.gateway.config.AdmissionConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
-import dev.levee.gateway.http.Rejections;
-import dev.levee.gateway.hotspot.HotSpotFeature;
+import dev.levee.gateway.http.ErrorMapper;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
@@ -24,9 +23,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import dev.levee.gateway.chain.EventLoop;
+import dev.levee.gateway.chain.RequestState;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +46,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Implementation notes.
  * <ul>
- *   <li><b>Guard order:</b> authenticate (a present but bad token is a 401 before it can cost a permit) ->
- *       classify (stored under {@link GatewayContext#CLIENT_CLASS}, subject under
- *       {@link GatewayContext#IDENTITY}) -> read the body, if there is one -> admission. With
+ *   <li><b>Two stages:</b> {@link #authenticate} (a present but bad token is a 401 before it can cost a permit) ->
+ *       classify (the class and the subject go to the {@link RequestState}), then, after the warming check,
+ *       {@link #admit}: read the body, if there is one -> admission. With
  *       {@code admission.enabled: false} the request is still authenticated, classified and its body read, then
  *       passed on.</li>
  *   <li><b>Body before permit:</b> a permit is a slot of the upstream's concurrency; a client that sends its body
@@ -66,7 +65,7 @@ import java.util.function.ToDoubleFunction;
  *       every path frees the permit once.</li>
  *   <li><b>Threads:</b> a permit may be granted on another event loop (the one that released it) or on a
  *       timer; the continuation hops back to the request's own context before touching the request.</li>
- *   <li><b>Ops paths:</b> ops endpoints are mounted before the guards and never reach them. A path under an ops
+ *   <li><b>Ops paths:</b> the ops stage comes before authentication: ops endpoints never reach it. A path under an ops
  *       prefix (health, metrics, dashboard, docs) that reaches the guard has no endpoint: it gets 404 here and is
  *       never proxied, so the prefixes cannot be used to reach the upstream without admission.</li>
  * </ul>
@@ -132,11 +131,6 @@ public final class AdmissionFeature implements GatewayFeature {
         router.get("/api/v1/health/backpressure").handler(ctx -> OpsEndpoints.sendSection(ctx, health()));
     }
 
-    @Override
-    public void mountGuards(Router router) {
-        router.route().handler(this::guard);
-    }
-
     static boolean isOpsPath(String path) {
         for (String prefix : OPS_PREFIXES) {
             if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/')) {
@@ -146,7 +140,11 @@ public final class AdmissionFeature implements GatewayFeature {
         return false;
     }
 
-    private void guard(RoutingContext ctx) {
+    /**
+     * {@link dev.levee.gateway.chain.Stage#AUTHENTICATION}: ends an ops-prefix path with no endpoint (404) and a bad
+     * token (401); writes the client class and identity to the {@link RequestState}.
+     */
+    public void authenticate(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         if (isOpsPath(path)) {
             JsonResponses.sendError(ctx, HttpError.of(404, "Not found"));
@@ -161,27 +159,36 @@ public final class AdmissionFeature implements GatewayFeature {
                 return;
             }
             Authenticated who = ar.result();
-            String cls = classifier.classify(who.claims());
-            ctx.put(GatewayContext.CLIENT_CLASS, cls);
-            if (who.identity() != null) {
-                ctx.put(GatewayContext.IDENTITY, who.identity());
-            }
-            if (!Bodies.hasBody(ctx.request())) {
+            RequestState state = RequestState.of(ctx);
+            state.clientClass(classifier.classify(who.claims()));
+            state.identity(who.identity());
+            ctx.next();
+        });
+    }
+
+    /**
+     * {@link dev.levee.gateway.chain.Stage#ADMISSION}: reads the body (if any), then asks for a permit of the
+     * request's class; ends sheds and body errors. Warming requests pass without a permit.
+     */
+    public void admit(RoutingContext ctx) {
+        RequestState state = RequestState.of(ctx);
+        String cls = state.clientClass() != null ? state.clientClass() : config.fallbackClass();
+        boolean warming = state.warming();
+        if (!Bodies.hasBody(ctx.request())) {
+            admitOrPass(ctx, cls);
+            return;
+        }
+        if (Bodies.expectsContinue(ctx.request()) && !warming && shedBeforeTheBody(ctx, cls)) {
+            return;
+        }
+        // the whole body first, under server.body-timeout: a client trickling its body holds its connection,
+        // never a permit (nor, on the proxy path, an upstream connection)
+        Bodies.buffer(ctx, maxBodyBytes, bodyTimeout, bodyBudget).onComplete(read -> {
+            if (read.failed()) {
+                JsonResponses.sendError(ctx, read.cause());
+            } else {
                 admitOrPass(ctx, cls);
-                return;
             }
-            if (Bodies.expectsContinue(ctx.request()) && shedBeforeTheBody(ctx, cls)) {
-                return;
-            }
-            // the whole body first, under server.body-timeout: a client trickling its body holds its connection,
-            // never a permit (nor, on the proxy path, an upstream connection)
-            Bodies.buffer(ctx, maxBodyBytes, bodyTimeout, bodyBudget).onComplete(read -> {
-                if (read.failed()) {
-                    JsonResponses.sendError(ctx, read.cause());
-                } else {
-                    admitOrPass(ctx, cls);
-                }
-            });
         });
     }
 
@@ -192,7 +199,7 @@ public final class AdmissionFeature implements GatewayFeature {
      * queue after all gives its place back and goes on as any other.
      */
     private boolean shedBeforeTheBody(RoutingContext ctx, String cls) {
-        if (!config.enabled() || HotSpotFeature.isWarmingRequest(ctx.request()) || !likelyShed(cls)) {
+        if (!config.enabled() || !likelyShed(cls)) {
             return false;
         }
         CompletableFuture<Permit> probe = admission.acquire(cls);
@@ -201,7 +208,7 @@ public final class AdmissionFeature implements GatewayFeature {
                 probe.join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof AdmissionRejectedException r) {
-                    JsonResponses.sendError(ctx, Rejections.toHttpError(r).closingConnection()); // body never sent
+                    JsonResponses.send(ctx, ErrorMapper.toHttpError(r).closingConnection()); // body never sent
                     return true;
                 }
             }
@@ -236,14 +243,14 @@ public final class AdmissionFeature implements GatewayFeature {
     private void admitOrPass(RoutingContext ctx, String cls) {
         // cache-warming requests are the gateway's own (at most one per event and path, already inside the
         // fixture's hot-spot budget): queueing them behind shed clients would let the cache go cold under load
-        if (!config.enabled() || HotSpotFeature.isWarmingRequest(ctx.request())) {
+        if (!config.enabled() || RequestState.of(ctx).warming()) {
             ctx.next();
             return;
         }
-        admit(ctx, cls);
+        acquire(ctx, cls);
     }
 
-    private void admit(RoutingContext ctx, String cls) {
+    private void acquire(RoutingContext ctx, String cls) {
         if (ctx.response().closed()) {
             return; // left while its token was checked (JWKS on a worker): no end event will come to release
         }
@@ -253,12 +260,8 @@ public final class AdmissionFeature implements GatewayFeature {
                 waiter.join().release();
             }
         });
-        if (waiter.isDone()) { // admitted (or shed) at once: no hop needed
-            proceed(ctx, waiter);
-            return;
-        }
-        Context context = Vertx.currentContext();
-        waiter.whenComplete((p, e) -> context.runOnContext(v -> proceed(ctx, waiter)));
+        // a permit may be granted on another event loop (the one that released it) or on a timer
+        EventLoop.resume(waiter).onComplete(ar -> proceed(ctx, waiter));
     }
 
     private void proceed(RoutingContext ctx, CompletableFuture<Permit> waiter) {
@@ -271,7 +274,7 @@ public final class AdmissionFeature implements GatewayFeature {
             if (ctx.response().closed()) {
                 return; // shed, but nobody is listening any more
             }
-            JsonResponses.sendError(ctx, e.getCause()); // a shed request: 429 or 503, see Rejections
+            JsonResponses.sendError(ctx, e.getCause()); // a shed request: 429 or 503, see ErrorMapper
             return;
         }
         Timer timer = waitTimers.get(permit.admissionClass());

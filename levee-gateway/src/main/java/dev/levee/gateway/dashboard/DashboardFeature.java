@@ -55,7 +55,8 @@ public final class DashboardFeature implements GatewayFeature {
 
     public DashboardFeature(GatewayContext gateway) {
         this.gateway = gateway;
-        this.sampler = new DashboardSampler(gateway.features(), gateway.registry(), gateway.config(), gateway.ticker(), HISTORY);
+        this.sampler = new DashboardSampler(gateway.all(GatewayFeature.class), gateway.registry(), gateway.config(),
+                gateway.ticker(), HISTORY);
         schedule();
     }
 

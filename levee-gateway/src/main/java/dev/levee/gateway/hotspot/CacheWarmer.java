@@ -44,12 +44,12 @@ import java.util.regex.Pattern;
  * the same path as clients: the read path's cache (a request as an entry turns stale refreshes it in the
  * background; a miss fills it), its coalescer, and the hot-spot window of the fixture, so warming spends the
  * fixture's upstream budget like any caller and is answered 429 when the window is full (counted as
- * {@code rejected}, never retried early). They carry {@link HotSpotFeature#WARM_HEADER} with a per-process
- * random token: the gateway strips it before anything goes upstream, and admission may use
- * {@link HotSpotFeature#isWarmingRequest} to let them through. At most one warming request per event and path
- * is outstanding at a time. The list is bounded ({@code max-events}, the soonest
- * first) and so is the body read ({@link #MAX_LIST_BYTES}). Times compare the fixture's {@code start_time} with
- * the ticker's wall clock, so tests drive the schedule with a manual ticker.
+ * {@code rejected}, never retried early). They carry {@link Warming#HEADER} with a per-process
+ * random token: the gateway strips it before anything goes upstream, and the {@link Warming} stage marks them so
+ * that admission lets them through. At most one warming request per event and path is outstanding at a time.
+ * The list is bounded ({@code max-events}, the soonest first) and so is the body read ({@link #MAX_LIST_BYTES}).
+ * Times compare the fixture's {@code start_time} with the ticker's wall clock, so tests drive the schedule with a
+ * manual ticker.
  */
 final class CacheWarmer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CacheWarmer.class);
@@ -318,7 +318,7 @@ final class CacheWarmer implements AutoCloseable {
         e.requests++;
         pending.incrementAndGet();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-                .setURI(uri).putHeader(HotSpotFeature.WARM_HEADER, token)
+                .setURI(uri).putHeader(Warming.HEADER, token)
                 .setTimeout(gw.config().upstream().timeout().toMillis() * 2);
         // the response is read inside the request's callback: this runs on the scheduler's thread (a test's
         // thread with a manual ticker), and a flat compose chain could ask for the body after it was received

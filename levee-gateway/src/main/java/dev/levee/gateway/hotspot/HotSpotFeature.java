@@ -1,6 +1,5 @@
 package dev.levee.gateway.hotspot;
 
-import dev.levee.core.RejectedException;
 import dev.levee.core.hotspot.HotSpotLimiter;
 import dev.levee.core.hotspot.HotSpotSettings;
 import dev.levee.core.hotspot.HotSpotSnapshot;
@@ -11,30 +10,24 @@ import dev.levee.core.hotspot.WindowStore;
 import dev.levee.core.time.Scheduler;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.chain.EventLoop;
+import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.config.HotSpotsConfig;
-import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.HttpError;
+import io.vertx.ext.web.Router;
+import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.JsonResponses;
-import dev.levee.gateway.http.Rejections;
-import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.store.StoreFeature;
 import dev.levee.gateway.store.WindowStores;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,38 +49,19 @@ import java.util.function.Supplier;
  *       limiter), handed to the read path at construction: each load (cache miss or refresh, after coalescing)
  *       takes a slot of every key of the request that starts it, below the breaker, and releases it when the load
  *       completes;</li>
- *   <li>{@link #mountProxyGuards}: a hot-spot route's request that no route handler ended, i.e. one the read path
- *       did not serve (methods other than GET/HEAD, or no read path at all), acquires a slot, is marked with
- *       {@link #GUARDED} and continues to the plain proxy; the slot is released when its response ends. A request
- *       already marked {@link #GUARDED} passes untouched.</li>
+ *   <li>{@link #guardProxy} (stage {@code HOT_SPOT_PROXY}): a hot-spot route's request that reached it, i.e. one the
+ *       read path did not serve (methods other than GET/HEAD, or no read path at all), acquires a slot and continues
+ *       to the plain proxy; the slot is released when its response ends.</li>
  * </ul>
- * A request the read path serves (ends) never reaches the proxy guard. Any handler that makes an upstream call
- * for a hot-spot route by another way must mark the request with {@link #GUARDED} only if it took a slot for it.
+ * A request the read path serves (ends) never reaches the proxy guard, so no request is counted twice. A new stage
+ * that calls the upstream for a hot-spot route must take its slot through this feature's limiter itself.
  *
- * <p>Warming requests (see {@link CacheWarmer}) carry {@link #WARM_HEADER}; {@link #isWarmingRequest} tells them
- * apart for admission. The header is removed from every request by this feature's guard, and the read path
- * never forwards it either.
+ * <p>Warming requests (see {@link CacheWarmer}) carry {@link Warming#HEADER}; the {@link Warming} stage tells them
+ * apart for admission and removes the header from every request, and the read path never forwards it either.
  */
 public final class HotSpotFeature implements GatewayFeature {
 
-    /** Routing-context key: this request holds (or held) a hot-spot slot; value {@link Boolean#TRUE}. */
-    public static final String GUARDED = "levee.hotspot.guarded";
-
-    /** Routing-context key set on warming requests; value {@link Boolean#TRUE}. */
-    public static final String WARMING = "levee.hotspot.warming";
-
-    /** Header that marks the gateway's own cache-warming requests (value: a per-process random token). */
-    public static final String WARM_HEADER = "X-Levee-Warm";
-
     public static final String HEALTH_PATH = "/health/hot-spots";
-
-    private static final byte[] TOKEN = new byte[24];
-    private static final String TOKEN_TEXT;
-
-    static {
-        new SecureRandom().nextBytes(TOKEN);
-        TOKEN_TEXT = HexFormat.of().formatHex(TOKEN);
-    }
 
     /**
      * The hot-spot stage of a route's read path: the route's limiter, and the hot keys of the request that starts a
@@ -134,7 +108,7 @@ public final class HotSpotFeature implements GatewayFeature {
         }
         scheduleMetrics();
         if (config.warming().enabled()) {
-            warmer = new CacheWarmer(gw, config.warming(), () -> port, TOKEN_TEXT);
+            warmer = new CacheWarmer(gw, config.warming(), () -> port, Warming.token());
             warmer.start();
         } else {
             warmer = null;
@@ -146,34 +120,9 @@ public final class HotSpotFeature implements GatewayFeature {
         return "hot_spots";
     }
 
-    /** The header value that marks this process's warming requests (for in-process callers and tests). */
-    public static String warmingToken() {
-        return TOKEN_TEXT;
-    }
-
-    /** True if {@code request} is one of this gateway's cache-warming requests (for admission to let through). */
-    public static boolean isWarmingRequest(HttpServerRequest request) {
-        String v = request.getHeader(WARM_HEADER);
-        return v != null && MessageDigest.isEqual(v.getBytes(StandardCharsets.US_ASCII),
-                TOKEN_TEXT.getBytes(StandardCharsets.US_ASCII));
-    }
-
     @Override
     public void mountOps(Router router) {
         router.get(HEALTH_PATH).handler(ctx -> OpsEndpoints.sendSection(ctx, health()));
-    }
-
-    @Override
-    public void mountGuards(Router router) {
-        router.route().handler(ctx -> {
-            if (ctx.request().headers().contains(WARM_HEADER)) {
-                if (isWarmingRequest(ctx.request())) {
-                    ctx.put(WARMING, Boolean.TRUE);
-                }
-                ctx.request().headers().remove(WARM_HEADER);
-            }
-            ctx.next();
-        });
     }
 
     /** Warming requests go to the gateway's own public port. */
@@ -208,22 +157,22 @@ public final class HotSpotFeature implements GatewayFeature {
         }));
     }
 
-    @Override
-    public void mountProxyGuards(Router router) {
-        if (!routes.isEmpty()) {
-            router.route().handler(this::guardProxy);
-        }
+    /** True if some route has a hot-spot block (else the proxy guard stage is left out of the chain). */
+    public boolean guardsProxy() {
+        return !routes.isEmpty();
     }
 
-    /** Takes a slot for a hot-spot route's request the read path did not serve, then lets it reach the proxy. */
-    private void guardProxy(RoutingContext ctx) {
-        RouteConfig route = gw.config().routeFor(RequestTargets.canonicalPath(ctx.request().path()));
+    /**
+     * {@link dev.levee.gateway.chain.Stage#HOT_SPOT_PROXY}: takes a slot for a hot-spot route's request the read path
+     * did not serve (the read path ends what it serves), then lets it reach the proxy.
+     */
+    public void guardProxy(RoutingContext ctx) {
+        RouteConfig route = RequestState.of(ctx).route();
         RouteLimiter rl = route == null ? null : routes.get(route.path());
-        if (rl == null || ctx.get(GUARDED) != null) {
+        if (rl == null) {
             ctx.next();
             return;
         }
-        ctx.put(GUARDED, Boolean.TRUE);
         String key;
         try {
             key = rl.extractor().extract(RequestViews.of(ctx.request()));
@@ -236,47 +185,23 @@ public final class HotSpotFeature implements GatewayFeature {
             ctx.next();
             return;
         }
-        Context context = gw.vertx().getOrCreateContext();
         CompletableFuture<Permit> slot = rl.limiter().acquire(key);
         if (!slot.isDone()) {
             ctx.response().closeHandler(v -> slot.cancel(false)); // a client that leaves gives its place up
         }
-        slot.whenComplete((permit, err) -> onContext(context, () -> {
-            if (err != null) {
-                JsonResponses.sendError(ctx, toHttpError(err));
+        EventLoop.resume(slot).onComplete(ar -> {
+            if (ar.failed()) {
+                JsonResponses.sendError(ctx, ar.cause()); // a rejection: 429 with the real Retry-After
                 return;
             }
+            Permit permit = ar.result();
             if (ctx.response().closed() || ctx.response().ended()) {
                 permit.refund();
                 return;
             }
-            ctx.addEndHandler(ar -> permit.release());
+            ctx.addEndHandler(v -> permit.release());
             ctx.next();
-        }));
-    }
-
-    private static void onContext(Context context, Runnable action) {
-        if (context == null || Vertx.currentContext() == context) {
-            action.run();
-        } else {
-            context.runOnContext(v -> action.run());
-        }
-    }
-
-    /** A limiter's answer as the gateway's error: a rejection as {@link Rejections} maps it (429, real Retry-After). */
-    static HttpError toHttpError(Throwable err) {
-        Throwable e = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                ? err.getCause() : err;
-        if (e instanceof RejectedException r) {
-            return Rejections.toHttpError(r);
-        }
-        if (e instanceof HttpError he) {
-            return he;
-        }
-        if (e instanceof IllegalStateException) {
-            return HttpError.of(503, "Shutting down");
-        }
-        return HttpError.of(500, "Internal error");
+        });
     }
 
     private void scheduleMetrics() {
@@ -290,11 +215,6 @@ public final class HotSpotFeature implements GatewayFeature {
                 scheduleMetrics();
             }
         }, config.metricsRefresh().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** Recomputes the per-key metric series now (they are also refreshed every {@code metrics-refresh}). */
-    public void refreshMetrics() {
-        metrics.refresh();
     }
 
     /** The limiter of the route with path prefix {@code routePath}, or null. */
@@ -365,12 +285,8 @@ public final class HotSpotFeature implements GatewayFeature {
      */
     private String storeNow() {
         String type = gw.config().store().type().name();
-        for (GatewayFeature f : gw.features()) {
-            if (f instanceof StoreFeature s && s.redis() != null && !s.windowsShared()) {
-                return type + " (local fallback)";
-            }
-        }
-        return type;
+        StoreFeature s = gw.find(StoreFeature.class).orElse(null);
+        return s != null && s.redis() != null && !s.windowsShared() ? type + " (local fallback)" : type;
     }
 
     /** {@code GET /health/hot-spots} and the {@code hot_spots} section of {@code /health}. */

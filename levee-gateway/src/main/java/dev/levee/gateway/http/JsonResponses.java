@@ -1,7 +1,5 @@
 package dev.levee.gateway.http;
 
-import dev.levee.core.RejectedException;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -58,20 +56,16 @@ public final class JsonResponses {
                 .end(toBuffer(body));
     }
 
-    /**
-     * Renders {@code error}: an {@link HttpError} as it is, a primitive's rejection as {@link Rejections} maps it,
-     * anything else as a 500.
-     */
+    /** Renders {@code error} as {@link ErrorMapper} maps it (an unexpected failure: a logged 500). */
     public static void sendError(RoutingContext ctx, Throwable error) {
-        HttpError e;
-        if (error instanceof HttpError he) {
-            e = he;
-        } else if (error instanceof RejectedException r) {
-            e = Rejections.toHttpError(r);
-        } else {
+        if (!ErrorMapper.expected(error)) {
             log.error("unexpected error serving {} {}", ctx.request().method(), ctx.request().path(), error);
-            e = HttpError.of(500, "Internal error");
         }
+        send(ctx, ErrorMapper.toHttpError(error));
+    }
+
+    /** Writes {@code e}: status, Retry-After, JSON body; a closing error closes the connection after it. */
+    public static void send(RoutingContext ctx, HttpError e) {
         HttpServerResponse resp = ctx.response();
         if (resp.headWritten()) { // too late for a status: cut the response so the client sees it failed
             ctx.request().connection().close();

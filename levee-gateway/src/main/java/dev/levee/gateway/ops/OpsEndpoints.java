@@ -3,7 +3,6 @@ package dev.levee.gateway.ops;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.http.JsonResponses;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
@@ -22,11 +21,11 @@ import java.util.function.BooleanSupplier;
 public final class OpsEndpoints {
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final List<GatewayFeature> features;
+    private final List<? extends HealthSource> features;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier accepting;
 
-    public OpsEndpoints(List<GatewayFeature> features, PrometheusMeterRegistry registry, BooleanSupplier accepting) {
+    public OpsEndpoints(List<? extends HealthSource> features, PrometheusMeterRegistry registry, BooleanSupplier accepting) {
         this.features = features;
         this.registry = registry;
         this.accepting = accepting;
@@ -69,7 +68,7 @@ public final class OpsEndpoints {
     private void health(RoutingContext ctx) {
         HealthStatus overall = accepting.getAsBoolean() ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, ObjectNode> sections = new LinkedHashMap<>();
-        for (GatewayFeature f : features) {
+        for (HealthSource f : features) {
             HealthReport r = f.health();
             overall = overall.worst(r.status());
             sections.put(f.name(), render(r));
@@ -94,7 +93,7 @@ public final class OpsEndpoints {
         if (!accepting.getAsBoolean()) {
             notReady.put("server", "shutting down");
         }
-        for (GatewayFeature f : features) {
+        for (HealthSource f : features) {
             if (!f.ready()) {
                 notReady.put(f.name(), f.health().status().name());
             }

@@ -1,7 +1,7 @@
 package dev.levee.gateway.ops;
 
 import dev.levee.core.time.Ticker;
-import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.chain.RequestState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.RoutingContext;
@@ -24,7 +24,7 @@ public final class RequestMetrics {
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     /**
-     * @param routeOf maps a request path to its label when no handler set {@link GatewayContext#ROUTE_LABEL}
+     * @param routeOf maps a request path to its label when no stage set {@link RequestState#routeLabel()}
      */
     public RequestMetrics(MeterRegistry registry, Ticker ticker, Function<String, String> routeOf) {
         this.registry = registry;
@@ -37,7 +37,7 @@ public final class RequestMetrics {
         long start = ticker.read();
         ctx.request().pause(); // nothing of the body is read until a handler asks for it (admission may queue us)
         ctx.addEndHandler(ar -> {
-            String route = ctx.get(GatewayContext.ROUTE_LABEL);
+            String route = RequestState.of(ctx).routeLabel();
             if (route == null) {
                 route = routeOf.apply(ctx.request().path());
             }

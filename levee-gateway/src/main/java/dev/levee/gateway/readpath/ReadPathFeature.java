@@ -12,7 +12,7 @@ import dev.levee.gateway.store.FlightCoordinators;
 import dev.levee.gateway.upstream.UpstreamResponse;
 import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.JsonResponses;
-import dev.levee.gateway.http.RequestTargets;
+import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import io.vertx.core.http.HttpMethod;
@@ -83,10 +83,9 @@ public final class ReadPathFeature implements GatewayFeature {
     }
 
     private static Function<RouteConfig, Optional<HotSpotFeature.ReadStage>> hotSpotStages(GatewayContext gateway) {
-        for (GatewayFeature f : gateway.features()) {
-            if (f instanceof HotSpotFeature hs) {
-                return hs::readStage;
-            }
+        HotSpotFeature hs = gateway.find(HotSpotFeature.class).orElse(null);
+        if (hs != null) {
+            return hs::readStage;
         }
         // a hot-spot block the read path silently ignored would let every cache miss past the upstream's quota
         for (RouteConfig route : gateway.config().routes()) {
@@ -118,25 +117,22 @@ public final class ReadPathFeature implements GatewayFeature {
         router.post(RESET_PATH).handler(new AdminAuth(gateway.config().admin().token())).handler(this::reset);
     }
 
-    @Override
-    public void mountRoutes(Router router) {
-        router.route().handler(this::handle);
-    }
-
-    private void handle(RoutingContext ctx) {
+    /**
+     * {@link dev.levee.gateway.chain.Stage#READ_PATH}: serves GET and HEAD on the request's matched route
+     * ({@link RequestState#route()}); anything else goes on to the proxy stages.
+     */
+    public void handle(RoutingContext ctx) {
         HttpMethod m = ctx.request().method();
         if (m != HttpMethod.GET && m != HttpMethod.HEAD) {
             ctx.next();
             return;
         }
-        // matched on the canonical path: /api/%6Fdds and //api/./odds are /api/odds, not a way around the route
-        RouteConfig route = gateway.config().routeFor(RequestTargets.canonicalPath(ctx.request().path()));
+        RouteConfig route = RequestState.of(ctx).route();
         RoutePipeline p = route == null ? null : pipelines.get(route);
         if (p == null) {
             ctx.next();
             return;
         }
-        ctx.put(GatewayContext.ROUTE_LABEL, route.path());
         p.serve(ctx);
     }
 

@@ -2,7 +2,6 @@ package dev.levee.gateway.readpath;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.levee.core.RejectedException;
 import dev.levee.core.breaker.BreakerOpenException;
 import dev.levee.core.breaker.UpstreamBreaker;
 import dev.levee.core.breaker.Verdict;
@@ -17,17 +16,16 @@ import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.http.HttpError;
-import dev.levee.gateway.http.Rejections;
+import dev.levee.gateway.http.ErrorMapper;
+import dev.levee.gateway.chain.EventLoop;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.upstream.UpstreamClient;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -39,9 +37,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -291,12 +287,10 @@ final class RoutePipeline {
         MultiMap headers = forwarded;
         AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
         // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
-        Context origin = Vertx.currentContext();
-        Supplier<CompletionStage<UpstreamResponse>> fetch =
-                () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx), value, group, fetched);
         // a Redis flight coordinator starts a fetch from its own threads, a hot-spot slot may be granted on the
         // scheduler's: run it on the request's event loop
-        Supplier<CompletionStage<UpstreamResponse>> loader = () -> onContext(origin, fetch);
+        Supplier<CompletionStage<UpstreamResponse>> loader = EventLoop.startingHere(
+                () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx), value, group, fetched));
         CompletableFuture<CacheResult<UpstreamResponse>> mine = read(readPath, ctx, key, loader);
         if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit, stale or answered at once: right here
             deliver(ctx, resource, varyNames, retried, fetched, fromCache(mine.join()), null);
@@ -305,30 +299,7 @@ final class RoutePipeline {
         // a client that goes away gives up its waiter slot; the shared fetch goes on
         ctx.response().closeHandler(v -> mine.cancel(false));
         CompletableFuture<Served> served = mine.thenApply(RoutePipeline::fromCache);
-        reply(ctx, served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
-    }
-
-    /** {@code fetch} run on {@code origin} (at once if that is the current context). */
-    private static CompletionStage<UpstreamResponse> onContext(Context origin,
-                                                               Supplier<CompletionStage<UpstreamResponse>> fetch) {
-        if (origin == null || Vertx.currentContext() == origin) {
-            return fetch.get();
-        }
-        CompletableFuture<UpstreamResponse> hop = new CompletableFuture<>();
-        origin.runOnContext(v -> {
-            try {
-                fetch.get().whenComplete((r, e) -> {
-                    if (e == null) {
-                        hop.complete(r);
-                    } else {
-                        hop.completeExceptionally(e);
-                    }
-                });
-            } catch (Throwable t) {
-                hop.completeExceptionally(t);
-            }
-        });
-        return hop;
+        reply(served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
     }
 
     /**
@@ -447,12 +418,11 @@ final class RoutePipeline {
             return;
         }
         AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
-        Context origin = Vertx.currentContext();
         MultiMap headers = sharedHeaders(ctx);
-        Supplier<CompletionStage<UpstreamResponse>> fetch = () -> fetch(ctx, resource, headers, null, null, fetched);
-        CompletableFuture<Served> served = read(ownPath, ctx, resource, () -> onContext(origin, fetch))
+        CompletableFuture<Served> served = read(ownPath, ctx, resource,
+                EventLoop.startingHere(() -> fetch(ctx, resource, headers, null, null, fetched)))
                 .thenApply(RoutePipeline::fromCache);
-        reply(ctx, served, (s, err) -> write(ctx, s, err));
+        reply(served, (s, err) -> write(ctx, s, err));
     }
 
     /**
@@ -468,7 +438,7 @@ final class RoutePipeline {
     private MultiMap sharedHeaders(RoutingContext ctx) {
         MultiMap headers = gateway.upstream().proxyHeaders().forRequest(ctx.request());
         LEADER_ONLY.forEach(headers::remove);
-        headers.remove(HotSpotFeature.WARM_HEADER); // the gateway's own token never reaches the upstream
+        headers.remove(dev.levee.gateway.hotspot.Warming.HEADER); // the gateway's own token never reaches the upstream
         return headers;
     }
 
@@ -479,16 +449,8 @@ final class RoutePipeline {
     }
 
     /** Runs {@code then} with the outcome of {@code served} on the request's own context. */
-    private static void reply(RoutingContext ctx, CompletableFuture<Served> served,
-                              java.util.function.BiConsumer<Served, Throwable> then) {
-        Context context = Vertx.currentContext();
-        served.whenComplete((s, err) -> {
-            if (context == null || Vertx.currentContext() == context) {
-                then.accept(s, err);
-            } else {
-                context.runOnContext(v -> then.accept(s, err));
-            }
-        });
+    private static void reply(CompletableFuture<Served> served, java.util.function.BiConsumer<Served, Throwable> then) {
+        EventLoop.resume(served).onComplete(ar -> then.accept(ar.result(), ar.cause()));
     }
 
     private void write(RoutingContext ctx, Served s, Throwable err) {
@@ -547,20 +509,16 @@ final class RoutePipeline {
         }
     }
 
+    /**
+     * A failed read as {@link ErrorMapper} maps it (a refusal of the coalescer, hot-spot window or breaker; a
+     * primitive closed at shutdown: 503), a failed upstream call as 502 "Upstream error".
+     */
     static HttpError toHttpError(Throwable cause) {
-        if (cause instanceof HttpError he) {
-            return he;
-        }
-        if (cause instanceof RejectedException r) { // coalescer full or timed out, breaker open
-            return Rejections.toHttpError(r);
-        }
-        return HttpError.of(502, "Upstream error").with("detail", String.valueOf(cause.getMessage()));
+        return ErrorMapper.toHttpError(cause,
+                e -> HttpError.of(502, "Upstream error").with("detail", String.valueOf(e.getMessage())));
     }
 
     static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
+        return ErrorMapper.unwrap(e);
     }
 }

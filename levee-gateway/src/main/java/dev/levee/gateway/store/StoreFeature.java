@@ -51,7 +51,7 @@ import java.util.function.ToLongFunction;
  * queue the age of its last counts read ({@code event_counts_age_ms}): older than {@link #staleAfterNanos}
  * (Redis connected but not answering, e.g. frozen) makes the section DEGRADED.
  *
- * <p>Listed first in {@code Features.all()} so later features find it in {@link GatewayContext#features()};
+ * <p>Listed first in {@code Features.all()} so later features find it with {@link GatewayContext#find};
  * {@link WindowStores#forConfig} creates a private one when it is missing (tests with a feature subset).
  */
 public final class StoreFeature implements GatewayFeature {
@@ -103,12 +103,7 @@ public final class StoreFeature implements GatewayFeature {
 
     /** The registered store feature of {@code gw}, or null. */
     static StoreFeature registered(GatewayContext gw) {
-        for (GatewayFeature f : gw.features()) {
-            if (f instanceof StoreFeature s) {
-                return s;
-            }
-        }
-        return null;
+        return gw.find(StoreFeature.class).orElse(null);
     }
 
     @Override

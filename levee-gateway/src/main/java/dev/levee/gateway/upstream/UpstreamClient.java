@@ -4,7 +4,7 @@ import dev.levee.gateway.config.UpstreamConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
-import dev.levee.gateway.http.Rejections;
+import dev.levee.gateway.http.ErrorMapper;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -137,7 +137,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     }
 
     private HttpError busyError() {
-        return Rejections.toHttpError(new UpstreamBusyException(maxInFlight));
+        return ErrorMapper.toHttpError(new UpstreamBusyException(maxInFlight));
     }
 
     private RequestOptions options(io.vertx.core.http.HttpMethod method, String uri, MultiMap headers) {

@@ -31,7 +31,7 @@ class AdmissionDisabledTest {
                     auth: { jwt: { hmac-secret: "%s" } }
                     admission: { enabled: false, max-concurrent: 1, queue-capacity: 1 }
                     """.formatted(SECRET))
-            .features(List.of(AdmissionFeature::new, ProbeFeature::new))
+            .features(List.of(AdmissionFeature::new)).filters(List.of(ProbeFeature.filter()))
             .build();
 
     @Test

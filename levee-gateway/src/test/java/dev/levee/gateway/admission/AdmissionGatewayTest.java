@@ -64,7 +64,7 @@ class AdmissionGatewayTest {
                     admission: { max-concurrent: 2, queue-capacity: 2, max-wait: 10s, retry-after: 7s }
                     admin: { token: ops-token }
                     """.formatted(SECRET, ISSUER, AUDIENCE))
-            .features(List.of(AdmissionFeature::new, ProbeFeature::new))
+            .features(List.of(AdmissionFeature::new)).filters(List.of(ProbeFeature.filter()))
             .ticker(clock)
             .scheduler(clock)
             .build();
@@ -249,13 +249,13 @@ class AdmissionGatewayTest {
         await().until(() -> stats().forClass("browser").queueDepth() == 2);
 
         HttpResponse<String> warming = gw.send(HttpRequest.newBuilder(gw.uri("/echo"))
-                .header(dev.levee.gateway.hotspot.HotSpotFeature.WARM_HEADER,
-                        dev.levee.gateway.hotspot.HotSpotFeature.warmingToken()).build());
+                .header(dev.levee.gateway.hotspot.Warming.HEADER,
+                        dev.levee.gateway.hotspot.Warming.token()).build());
         assertThat(warming.statusCode()).isEqualTo(200);
         assertThat(warming.body()).isEqualTo("ok");
 
         HttpResponse<String> forged = gw.send(HttpRequest.newBuilder(gw.uri("/echo"))
-                .header(dev.levee.gateway.hotspot.HotSpotFeature.WARM_HEADER, "guess").build());
+                .header(dev.levee.gateway.hotspot.Warming.HEADER, "guess").build());
         assertThat(forged.statusCode()).isEqualTo(429);
     }
 

@@ -24,7 +24,7 @@ class AdmissionWithoutKeyTest {
             .config("""
                     upstream: { url: "${upstream}" }
                     """)
-            .features(List.of(AdmissionFeature::new, ProbeFeature::new))
+            .features(List.of(AdmissionFeature::new)).filters(List.of(ProbeFeature.filter()))
             .build();
 
     @Test

@@ -1,15 +1,12 @@
 package dev.levee.gateway.admission;
 
-import dev.levee.gateway.GatewayContext;
-import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.chain.Filter;
 
-import java.util.function.Function;
-
-/** Lets tests in other packages mount {@link ProbeFeature}. */
+/** Lets tests in other packages put {@link ProbeFeature}'s stage into the chain. */
 public final class ProbeAccess {
     private ProbeAccess() {}
 
-    public static Function<GatewayContext, GatewayFeature> factory() {
-        return ProbeFeature::new;
+    public static Filter filter() {
+        return ProbeFeature.filter();
     }
 }

@@ -1,38 +1,32 @@
 package dev.levee.gateway.admission;
 
-import dev.levee.gateway.GatewayContext;
-import dev.levee.gateway.GatewayFeature;
+import dev.levee.gateway.chain.Filter;
+import dev.levee.gateway.chain.RequestState;
+import dev.levee.gateway.chain.Stage;
 import dev.levee.gateway.http.JsonResponses;
-import dev.levee.gateway.ops.HealthReport;
-import io.vertx.ext.web.Router;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A test feature behind the guards: shows what authentication stored, and fails on demand. */
-final class ProbeFeature implements GatewayFeature {
-    ProbeFeature(GatewayContext ignored) {}
+/**
+ * A test stage behind authentication and admission (standing in for the read path, which these tests leave out):
+ * shows what authentication wrote to the request state, and fails on demand.
+ */
+final class ProbeFeature {
+    private ProbeFeature() {}
 
-    @Override
-    public String name() {
-        return "probe";
-    }
-
-    @Override
-    public void mountRoutes(Router router) {
-        router.get("/probe").handler(ctx -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("class", ctx.get(GatewayContext.CLIENT_CLASS));
-            body.put("identity", ctx.get(GatewayContext.IDENTITY));
-            JsonResponses.send(ctx, 200, body);
+    static Filter filter() {
+        return Filter.routes(Stage.READ_PATH, router -> {
+            router.get("/probe").handler(ctx -> {
+                RequestState state = RequestState.of(ctx);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("class", state.clientClass());
+                body.put("identity", state.identity());
+                JsonResponses.send(ctx, 200, body);
+            });
+            router.get("/boom").handler(ctx -> {
+                throw new IllegalStateException("handler bug");
+            });
         });
-        router.get("/boom").handler(ctx -> {
-            throw new IllegalStateException("handler bug");
-        });
-    }
-
-    @Override
-    public HealthReport health() {
-        return HealthReport.up(Map.of());
     }
 }

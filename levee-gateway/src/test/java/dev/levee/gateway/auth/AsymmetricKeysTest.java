@@ -54,7 +54,7 @@ class AsymmetricKeysTest {
                         jwks-url: "${upstream}/.well-known/jwks.json"
                         public-key-file: "%s"
                     """.formatted(PEM.toString().replace("\\", "/")))
-            .features(List.of(AdmissionFeature::new, dev.levee.gateway.admission.ProbeAccess.factory()))
+            .features(List.of(AdmissionFeature::new)).filters(List.of(dev.levee.gateway.admission.ProbeAccess.filter()))
             .ticker(clock)
             .scheduler(clock)
             .build();

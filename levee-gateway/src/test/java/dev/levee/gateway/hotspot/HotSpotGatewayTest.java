@@ -231,7 +231,7 @@ class HotSpotGatewayTest {
                 assertThat(gw.get(ROUTE + "?fixture_id=" + f).statusCode()).isEqualTo(200);
             }
         }
-        feature().refreshMetrics();
+        feature().metrics().refresh();
         assertThat(feature().metrics().keysWithSeries(ROUTE)).containsExactlyInAnyOrder("6", "5", "4", "other");
         String scrape = gw.admin("/metrics").body();
         assertThat(keyLabels(scrape, "levee_hotspot_key_calls_in_window")).containsExactlyInAnyOrder(
@@ -247,7 +247,7 @@ class HotSpotGatewayTest {
         for (int i = 0; i < 3; i++) {
             assertThat(gw.get(ROUTE + "?fixture_id=100").statusCode()).isEqualTo(200);
         }
-        feature().refreshMetrics();
+        feature().metrics().refresh();
         Set<String> labels = keyLabels(gw.admin("/metrics").body(), "levee_hotspot_key_calls_in_window");
         assertThat(labels).hasSize(4).contains("100", "other").doesNotContain("4", "5", "6");
     }

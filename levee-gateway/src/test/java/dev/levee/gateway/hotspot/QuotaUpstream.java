@@ -35,7 +35,7 @@ final class QuotaUpstream {
         String fixture = ctx.request().getParam("fixture_id");
         boolean ok;
         synchronized (this) {
-            if (ctx.request().getHeader(HotSpotFeature.WARM_HEADER) != null) {
+            if (ctx.request().getHeader(Warming.HEADER) != null) {
                 warmHeadersSeen.add(ctx.request().uri());
             }
             long now = ticker.read();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.core.time.ManualTicker;
 import dev.levee.gateway.hotspot.HotSpotFeature;
+import dev.levee.gateway.hotspot.Warming;
 import dev.levee.gateway.testing.GatewayExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +30,7 @@ class ReadPathHotSpotTest {
     @RegisterExtension
     static final GatewayExtension gw = GatewayExtension.builder()
             .upstream(r -> r.get("/odds").handler(ctx -> {
-                upstreamSeen.add(ctx.request().uri() + " warm=" + ctx.request().getHeader(HotSpotFeature.WARM_HEADER));
+                upstreamSeen.add(ctx.request().uri() + " warm=" + ctx.request().getHeader(Warming.HEADER));
                 ctx.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
             }))
             .ticker(time)
@@ -50,14 +51,14 @@ class ReadPathHotSpotTest {
     private HttpResponse<String> get(String pathAndQuery, String warm) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(gw.uri(pathAndQuery));
         if (warm != null) {
-            b.header(HotSpotFeature.WARM_HEADER, warm);
+            b.header(Warming.HEADER, warm);
         }
         return gw.send(b.build());
     }
 
     @Test
     void aLoadSpendsItsKeysSlotAHitNoneAndAReadWithoutAKeyIsCountedAsUnkeyed() throws Exception {
-        assertThat(get("/odds?fixture_id=7", HotSpotFeature.warmingToken()).headers().firstValue("X-Cache"))
+        assertThat(get("/odds?fixture_id=7", Warming.token()).headers().firstValue("X-Cache"))
                 .hasValue("MISS");
         assertThat(get("/odds?fixture_id=7", null).headers().firstValue("X-Cache")).hasValue("HIT");
         assertThat(get("/odds?fixture_id=7", null).headers().firstValue("X-Cache")).hasValue("HIT");

@@ -4,6 +4,7 @@ import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import dev.levee.gateway.Features;
 import dev.levee.gateway.GatewayContext;
+import dev.levee.gateway.chain.Filter;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.GatewayServer;
 import dev.levee.gateway.config.ConfigLoader;
@@ -53,6 +54,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private final Ticker ticker;
     private final Function<Vertx, Scheduler> scheduler;
     private final List<Function<GatewayContext, GatewayFeature>> features;
+    private final List<Filter> filters;
     private final int instances;
 
     private boolean perClass;
@@ -70,6 +72,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         this.ticker = b.ticker;
         this.scheduler = b.scheduler;
         this.features = b.features;
+        this.filters = b.filters;
         this.instances = b.instances;
     }
 
@@ -115,7 +118,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
             }
             LeveeConfig config = ConfigLoader.load(yaml.replace("${upstream}", upstreamUrl()), testEnv());
             gateways.add(GatewayServer.start(v, config, ticker,
-                            scheduler == null ? GatewayServer.scheduler(v) : scheduler.apply(v), features)
+                            scheduler == null ? GatewayServer.scheduler(v) : scheduler.apply(v), features, filters)
                     .await(10, TimeUnit.SECONDS));
         }
     }
@@ -260,6 +263,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         private Ticker ticker = Ticker.system();
         private Function<Vertx, Scheduler> scheduler;
         private List<Function<GatewayContext, GatewayFeature>> features = Features.all();
+        private List<Filter> filters = List.of();
         private int instances = 1;
 
         /** Routes of the local upstream. */
@@ -293,6 +297,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         /** Only these features (default: all of {@code Features.all()}). */
         public Builder features(List<Function<GatewayContext, GatewayFeature>> features) {
             this.features = features;
+            return this;
+        }
+
+        /** Test stages put into the request chain at their stage (one whose feature the test leaves out). */
+        public Builder filters(List<Filter> filters) {
+            this.filters = filters;
             return this;
         }
 

@@ -1,0 +1,29 @@
+package dev.levee.gateway.chain;
+
+/**
+ * The stages of the public request chain, in the only order they may run (declaration order of this enum).
+ * {@link RequestChain} rejects a chain whose filters are out of this order or name a stage twice; a stage may be
+ * absent (a gateway built without the feature that owns it).
+ */
+public enum Stage {
+    /** Starts the request clock, records {@code levee_http_requests_seconds} when the response ends. */
+    METRICS,
+    /** Probes, and the ops endpoints behind the admin token: ends every ops request. */
+    OPS,
+    /** Matches the configured route once, on the canonical path; writes {@link RequestState#route()}. */
+    ROUTE_MATCH,
+    /** Checks and strips {@code X-Levee-Warm}; writes {@link RequestState#warming()}. */
+    WARMING,
+    /** JWT check and classification; writes the client class and identity. Ends 401s and ops-prefix 404s. */
+    AUTHENTICATION,
+    /** Reads the body, then priority admission; ends sheds (429 / 503) and body errors. */
+    ADMISSION,
+    /** {@code POST /api/v1/events}: ends every event ingestion. */
+    EVENTS,
+    /** GET and HEAD on a matched route: cache, coalescer, hot-spot window, breaker, upstream. */
+    READ_PATH,
+    /** A hot-spot route's request the read path did not serve takes a window slot before the proxy. */
+    HOT_SPOT_PROXY,
+    /** Everything left, streamed to the upstream. */
+    PROXY
+}

@@ -1,0 +1,44 @@
+package dev.levee.gateway;
+
+import dev.levee.gateway.chain.Stage;
+import dev.levee.gateway.hotspot.HotSpotFeature;
+import dev.levee.gateway.testing.GatewayExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The request chain as Assembly declares it: every stage, in request order, once; absent features leave theirs out. */
+class AssemblyTest {
+    @RegisterExtension
+    static final GatewayExtension all = GatewayExtension.builder()
+            .config("""
+                    upstream: { url: "${upstream}" }
+                    routes:
+                      - path: /odds
+                        hot-spot: { key: "query:fixture_id", limit: 5, window: 60s }
+                    """)
+            .build();
+
+    @RegisterExtension
+    static final GatewayExtension bare = GatewayExtension.builder()
+            .config("upstream: { url: \"${upstream}\" }")
+            .features(List.of(HotSpotFeature::new))
+            .build();
+
+    @Test
+    void everyFeatureGivesTheFullChainInRequestOrder() {
+        assertThat(all.gateway().stages()).containsExactly(Stage.METRICS, Stage.OPS, Stage.ROUTE_MATCH,
+                Stage.WARMING, Stage.AUTHENTICATION, Stage.ADMISSION, Stage.EVENTS, Stage.READ_PATH,
+                Stage.HOT_SPOT_PROXY, Stage.PROXY);
+    }
+
+    @Test
+    void aGatewayWithoutTheirFeaturesLeavesTheirStagesOut() {
+        // no hot-spot route either: the proxy guard would have nothing to guard
+        assertThat(bare.gateway().stages()).containsExactly(Stage.METRICS, Stage.OPS, Stage.ROUTE_MATCH,
+                Stage.WARMING, Stage.PROXY);
+    }
+}
