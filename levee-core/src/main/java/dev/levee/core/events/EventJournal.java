@@ -274,7 +274,7 @@ public final class EventJournal implements AutoCloseable {
     }
 
     /** Segment files on disk, the active one included. */
-    public int segmentCount() {
+    int segmentCount() {
         mutex.lock();
         try {
             return segments.size();
