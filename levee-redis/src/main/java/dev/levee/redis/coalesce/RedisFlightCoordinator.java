@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.atLeastMillisecond;
+import static dev.levee.core.internal.Arguments.nonNegative;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -541,28 +545,25 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
 
         /** How long a holder keeps the lock; keep it above the longest fetch (a slower one is fetched twice). */
         public Builder<V> lease(Duration lease) {
-            this.lease = positive("lease", lease);
+            this.lease = atLeastMillisecond("lease", lease);
             return this;
         }
 
         /** How long a flight's result stays readable for waiters that check late. */
         public Builder<V> resultTtl(Duration resultTtl) {
-            this.resultTtl = positive("resultTtl", resultTtl);
+            this.resultTtl = atLeastMillisecond("resultTtl", resultTtl);
             return this;
         }
 
         /** How often a waiter checks result and lock without a notification (lost messages, holder death). */
         public Builder<V> recheck(Duration recheck) {
-            this.recheck = positive("recheck", recheck);
+            this.recheck = atLeastMillisecond("recheck", recheck);
             return this;
         }
 
         /** Takeovers before a waiter gives up on Redis and fetches locally (default 3). */
         public Builder<V> maxAttempts(int maxAttempts) {
-            if (maxAttempts < 0) {
-                throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 0)");
-            }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = nonNegative("maxAttempts", maxAttempts);
             return this;
         }
 
@@ -577,16 +578,8 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
             return this;
         }
 
-        private static Duration positive(String name, Duration d) {
-            requireNonNull(d, name);
-            if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: >= 1ms)");
-            }
-            return d;
-        }
-
         public RedisFlightCoordinator<V> build() {
-            requireNonNull(scheduler, "scheduler");
+            required("scheduler", scheduler, A_SCHEDULER);
             return new RedisFlightCoordinator<>(this);
         }
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.levee.core.internal.Arguments.positive;
+import static dev.levee.core.internal.Arguments.required;
 import static dev.levee.redis.events.EventQueueScripts.ACK;
 import static dev.levee.redis.events.EventQueueScripts.CLAIM;
 import static dev.levee.redis.events.EventQueueScripts.COUNTS;
@@ -546,9 +547,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         }
 
         public RedisEventQueue build() {
-            if (scheduler == null) {
-                throw new IllegalArgumentException("scheduler: missing (expected: time(ticker, scheduler))");
-            }
+            required("scheduler", scheduler, "time(ticker, scheduler)");
             return new RedisEventQueue(this);
         }
 
