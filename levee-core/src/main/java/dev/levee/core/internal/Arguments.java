@@ -93,6 +93,13 @@ public final class Arguments {
         return value;
     }
 
+    public static long atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
+        }
+        return value;
+    }
+
     /** {@code value}, or {@code "name: 0 (expected: 1..100)"}. */
     public static int inRange(String name, int value, int min, int max) {
         if (value < min || value > max) {
