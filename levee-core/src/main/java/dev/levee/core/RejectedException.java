@@ -2,6 +2,7 @@ package dev.levee.core;
 
 import java.time.Duration;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -31,10 +32,7 @@ public abstract class RejectedException extends RuntimeException {
      */
     protected RejectedException(String message, Duration retryAfter, Throwable cause) {
         super(message, cause, false, false);
-        requireNonNull(retryAfter, "retryAfter");
-        if (retryAfter.isNegative()) {
-            throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
-        }
+        nonNegative("retryAfter", retryAfter);
         this.retryAfter = retryAfter.isZero() ? MIN_RETRY_AFTER : retryAfter;
     }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -103,10 +104,7 @@ public final class RedisConnection implements AutoCloseable {
      */
     public static RedisConnection connect(String url, Duration commandTimeout) {
         requireNonNull(url, "url");
-        requireNonNull(commandTimeout, "commandTimeout");
-        if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-            throw new IllegalArgumentException("commandTimeout: " + commandTimeout + " (expected: > 0)");
-        }
+        positive("commandTimeout", commandTimeout);
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(commandTimeout);
         // 1, 2, 4 ... ms, then every second: a returning Redis is picked up within about a second

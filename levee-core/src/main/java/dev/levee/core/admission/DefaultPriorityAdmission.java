@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -137,10 +138,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     @Override
     public CompletableFuture<Permit> acquire(String admissionClass, Duration maxWait) {
         requireNonNull(admissionClass, "admissionClass");
-        requireNonNull(maxWait, "maxWait");
-        if (maxWait.isZero() || maxWait.isNegative()) {
-            throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: > 0)");
-        }
+        positive("maxWait", maxWait);
         Integer index = indexByName.get(admissionClass);
         if (index == null) {
             throw new IllegalArgumentException("admissionClass: " + admissionClass + " (expected one of "

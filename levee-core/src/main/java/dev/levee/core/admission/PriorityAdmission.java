@@ -93,18 +93,13 @@ public interface PriorityAdmission {
         }
 
         public Builder maxConcurrent(int maxConcurrent) {
-            if (maxConcurrent <= 0) {
-                throw new IllegalArgumentException("maxConcurrent: " + maxConcurrent + " (expected: > 0)");
-            }
-            this.maxConcurrent = maxConcurrent;
+            this.maxConcurrent = positive("maxConcurrent", maxConcurrent);
             return this;
         }
 
         /** Queue capacity of classes added without one. */
         public Builder queueCapacity(int queueCapacity) {
-            if (queueCapacity <= 0) {
-                throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: > 0)");
-            }
+            positive("queueCapacity", queueCapacity);
             this.defaultQueueCapacity = queueCapacity;
             return this;
         }

@@ -12,6 +12,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.inRange;
+import static dev.levee.core.internal.Arguments.positive;
 import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
@@ -105,37 +107,37 @@ public interface UpstreamBreaker {
         }
 
         public Builder failureRateThreshold(int percent) {
-            this.failureRateThreshold = percent(percent, "failureRateThreshold");
+            this.failureRateThreshold = inRange("failureRateThreshold", percent, 1, 100);
             return this;
         }
 
         public Builder slowCallRateThreshold(int percent) {
-            this.slowCallRateThreshold = percent(percent, "slowCallRateThreshold");
+            this.slowCallRateThreshold = inRange("slowCallRateThreshold", percent, 1, 100);
             return this;
         }
 
         public Builder slowCallDuration(Duration d) {
-            this.slowCallDuration = positive(d, "slowCallDuration");
+            this.slowCallDuration = positive("slowCallDuration", d);
             return this;
         }
 
         public Builder minimumCalls(int n) {
-            this.minimumCalls = positive(n, "minimumCalls");
+            this.minimumCalls = positive("minimumCalls", n);
             return this;
         }
 
         public Builder windowSize(int n) {
-            this.windowSize = positive(n, "windowSize");
+            this.windowSize = positive("windowSize", n);
             return this;
         }
 
         public Builder openFor(Duration d) {
-            this.openFor = positive(d, "openFor");
+            this.openFor = positive("openFor", d);
             return this;
         }
 
         public Builder halfOpenProbes(int n) {
-            this.halfOpenProbes = positive(n, "halfOpenProbes");
+            this.halfOpenProbes = positive("halfOpenProbes", n);
             return this;
         }
 
@@ -148,28 +150,6 @@ public interface UpstreamBreaker {
         public UpstreamBreaker build() {
             required("scheduler", scheduler, A_SCHEDULER);
             return new Resilience4jBreaker(this);
-        }
-
-        private static int percent(int v, String key) {
-            if (v < 1 || v > 100) {
-                throw new IllegalArgumentException(key + ": " + v + " (expected: 1..100)");
-            }
-            return v;
-        }
-
-        private static int positive(int v, String key) {
-            if (v <= 0) {
-                throw new IllegalArgumentException(key + ": " + v + " (expected: > 0)");
-            }
-            return v;
-        }
-
-        private static Duration positive(Duration d, String key) {
-            requireNonNull(d, key);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(key + ": " + d + " (expected: > 0)");
-            }
-            return d;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.levee.core.breaker;
 
 import java.time.Duration;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -19,8 +20,8 @@ public record Verdict(Kind kind, Duration retryAfter) {
 
     public Verdict {
         requireNonNull(kind, "kind");
-        if (retryAfter != null && retryAfter.isNegative()) {
-            throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
+        if (retryAfter != null) {
+            nonNegative("retryAfter", retryAfter);
         }
     }
 

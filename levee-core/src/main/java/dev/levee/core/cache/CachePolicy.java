@@ -2,6 +2,8 @@ package dev.levee.core.cache;
 
 import java.time.Duration;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -18,14 +20,8 @@ public record CachePolicy(Duration fresh, Duration stale, Duration errorTtl) {
         requireNonNull(fresh, "fresh");
         requireNonNull(stale, "stale");
         requireNonNull(errorTtl, "errorTtl");
-        if (fresh.isNegative() || fresh.isZero()) {
-            throw new IllegalArgumentException("fresh: " + fresh + " (expected: > 0)");
-        }
-        if (stale.isNegative()) {
-            throw new IllegalArgumentException("stale: " + stale + " (expected: >= 0)");
-        }
-        if (errorTtl.isNegative()) {
-            throw new IllegalArgumentException("errorTtl: " + errorTtl + " (expected: >= 0)");
-        }
+        positive("fresh", fresh);
+        nonNegative("stale", stale);
+        nonNegative("errorTtl", errorTtl);
     }
 }

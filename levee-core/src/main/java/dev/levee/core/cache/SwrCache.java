@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
+import static dev.levee.core.internal.Arguments.positive;
 import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
@@ -88,18 +89,12 @@ public interface SwrCache<K, V> {
         }
 
         public Builder<K, V> maxEntries(long maxEntries) {
-            if (maxEntries <= 0) {
-                throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: > 0)");
-            }
-            this.maxEntries = maxEntries;
+            this.maxEntries = positive("maxEntries", maxEntries);
             return this;
         }
 
         public Builder<K, V> maxBytes(long maxBytes) {
-            if (maxBytes <= 0) {
-                throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: > 0)");
-            }
-            this.maxBytes = maxBytes;
+            this.maxBytes = positive("maxBytes", maxBytes);
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.positive;
 import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
@@ -97,29 +98,19 @@ public interface RequestCoalescer<K, V> {
 
         /** Each caller's own deadline (default 5 s). */
         public Builder<K, V> maxWait(Duration maxWait) {
-            requireNonNull(maxWait, "maxWait");
-            if (maxWait.isNegative() || maxWait.isZero()) {
-                throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: > 0)");
-            }
-            this.maxWait = maxWait;
+            this.maxWait = positive("maxWait", maxWait);
             return this;
         }
 
         /** Callers sharing one key's flight at once, leader included (default 10,000). */
         public Builder<K, V> maxWaitersPerKey(int maxWaitersPerKey) {
-            if (maxWaitersPerKey <= 0) {
-                throw new IllegalArgumentException("maxWaitersPerKey: " + maxWaitersPerKey + " (expected: > 0)");
-            }
-            this.maxWaitersPerKey = maxWaitersPerKey;
+            this.maxWaitersPerKey = positive("maxWaitersPerKey", maxWaitersPerKey);
             return this;
         }
 
         /** Callers waiting at once over all keys (default 50,000). */
         public Builder<K, V> maxWaiters(int maxWaiters) {
-            if (maxWaiters <= 0) {
-                throw new IllegalArgumentException("maxWaiters: " + maxWaiters + " (expected: > 0)");
-            }
-            this.maxWaiters = maxWaiters;
+            this.maxWaiters = positive("maxWaiters", maxWaiters);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.levee.core.events;
 
+import static dev.levee.core.internal.Arguments.atLeast;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -11,8 +12,6 @@ import static java.util.Objects.requireNonNull;
 public record Delivery(Event event, int attempt) {
     public Delivery {
         requireNonNull(event, "event");
-        if (attempt < 1) {
-            throw new IllegalArgumentException("attempt: " + attempt + " (expected: >= 1)");
-        }
+        atLeast("attempt", attempt, 1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.levee.core.events;
 
+import static dev.levee.core.internal.Arguments.inRange;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -29,10 +30,6 @@ public record Event(String id, String type, int priority, String payload, long c
     }
 
     static int checkPriority(String name, int priority) {
-        if (priority < CRITICAL_PRIORITY || priority > LOWEST_PRIORITY) {
-            throw new IllegalArgumentException(name + ": " + priority + " (expected: " + CRITICAL_PRIORITY + ".."
-                    + LOWEST_PRIORITY + ")");
-        }
-        return priority;
+        return inRange(name, priority, CRITICAL_PRIORITY, LOWEST_PRIORITY);
     }
 }

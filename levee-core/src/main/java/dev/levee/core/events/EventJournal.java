@@ -30,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
+import static dev.levee.core.internal.Arguments.atLeast;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -169,10 +170,7 @@ public final class EventJournal implements AutoCloseable {
     public static EventJournal open(Path dir, long maxBytes, Fsync fsync) throws IOException {
         requireNonNull(dir, "dir");
         requireNonNull(fsync, "fsync");
-        if (maxBytes < MIN_SEGMENT) {
-            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: >= " + MIN_SEGMENT + ")");
-        }
-        return new EventJournal(dir, maxBytes, fsync);
+        return new EventJournal(dir, atLeast("maxBytes", maxBytes, MIN_SEGMENT), fsync);
     }
 
     /** The events appended and never acknowledged before this open, in append order. */
@@ -274,7 +272,7 @@ public final class EventJournal implements AutoCloseable {
     }
 
     /** Segment files on disk, the active one included. */
-    public int segmentCount() {
+    int segmentCount() {
         mutex.lock();
         try {
             return segments.size();

@@ -4,6 +4,7 @@ import dev.levee.core.RejectedException;
 
 import java.time.Duration;
 
+import static dev.levee.core.internal.Arguments.atLeast;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -31,10 +32,7 @@ public final class EventRejectedException extends RejectedException {
     }
 
     private static long checkRetryAfter(long seconds) {
-        if (seconds < 1) {
-            throw new IllegalArgumentException("retryAfterSeconds: " + seconds + " (expected: >= 1)");
-        }
-        return seconds;
+        return atLeast("retryAfterSeconds", seconds, 1);
     }
 
     @Override

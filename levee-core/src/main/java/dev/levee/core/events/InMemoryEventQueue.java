@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -72,16 +73,9 @@ final class InMemoryEventQueue implements EventQueue {
     private volatile Runnable readyListener = () -> {};
 
     InMemoryEventQueue(int capacity, Duration agingStep, int deadLetterCapacity, Ticker ticker, Scheduler scheduler) {
-        if (capacity <= 0) {
-            throw new IllegalArgumentException("capacity: " + capacity + " (expected: > 0)");
-        }
-        requireNonNull(agingStep, "agingStep");
-        if (agingStep.isNegative() || agingStep.isZero()) {
-            throw new IllegalArgumentException("agingStep: " + agingStep + " (expected: > 0)");
-        }
-        if (deadLetterCapacity <= 0) {
-            throw new IllegalArgumentException("deadLetterCapacity: " + deadLetterCapacity + " (expected: > 0)");
-        }
+        positive("capacity", capacity);
+        positive("agingStep", agingStep);
+        positive("deadLetterCapacity", deadLetterCapacity);
         this.capacity = capacity;
         this.agingNanos = agingStep.toNanos();
         this.deadLetterCapacity = deadLetterCapacity;

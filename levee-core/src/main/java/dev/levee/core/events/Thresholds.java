@@ -2,6 +2,7 @@ package dev.levee.core.events;
 
 import java.time.Duration;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
 import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
@@ -40,9 +41,7 @@ public record Thresholds(int warning, int critical, int recovery, int capacity, 
         if (capacity < critical) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= critical " + critical + ")");
         }
-        if (stablePeriod.isNegative()) {
-            throw new IllegalArgumentException("stablePeriod: " + stablePeriod + " (expected: >= 0)");
-        }
+        nonNegative("stablePeriod", stablePeriod);
     }
 
     /** Thresholds with capacity 2 x critical and a 30 s stable period. */
@@ -51,11 +50,7 @@ public record Thresholds(int warning, int critical, int recovery, int capacity, 
                 Duration.ofSeconds(30));
     }
 
-    public Thresholds withCapacity(int capacity) {
-        return new Thresholds(warning, critical, recovery, capacity, stablePeriod);
-    }
-
-    public Thresholds withStablePeriod(Duration stablePeriod) {
+    Thresholds withCapacity(int capacity) {
         return new Thresholds(warning, critical, recovery, capacity, stablePeriod);
     }
 

@@ -11,6 +11,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.atLeast;
+import static dev.levee.core.internal.Arguments.fraction;
+import static dev.levee.core.internal.Arguments.nonNegative;
+import static dev.levee.core.internal.Arguments.positive;
 import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
@@ -121,67 +125,43 @@ public interface HotSpotLimiter extends AutoCloseable {
 
         /** Required: at most this many calls per key in any interval of length {@code window} (> 0). */
         public Builder limit(int limit) {
-            if (limit <= 0) {
-                throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
-            }
-            this.limit = limit;
+            this.limit = positive("limit", limit);
             return this;
         }
 
         /** Required: the sliding window (> 0). */
         public Builder window(Duration window) {
-            requireNonNull(window, "window");
-            if (window.isNegative() || window.isZero()) {
-                throw new IllegalArgumentException("window: " + window + " (expected: > 0)");
-            }
-            this.window = window;
+            this.window = positive("window", window);
             return this;
         }
 
         /** Callers that may wait per key for a slot (default 100; 0: a full window rejects at once). */
         public Builder queueCapacity(int queueCapacity) {
-            if (queueCapacity < 0) {
-                throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 0)");
-            }
-            this.queueCapacity = queueCapacity;
+            this.queueCapacity = nonNegative("queueCapacity", queueCapacity);
             return this;
         }
 
         /** Longest wait for a slot (default 30 s); a caller whose estimated wait is longer is rejected at once. */
         public Builder maxWait(Duration maxWait) {
-            requireNonNull(maxWait, "maxWait");
-            if (maxWait.isNegative()) {
-                throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: >= 0)");
-            }
-            this.maxWait = maxWait;
+            this.maxWait = nonNegative("maxWait", maxWait);
             return this;
         }
 
         /** Keys with per-key state at most (default 10,000); also the capacity of the default store. */
         public Builder maxKeys(int maxKeys) {
-            if (maxKeys <= 0) {
-                throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: > 0)");
-            }
-            this.maxKeys = maxKeys;
+            this.maxKeys = positive("maxKeys", maxKeys);
             return this;
         }
 
         /** Fraction of the limit at which a key is "near its limit" (default 0.8). */
         public Builder alertThreshold(double alertThreshold) {
-            if (!(alertThreshold > 0 && alertThreshold <= 1)) {
-                throw new IllegalArgumentException("alertThreshold: " + alertThreshold
-                        + " (expected: > 0 and <= 1)");
-            }
-            this.alertThreshold = alertThreshold;
+            this.alertThreshold = fraction("alertThreshold", alertThreshold);
             return this;
         }
 
         /** Counters of the heavy-hitter sketch behind {@link HotSpotLimiter#snapshot} (default 256, >= 10). */
         public Builder topKeys(int topKeys) {
-            if (topKeys < 10) {
-                throw new IllegalArgumentException("topKeys: " + topKeys + " (expected: >= 10)");
-            }
-            this.topKeys = topKeys;
+            this.topKeys = atLeast("topKeys", topKeys, 10);
             return this;
         }
 

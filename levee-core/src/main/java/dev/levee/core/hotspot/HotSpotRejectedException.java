@@ -2,6 +2,7 @@ package dev.levee.core.hotspot;
 
 import dev.levee.core.RejectedException;
 import dev.levee.core.RejectionReason;
+import dev.levee.core.internal.Arguments;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -43,16 +44,14 @@ public final class HotSpotRejectedException extends RejectedException {
 
     public HotSpotRejectedException(String key, Reason reason, long retryAfterNanos) {
         super(requireNonNull(reason, "reason") + " for key " + key + ", retry after "
-                + TimeUnit.NANOSECONDS.toMillis(retryAfterNanos) + " ms", nonNegative(retryAfterNanos), null);
+                + TimeUnit.NANOSECONDS.toMillis(retryAfterNanos) + " ms", retryAfter(retryAfterNanos), null);
         this.key = requireNonNull(key, "key");
         this.reason = reason;
         this.retryAfterNanos = retryAfterNanos;
     }
 
-    private static Duration nonNegative(long retryAfterNanos) {
-        if (retryAfterNanos < 0) {
-            throw new IllegalArgumentException("retryAfterNanos: " + retryAfterNanos + " (expected: >= 0)");
-        }
+    private static Duration retryAfter(long retryAfterNanos) {
+        Arguments.nonNegative("retryAfterNanos", retryAfterNanos);
         return Duration.ofNanos(retryAfterNanos);
     }
 

@@ -2,6 +2,10 @@ package dev.levee.core.hotspot;
 
 import java.time.Duration;
 
+import static dev.levee.core.internal.Arguments.atLeast;
+import static dev.levee.core.internal.Arguments.fraction;
+import static dev.levee.core.internal.Arguments.nonNegative;
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -27,29 +31,13 @@ public record HotSpotSettings(int limit, Duration window, int queueCapacity, Dur
     public static final int DEFAULT_TOP_KEYS = 256;
 
     public HotSpotSettings {
-        if (limit <= 0) {
-            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
-        }
-        requireNonNull(window, "window");
-        if (window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window: " + window + " (expected: > 0)");
-        }
-        if (queueCapacity < 0) {
-            throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 0)");
-        }
-        requireNonNull(maxWait, "maxWait");
-        if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: >= 0)");
-        }
-        if (maxKeys <= 0) {
-            throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: > 0)");
-        }
-        if (!(alertThreshold > 0 && alertThreshold <= 1)) {
-            throw new IllegalArgumentException("alertThreshold: " + alertThreshold + " (expected: > 0 and <= 1)");
-        }
-        if (topKeys < 10) {
-            throw new IllegalArgumentException("topKeys: " + topKeys + " (expected: >= 10)");
-        }
+        positive("limit", limit);
+        positive("window", window);
+        nonNegative("queueCapacity", queueCapacity);
+        nonNegative("maxWait", maxWait);
+        positive("maxKeys", maxKeys);
+        fraction("alertThreshold", alertThreshold);
+        atLeast("topKeys", topKeys, 10);
     }
 
     /** The defaults of the design: 50 calls per 60 s, 100 waiters, 30 s max wait, 10,000 keys, alert at 80 %. */

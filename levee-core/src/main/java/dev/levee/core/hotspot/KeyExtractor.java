@@ -4,6 +4,7 @@ import java.util.List;
 
 import java.util.Locale;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -40,9 +41,7 @@ public record KeyExtractor(Source source, String name, int segment) {
     public KeyExtractor {
         requireNonNull(source, "source");
         if (source == Source.PATH) {
-            if (segment < 0) {
-                throw new IllegalArgumentException("segment: " + segment + " (expected: >= 0)");
-            }
+            nonNegative("segment", segment);
         } else if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name: '" + name + "' (expected: a parameter or header name)");
         }

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.levee.core.internal.Arguments.positive;
+
 /**
  * The in-memory {@link WindowStore}: one exact sliding log per key.
  *
@@ -61,10 +63,7 @@ final class MemoryWindowStore implements WindowStore {
     private volatile long nextSweepAt = Long.MIN_VALUE;
 
     MemoryWindowStore(int maxKeys) {
-        if (maxKeys <= 0) {
-            throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: > 0)");
-        }
-        this.maxKeys = maxKeys;
+        this.maxKeys = positive("maxKeys", maxKeys);
         this.overflow = new Overflow(maxKeys);
     }
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.levee.core.internal.Arguments.positive;
+
 /**
  * Heavy hitters by rate: which keys made the most calls in the last minute, in fixed memory.
  *
@@ -117,12 +119,8 @@ final class TopKeys {
     private boolean started;
 
     TopKeys(int capacity, long intervalNanos) {
-        if (capacity <= 0) {
-            throw new IllegalArgumentException("capacity: " + capacity + " (expected: > 0)");
-        }
-        if (intervalNanos <= 0) {
-            throw new IllegalArgumentException("intervalNanos: " + intervalNanos + " (expected: > 0)");
-        }
+        positive("capacity", capacity);
+        positive("intervalNanos", intervalNanos);
         this.capacity = capacity;
         this.intervalNanos = intervalNanos;
         this.current = new Generation(capacity);

@@ -1,5 +1,7 @@
 package dev.levee.core.hotspot;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
+
 /**
  * One answer of a {@link WindowStore}.
  *
@@ -12,11 +14,7 @@ package dev.levee.core.hotspot;
  */
 public record WindowDecision(boolean allowed, int count, long retryAfterNanos, long callId) {
     public WindowDecision {
-        if (count < 0) {
-            throw new IllegalArgumentException("count: " + count + " (expected: >= 0)");
-        }
-        if (retryAfterNanos < 0) {
-            throw new IllegalArgumentException("retryAfterNanos: " + retryAfterNanos + " (expected: >= 0)");
-        }
+        nonNegative("count", count);
+        nonNegative("retryAfterNanos", retryAfterNanos);
     }
 }

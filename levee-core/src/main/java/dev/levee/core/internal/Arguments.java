@@ -1,6 +1,7 @@
 package dev.levee.core.internal;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -45,9 +46,81 @@ public final class Arguments {
     }
 
     public static Duration positive(String name, Duration value) {
+        return positive(name, value, Duration::toString);
+    }
+
+    /** {@link #positive(String, Duration)} with the value shown as {@code shown} writes it (config: {@code 5s}). */
+    public static Duration positive(String name, Duration value, Function<? super Duration, String> shown) {
         requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            throw new IllegalArgumentException(name + ": " + shown.apply(value) + " (expected: > 0)");
+        }
+        return value;
+    }
+
+    public static int nonNegative(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+        }
+        return value;
+    }
+
+    public static long nonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+        }
+        return value;
+    }
+
+    public static Duration nonNegative(String name, Duration value) {
+        return nonNegative(name, value, Duration::toString);
+    }
+
+    /** {@link #nonNegative(String, Duration)} with the value shown as {@code shown} writes it. */
+    public static Duration nonNegative(String name, Duration value, Function<? super Duration, String> shown) {
+        requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + shown.apply(value) + " (expected: >= 0)");
+        }
+        return value;
+    }
+
+    /** {@code value}, or {@code "name: 7 (expected: >= 10)"}. */
+    public static int atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
+        }
+        return value;
+    }
+
+    public static long atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
+        }
+        return value;
+    }
+
+    /** {@code value}, or {@code "name: 0 (expected: 1..100)"}. */
+    public static int inRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+        }
+        return value;
+    }
+
+    /** {@code value}, or {@code "name: 1.5 (expected: > 0 and <= 1)"}. */
+    public static double fraction(String name, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0 and <= 1)");
+        }
+        return value;
+    }
+
+    /** {@code value}, or {@code "name: PT0.0001S (expected: >= 1ms)"}: for times sent to Redis in milliseconds. */
+    public static Duration atLeastMillisecond(String name, Duration value) {
+        requireNonNull(value, name);
+        if (value.isNegative() || value.toMillis() == 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1ms)");
         }
         return value;
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -62,9 +63,7 @@ public final class ManualTicker implements Ticker, Scheduler {
     }
 
     public void advance(long amount, TimeUnit unit) {
-        if (amount < 0) {
-            throw new IllegalArgumentException("amount: " + amount + " (expected: >= 0)");
-        }
+        nonNegative("amount", amount);
         long target = nanos.get() + unit.toNanos(amount);
         while (true) {
             Task next;

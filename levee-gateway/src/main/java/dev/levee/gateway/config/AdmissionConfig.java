@@ -67,11 +67,6 @@ public record AdmissionConfig(boolean enabled, int maxConcurrent, int queueCapac
         }
     }
 
-    /** The class names, highest priority first. */
-    public List<String> classNames() {
-        return classes.stream().map(ClassConfig::name).toList();
-    }
-
     /** The class of requests without a token (the one without {@code when}). */
     public String fallbackClass() {
         return classes.stream().filter(c -> c.when() == null).findFirst().orElseThrow().name();

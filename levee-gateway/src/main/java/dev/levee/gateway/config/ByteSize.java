@@ -12,9 +12,7 @@ public record ByteSize(long bytes) {
     private static final Pattern PATTERN = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
     public ByteSize {
-        if (bytes < 0) {
-            throw new ConfigException("size: " + bytes + " (expected: >= 0)");
-        }
+        Checks.nonNegative("size", bytes);
     }
 
     @JsonCreator
@@ -31,10 +29,6 @@ public record ByteSize(long bytes) {
             case "GB" -> n << 30;
             default -> n;
         });
-    }
-
-    public static ByteSize ofMegabytes(long mb) {
-        return new ByteSize(mb << 20);
     }
 
     @JsonValue

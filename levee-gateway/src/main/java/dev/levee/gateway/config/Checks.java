@@ -1,73 +1,65 @@
 package dev.levee.gateway.config;
 
+import dev.levee.core.internal.Arguments;
+
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
- * Validation helpers for config records. Messages name the key (relative to its section; the loader prefixes
- * the section path) and the value, in the form {@code "max-concurrent: 0 (expected: > 0)"}.
+ * Validation helpers for config records: the checks of {@link Arguments} (one implementation for every builder and
+ * config section), failing with a {@link ConfigException} instead. Messages name the key (relative to its section;
+ * the loader prefixes the section path) and the value as the config writes it, in the form
+ * {@code "max-concurrent: 0 (expected: > 0)"} or {@code "timeout: 0s (expected: > 0)"}.
  */
 public final class Checks {
     private Checks() {}
 
     public static int positive(String key, int value) {
-        if (value <= 0) {
-            throw new ConfigException(key + ": " + value + " (expected: > 0)");
-        }
-        return value;
+        return check(() -> Arguments.positive(key, value));
     }
 
     public static long positive(String key, long value) {
-        if (value <= 0) {
-            throw new ConfigException(key + ": " + value + " (expected: > 0)");
-        }
-        return value;
+        return check(() -> Arguments.positive(key, value));
     }
 
     public static int nonNegative(String key, int value) {
-        if (value < 0) {
-            throw new ConfigException(key + ": " + value + " (expected: >= 0)");
-        }
-        return value;
+        return check(() -> Arguments.nonNegative(key, value));
+    }
+
+    public static long nonNegative(String key, long value) {
+        return check(() -> Arguments.nonNegative(key, value));
     }
 
     public static int inRange(String key, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new ConfigException(key + ": " + value + " (expected: " + min + ".." + max + ")");
-        }
-        return value;
+        return check(() -> Arguments.inRange(key, value, min, max));
     }
 
     public static double fraction(String key, double value) {
-        if (!(value > 0 && value <= 1)) {
-            throw new ConfigException(key + ": " + value + " (expected: > 0 and <= 1)");
-        }
-        return value;
+        return check(() -> Arguments.fraction(key, value));
     }
 
     public static Duration positive(String key, Duration value) {
-        if (value == null) {
-            throw new ConfigException(key + ": missing (expected: a duration such as 5s)");
-        }
-        if (value.isNegative() || value.isZero()) {
-            throw new ConfigException(key + ": " + Durations.format(value) + " (expected: > 0)");
-        }
-        return value;
+        return check(() -> Arguments.positive(key, present(key, value), Durations::format));
     }
 
     public static Duration nonNegative(String key, Duration value) {
-        if (value == null) {
-            throw new ConfigException(key + ": missing (expected: a duration such as 5s)");
-        }
-        if (value.isNegative()) {
-            throw new ConfigException(key + ": " + Durations.format(value) + " (expected: >= 0)");
-        }
-        return value;
+        return check(() -> Arguments.nonNegative(key, present(key, value), Durations::format));
     }
 
     public static <T> T required(String key, T value) {
-        if (value == null) {
-            throw new ConfigException(key + ": missing (expected: a value)");
+        return check(() -> Arguments.required(key, value, "a value"));
+    }
+
+    private static Duration present(String key, Duration value) {
+        return Arguments.required(key, value, "a duration such as 5s");
+    }
+
+    /** Runs an {@link Arguments} check; its refusal becomes a config error with the same message. */
+    private static <T> T check(Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException(e.getMessage());
         }
-        return value;
     }
 }

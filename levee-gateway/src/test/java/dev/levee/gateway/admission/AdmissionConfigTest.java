@@ -20,7 +20,7 @@ class AdmissionConfigTest {
     void defaultsAreTheThreeClassesAndTheirRules() {
         var c = ConfigLoader.load(Map.of());
         AdmissionConfig a = c.admission();
-        assertThat(a.classNames()).containsExactly("agent", "active_bettor", "browser");
+        assertThat(a.classes()).extracting(AdmissionConfig.ClassConfig::name).containsExactly("agent", "active_bettor", "browser");
         assertThat(a.fallbackClass()).isEqualTo("browser");
         assertThat(a.classes().get(0).when().claim()).isEqualTo("role");
         assertThat(a.classes().get(0).when().equals()).isEqualTo("agent");
@@ -39,7 +39,7 @@ class AdmissionConfigTest {
                     - { name: gold, queue-capacity: 50, when: { claim: plan, equals: gold } }
                     - { name: everyone }
                 """, Map.of()).admission();
-        assertThat(a.classNames()).containsExactly("gold", "everyone");
+        assertThat(a.classes()).extracting(AdmissionConfig.ClassConfig::name).containsExactly("gold", "everyone");
         assertThat(a.classes().get(0).queueCapacity()).isEqualTo(50);
     }
 

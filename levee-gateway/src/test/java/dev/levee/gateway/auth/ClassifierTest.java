@@ -64,6 +64,6 @@ class ClassifierTest {
         assertThat(k.classify(claims("partner", "true"))).isEqualTo("anonymous");
         assertThat(k.classify(claims("bot", "yes"))).isEqualTo("scraper");
         assertThat(k.classify(null)).isEqualTo("anonymous");
-        assertThat(c.classNames()).containsExactly("staff", "vip", "partner", "anonymous", "scraper");
+        assertThat(c.classes()).extracting(AdmissionConfig.ClassConfig::name).containsExactly("staff", "vip", "partner", "anonymous", "scraper");
     }
 }

@@ -10,14 +10,9 @@ import dev.levee.redis.RedisConnection;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import static dev.levee.core.internal.Arguments.A_SCHEDULER;
+import static dev.levee.core.internal.Arguments.atLeastMillisecond;
+import static dev.levee.core.internal.Arguments.nonNegative;
+import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -84,23 +83,8 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
 
     public static final String DEFAULT_PREFIX = "levee:";
 
-    static final String PUBLISH = """
-            -- KEYS[1] result, KEYS[2] entry, KEYS[3] lock. ARGV[1] result record, ARGV[2] result ttl ms,
-            -- ARGV[3] entry record ('' = none), ARGV[4] entry ttl ms, ARGV[5] channel, ARGV[6] message, ARGV[7] token
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            if ARGV[3] ~= '' then
-              redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-            end
-            if redis.call('GET', KEYS[3]) == ARGV[7] then
-              redis.call('DEL', KEYS[3])
-            end
-            redis.call('PUBLISH', ARGV[5], ARGV[6])
-            return 1
-            """;
-
     private final RedisConnection redis;
-    private final String prefix;
-    private final String channel;
+    private final FlightKeys keys;
     private final ValueCodec<V> codec;
     private final long leaseMillis;
     private final long resultTtlMillis;
@@ -108,7 +92,7 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
     private final int maxAttempts;
     private final Ticker ticker;
     private final Scheduler scheduler;
-    private final LuaScript publish = new LuaScript(PUBLISH);
+    private final LuaScript publish = new LuaScript(FlightKeys.PUBLISH);
     private final String instance = UUID.randomUUID().toString();
     private final AtomicLong seq = new AtomicLong();
     private final ConcurrentHashMap<String, List<Wait>> waiting = new ConcurrentHashMap<>();
@@ -120,13 +104,12 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
     private final LongAdder fallbacks = new LongAdder();
     private volatile boolean sharedUp = true;
 
-    private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    private final FlightNotifications notifications;
     private volatile boolean closed;
 
     private RedisFlightCoordinator(Builder<V> b) {
         this.redis = b.redis;
-        this.prefix = b.prefix;
-        this.channel = b.prefix + "flights";
+        this.keys = new FlightKeys(b.prefix);
         this.codec = b.codec;
         this.leaseMillis = b.lease.toMillis();
         this.resultTtlMillis = b.resultTtl.toMillis();
@@ -134,61 +117,18 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
         this.maxAttempts = b.maxAttempts;
         this.ticker = b.ticker;
         this.scheduler = b.scheduler;
+        this.notifications = new FlightNotifications(redis, scheduler, keys.channel(), this::onMessage);
         publish.preload(redis);
-        subscribe();
+        notifications.subscribe();
     }
 
     public static <V> Builder<V> builder(RedisConnection redis, ValueCodec<V> codec) {
         return new Builder<>(redis, codec);
     }
 
-    // ---- pub/sub ----
+    // ---- notifications ----
 
-    private void subscribe() {
-        if (closed) {
-            return;
-        }
-        redis.connectPubSub().whenComplete((c, e) -> {
-            if (e != null) {
-                // notifications only shorten waits (waiters recheck anyway); keep trying in the background
-                retrySubscribe();
-                return;
-            }
-            if (closed) {
-                c.closeAsync();
-                return;
-            }
-            c.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String ch, String message) {
-                    onMessage(message);
-                }
-            });
-            c.async().subscribe(channel).whenComplete((r, err) -> {
-                if (err != null) {
-                    c.closeAsync();
-                    retrySubscribe();
-                } else {
-                    pubSub = c;
-                }
-            });
-        });
-    }
-
-    private void retrySubscribe() {
-        try {
-            scheduler.schedule(this::subscribe, 1, TimeUnit.SECONDS);
-        } catch (RuntimeException ignored) {
-            // scheduler shut down: we are closing
-        }
-    }
-
-    /** True once notifications arrive (tests wait for it; waiting works without it, only slower). */
-    public boolean subscribed() {
-        StatefulRedisPubSubConnection<String, String> c = pubSub;
-        return c != null && c.isOpen();
-    }
-
+    /** A flight ended: {@code "<id> <token>"}; its waiters on this instance check now. */
     private void onMessage(String message) {
         int sp = message.indexOf(' ');
         if (sp <= 0) {
@@ -214,17 +154,12 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
 
     /** The id of {@code key} in Redis key names (tools and tests). */
     public static String hash(String key) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 22);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FlightKeys.hash(key);
     }
 
     /** {@code <prefix>{fl:<id>}}: the hash-tagged stem of one key's lock, result and entry keys. */
-    public String base(String id) {
-        return prefix + "{fl:" + id + "}";
+    String base(String id) {
+        return keys.base(id);
     }
 
     // ---- the flight ----
@@ -244,7 +179,7 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
             attempt(id, fetch, null, 0, out);
             return out;
         }
-        String entryKey = base(id) + ":entry";
+        String entryKey = keys.entry(id);
         CompletableFuture<String> got;
         try {
             got = redis.async().get(entryKey).toCompletableFuture();
@@ -260,14 +195,14 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
             }
             ok();
             long now = ticker.epochMillis();
-            Entry rec = raw == null ? null : Entry.parse(raw);
+            FlightRecord rec = raw == null ? null : FlightRecord.parse(raw);
             try {
-                if (rec != null && rec.value && now < rec.freshUntil) {
+                if (rec != null && rec.value() && now < rec.freshUntil()) {
                     sharedHits.increment();
                     out.complete(load.adopt(rec.toCacheEntry(codec)));
                     return;
                 }
-                if (rec != null && rec.value && !load.refresh() && now < rec.staleUntil) {
+                if (rec != null && rec.value() && !load.refresh() && now < rec.staleUntil()) {
                     sharedHits.increment();
                     out.complete(load.adopt(rec.toCacheEntry(codec)));
                     // stale-while-revalidate: one refresh through the lock; its outcome lands in the local store
@@ -338,7 +273,7 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
         String token = instance + ":" + seq.incrementAndGet();
         CompletableFuture<String> set;
         try {
-            set = redis.async().setGet(base(id) + ":lock", token, SetArgs.Builder.nx().px(leaseMillis))
+            set = redis.async().setGet(keys.lock(id), token, SetArgs.Builder.nx().px(leaseMillis))
                     .toCompletableFuture();
         } catch (RuntimeException e) {
             failed(e);
@@ -379,15 +314,15 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
                 String payload = Base64.getEncoder().encodeToString(codec.encode(v));
                 CacheEntry<V> e = load == null ? null : load.entryFor(v, now);
                 if (e != null) {
-                    entry = Entry.value(token, e.storedAtMillis(), e.freshUntilMillis(), e.staleUntilMillis(), payload);
+                    entry = FlightRecord.value(token, e.storedAtMillis(), e.freshUntilMillis(), e.staleUntilMillis(), payload);
                     entryTtl = e.staleUntilMillis() - now;
                     result = entry;
                 } else {
-                    result = Entry.value(token, now, now, now, payload);
+                    result = FlightRecord.value(token, now, now, now, payload);
                 }
             } else {
                 byte[] b = codec.encodeError(error);
-                result = Entry.error(token, now, b == null ? "" : Base64.getEncoder().encodeToString(b));
+                result = FlightRecord.error(token, now, b == null ? "" : Base64.getEncoder().encodeToString(b));
             }
         } catch (RuntimeException bad) {
             log.warn("flight result not encodable; other instances take over after the lease", bad);
@@ -397,10 +332,9 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
             entry = "";
             entryTtl = 1;
         }
-        String b = base(id);
-        publish.<Long>eval(redis, ScriptOutputType.INTEGER, new String[] {b + ":res", b + ":entry", b + ":lock"},
-                result, Long.toString(resultTtlMillis), entry, Long.toString(entryTtl), channel, id + " " + token,
-                token).whenComplete((r, e) -> {
+        String[] scriptKeys = {keys.result(id), keys.entry(id), keys.lock(id)};
+        publish.<Long>eval(redis, ScriptOutputType.INTEGER, scriptKeys, result, Long.toString(resultTtlMillis), entry,
+                Long.toString(entryTtl), keys.channel(), id + " " + token, token).whenComplete((r, e) -> {
                     if (e != null) {
                         failed(e);
                     } else {
@@ -469,10 +403,9 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
                 return;
             }
             again = false;
-            String b = base(id);
             CompletableFuture<List<KeyValue<String, String>>> mget;
             try {
-                mget = redis.async().mget(b + ":res", b + ":lock").toCompletableFuture();
+                mget = redis.async().mget(keys.result(id), keys.lock(id)).toCompletableFuture();
             } catch (RuntimeException e) {
                 checking.set(false);
                 failed(e);
@@ -489,8 +422,8 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
                 ok();
                 String res = kv.get(0).getValueOrElse(null);
                 String lock = kv.get(1).getValueOrElse(null);
-                Entry rec = res == null ? null : Entry.parse(res);
-                if (rec != null && holderToken.equals(rec.token)) {
+                FlightRecord rec = res == null ? null : FlightRecord.parse(res);
+                if (rec != null && holderToken.equals(rec.token())) {
                     end(() -> finish(rec));
                 } else if (!holderToken.equals(lock)) {
                     // the holder's lock is gone and it left no result: it died or outlived its lease
@@ -516,11 +449,11 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
             then.run();
         }
 
-        private void finish(Entry rec) {
+        private void finish(FlightRecord rec) {
             try {
-                if (rec.value) {
+                if (rec.value()) {
                     joined.increment();
-                    if (load != null && rec.freshUntil > rec.storedAt) {
+                    if (load != null && rec.freshUntil() > rec.storedAt()) {
                         out.complete(load.adopt(rec.toCacheEntry(codec)));
                     } else {
                         out.complete(codec.decode(rec.payload()));
@@ -542,34 +475,6 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
         }
     }
 
-    /** A published record: {@code V|token|storedAt|freshUntil|staleUntil|base64} or {@code E|token|at|base64}. */
-    record Entry(boolean value, String token, long storedAt, long freshUntil, long staleUntil, String b64) {
-        static String value(String token, long stored, long fresh, long stale, String b64) {
-            return "V|" + token + "|" + stored + "|" + fresh + "|" + stale + "|" + b64;
-        }
-
-        static String error(String token, long at, String b64) {
-            return "E|" + token + "|" + at + "|" + at + "|" + at + "|" + b64;
-        }
-
-        static Entry parse(String raw) {
-            String[] p = raw.split("\\|", 6);
-            if (p.length != 6 || !(p[0].equals("V") || p[0].equals("E"))) {
-                throw new IllegalArgumentException("not a flight record");
-            }
-            return new Entry(p[0].equals("V"), p[1], Long.parseLong(p[2]), Long.parseLong(p[3]), Long.parseLong(p[4]),
-                    p[5]);
-        }
-
-        byte[] payload() {
-            return Base64.getDecoder().decode(b64);
-        }
-
-        <V> CacheEntry<V> toCacheEntry(ValueCodec<V> codec) {
-            return new CacheEntry<>(codec.decode(payload()), storedAt, freshUntil, staleUntil, null, 0);
-        }
-    }
-
     static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
@@ -582,6 +487,11 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
     /** False after a Redis failure until a Redis command succeeds again (flights meanwhile run locally). */
     public boolean sharedUp() {
         return sharedUp && !closed && redis.isConnected();
+    }
+
+    /** True once notifications arrive (tests wait for it; waiting works without it, only slower). */
+    boolean subscribed() {
+        return notifications.subscribed();
     }
 
     /** Local flights waiting on another instance's holder now. */
@@ -608,10 +518,7 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
     @Override
     public void close() {
         closed = true;
-        StatefulRedisPubSubConnection<String, String> c = pubSub;
-        if (c != null) {
-            c.closeAsync();
-        }
+        notifications.close();
     }
 
     public static final class Builder<V> {
@@ -638,28 +545,25 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
 
         /** How long a holder keeps the lock; keep it above the longest fetch (a slower one is fetched twice). */
         public Builder<V> lease(Duration lease) {
-            this.lease = positive("lease", lease);
+            this.lease = atLeastMillisecond("lease", lease);
             return this;
         }
 
         /** How long a flight's result stays readable for waiters that check late. */
         public Builder<V> resultTtl(Duration resultTtl) {
-            this.resultTtl = positive("resultTtl", resultTtl);
+            this.resultTtl = atLeastMillisecond("resultTtl", resultTtl);
             return this;
         }
 
         /** How often a waiter checks result and lock without a notification (lost messages, holder death). */
         public Builder<V> recheck(Duration recheck) {
-            this.recheck = positive("recheck", recheck);
+            this.recheck = atLeastMillisecond("recheck", recheck);
             return this;
         }
 
         /** Takeovers before a waiter gives up on Redis and fetches locally (default 3). */
         public Builder<V> maxAttempts(int maxAttempts) {
-            if (maxAttempts < 0) {
-                throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 0)");
-            }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = nonNegative("maxAttempts", maxAttempts);
             return this;
         }
 
@@ -674,16 +578,8 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
             return this;
         }
 
-        private static Duration positive(String name, Duration d) {
-            requireNonNull(d, name);
-            if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: >= 1ms)");
-            }
-            return d;
-        }
-
         public RedisFlightCoordinator<V> build() {
-            requireNonNull(scheduler, "scheduler");
+            required("scheduler", scheduler, A_SCHEDULER);
             return new RedisFlightCoordinator<>(this);
         }
     }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
+import static dev.levee.core.internal.Arguments.nonNegative;
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -75,15 +77,9 @@ public final class FallbackWindowStore implements WindowStore {
                                Duration probeEvery) {
         this.shared = requireNonNull(shared, "shared");
         this.local = requireNonNull(local, "local");
-        if (expectedInstances <= 0) {
-            throw new IllegalArgumentException("expectedInstances: " + expectedInstances + " (expected: > 0)");
-        }
-        this.expectedInstances = expectedInstances;
+        this.expectedInstances = positive("expectedInstances", expectedInstances);
         this.connected = requireNonNull(connected, "connected");
-        requireNonNull(probeEvery, "probeEvery");
-        if (probeEvery.isNegative()) {
-            throw new IllegalArgumentException("probeEvery: " + probeEvery + " (expected: >= 0)");
-        }
+        nonNegative("probeEvery", probeEvery);
         this.probeEveryNanos = probeEvery.toNanos();
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -119,10 +120,7 @@ public final class RedisWindowStore implements WindowStore {
     private RedisWindowStore(RedisConnection redis, String prefix, Duration callLease) {
         this.redis = requireNonNull(redis, "redis");
         this.prefix = requireNonNull(prefix, "prefix");
-        requireNonNull(callLease, "callLease");
-        if (callLease.isNegative() || callLease.isZero()) {
-            throw new IllegalArgumentException("callLease: " + callLease + " (expected: > 0)");
-        }
+        positive("callLease", callLease);
         this.leaseMicros = TimeUnit.NANOSECONDS.toMicros(callLease.toNanos());
         acquire.preload(redis);
         ended.preload(redis);
@@ -157,9 +155,7 @@ public final class RedisWindowStore implements WindowStore {
 
     private CompletionStage<WindowDecision> acquire(String key, int limit, Duration window, String now) {
         requireNonNull(key, "key");
-        if (limit <= 0) {
-            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
-        }
+        positive("limit", limit);
         String[] keys = {logKey(key), metaKey(key)};
         String[] args = {Integer.toString(limit), Long.toString(micros(window)), Long.toString(leaseMicros), now};
         return acquire.<List<Long>>eval(redis, ScriptOutputType.MULTI, keys, args).thenApply(r ->

@@ -237,7 +237,7 @@ class RedisFlightCoordinatorTest {
         assertThat(rb.get(5, TimeUnit.SECONDS)).isEqualTo("from-a");
         assertThat(bFetches).hasValue(0);
         String res = sync.get(a.base(RedisFlightCoordinator.hash("k")) + ":res");
-        assertThat(RedisFlightCoordinator.Entry.parse(res).payload()).isEqualTo("from-a".getBytes(StandardCharsets.UTF_8));
+        assertThat(FlightRecord.parse(res).payload()).isEqualTo("from-a".getBytes(StandardCharsets.UTF_8));
         assertThat(sync.pttl(a.base(RedisFlightCoordinator.hash("k")) + ":res")).isPositive();
     }
 

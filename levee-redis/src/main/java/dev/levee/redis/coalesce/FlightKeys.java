@@ -1,0 +1,72 @@
+package dev.levee.redis.coalesce;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * The Redis names of {@link RedisFlightCoordinator}: per coalescing key three keys under one hash tag, and the
+ * shared notification channel; and the script that publishes a flight's result.
+ *
+ * <p>Implementation note: immutable, so shared freely between threads. Keys are hashed (they can be long and hold
+ * identities); the hash tag {@code {fl:<id>}} puts a key's lock, result and entry on one slot, so the publish
+ * script runs on Redis Cluster unchanged.
+ */
+final class FlightKeys {
+    /** Writes the result (and the entry), drops the lock if the token still holds it, and notifies the waiters. */
+    static final String PUBLISH = """
+            -- KEYS[1] result, KEYS[2] entry, KEYS[3] lock. ARGV[1] result record, ARGV[2] result ttl ms,
+            -- ARGV[3] entry record ('' = none), ARGV[4] entry ttl ms, ARGV[5] channel, ARGV[6] message, ARGV[7] token
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            if ARGV[3] ~= '' then
+              redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+            end
+            if redis.call('GET', KEYS[3]) == ARGV[7] then
+              redis.call('DEL', KEYS[3])
+            end
+            redis.call('PUBLISH', ARGV[5], ARGV[6])
+            return 1
+            """;
+
+    private final String prefix;
+
+    FlightKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** The id of {@code key} in Redis key names. */
+    static String hash(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 22);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code <prefix>{fl:<id>}}: the hash-tagged stem of one key's lock, result and entry keys. */
+    String base(String id) {
+        return prefix + "{fl:" + id + "}";
+    }
+
+    /** The holder's token, with the lease as TTL. */
+    String lock(String id) {
+        return base(id) + ":lock";
+    }
+
+    /** The last flight's result record, tagged with its token. */
+    String result(String id) {
+        return base(id) + ":res";
+    }
+
+    /** The shared cache entry. */
+    String entry(String id) {
+        return base(id) + ":entry";
+    }
+
+    /** The one channel every flight's end is published on: {@code "<id> <token>"}. */
+    String channel() {
+        return prefix + "flights";
+    }
+}
