@@ -1,5 +1,6 @@
 package dev.levee.core.hotspot;
 
+import dev.levee.core.ClosedException;
 import dev.levee.core.time.Scheduler;
 import dev.levee.core.time.Ticker;
 import org.slf4j.Logger;
@@ -99,7 +100,7 @@ final class DefaultHotSpotLimiter implements HotSpotLimiter {
         queues.requests.increment();
         CompletableFuture<Permit> f = new CompletableFuture<>();
         if (closed) {
-            f.completeExceptionally(new IllegalStateException("hot-spot limiter closed"));
+            f.completeExceptionally(new ClosedException("hot-spot limiter"));
             return f;
         }
         long now = ticker.read();

@@ -1,5 +1,6 @@
 package dev.levee.core.hotspot;
 
+import dev.levee.core.ClosedException;
 import dev.levee.core.hotspot.HotSpotRejectedException.Reason;
 import dev.levee.core.hotspot.KeyState.Waiter;
 import dev.levee.core.internal.ListenerGuard;
@@ -382,7 +383,7 @@ final class KeyQueues {
             return true;
         }
         if (o.closedLate != null) {
-            o.closedLate.future.completeExceptionally(new IllegalStateException("hot-spot limiter closed"));
+            o.closedLate.future.completeExceptionally(new ClosedException("hot-spot limiter"));
         }
         return false;
     }
@@ -543,7 +544,7 @@ final class KeyQueues {
             queued.addAndGet(-waiting.size());
             ks.cancelTimer();
         }
-        waiting.forEach(w -> w.future.completeExceptionally(new IllegalStateException("hot-spot limiter closed")));
+        waiting.forEach(w -> w.future.completeExceptionally(new ClosedException("hot-spot limiter")));
     }
 
     // ---- permits

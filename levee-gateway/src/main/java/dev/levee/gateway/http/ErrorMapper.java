@@ -1,5 +1,6 @@
 package dev.levee.gateway.http;
 
+import dev.levee.core.ClosedException;
 import dev.levee.core.RejectedException;
 import dev.levee.core.admission.AdmissionRejectedException;
 import dev.levee.core.breaker.BreakerOpenException;
@@ -27,8 +28,8 @@ import static java.util.Objects.requireNonNull;
  *       ({@link RejectedException#retryAfterSeconds}, the one rounding rule); a 504 (a coalescer wait that ran
  *       out) carries none, as no HTTP semantics give Retry-After to a gateway timeout. The error strings and extra
  *       fields are the ones the README documents per primitive;</li>
- *   <li>a primitive closed under a waiting request at shutdown (core fails it with an
- *       {@link IllegalStateException} "... closed", e.g. "hot-spot limiter closed"): 503 "Shutting down", wherever
+ *   <li>a primitive closed under a waiting request at shutdown (core fails it with a {@link ClosedException},
+ *       e.g. "hot-spot limiter closed"): 503 "Shutting down", wherever
  *       it surfaces (read path or proxy guard);</li>
  *   <li>anything else: the stage's fallback, 500 "Internal error" unless the stage names another (the read path's
  *       502 "Upstream error" for a failed upstream call).</li>
@@ -75,8 +76,7 @@ public final class ErrorMapper {
     }
 
     private static boolean closedAtShutdown(Throwable e) {
-        return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().endsWith(" closed")
-                && e.getStackTrace().length > 0 && e.getStackTrace()[0].getClassName().startsWith("dev.levee.core.");
+        return e instanceof ClosedException;
     }
 
     private static HttpError rejected(RejectedException r) {
