@@ -175,10 +175,12 @@ EOF
   mkdir -p "$OUT/haproxy"
   cat >"$OUT/haproxy/haproxy.cfg" <<EOF
 global
-  # 2 descriptors per connection are reserved by default (client and server side), more than this machine's hard
-  # limit allows at 10k; the idle connections hold no server side, so one each plus the pool is what is used
+  # HAProxy reserves 2 descriptors per connection (client and server side), and refuses to start when that
+  # exceeds the limit (strict-limits); idle client connections hold no server side, so one each plus the pool
+  # of 200 is what is used: start with the limit there is and a warning
   maxconn $((IDLE_CONNECTIONS + 1000))
   ulimit-n $(ulimit -n)
+  no strict-limits
 defaults
   mode http
   timeout connect 5s
