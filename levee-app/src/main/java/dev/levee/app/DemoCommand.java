@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        Vertx vertx = NativeTransport.vertx("demo", new VertxOptions());
         UpstreamSimulator sim = UpstreamSimulator.start(vertx, SimulatorOptions.builder()
                 .port(upstreamPort).quota(50, Duration.ofSeconds(60)).build()).await(30, TimeUnit.SECONDS);
         LeveeConfig config;

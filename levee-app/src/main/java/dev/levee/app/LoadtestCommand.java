@@ -206,7 +206,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 options.duration() != null ? options.duration().toSeconds() + " s" : options.requests() + " requests");
         err.flush();
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll when on the classpath
+        Vertx vertx = NativeTransport.vertx("load generator", new VertxOptions());
         try {
             LoadGenerator generator = new LoadGenerator(vertx, options);
             long progressMs = progress == null ? 0 : progress.toMillis();

@@ -53,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("levee: invalid config: " + e.getMessage());
             return 2;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        Vertx vertx = NativeTransport.vertx("gateway", new VertxOptions());
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(vertx, cfg).await(30, TimeUnit.SECONDS);

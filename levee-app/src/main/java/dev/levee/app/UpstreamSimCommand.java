@@ -129,7 +129,7 @@ public final class UpstreamSimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatorOptions options = options();
         PrintWriter out = spec.commandLine().getOut();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // epoll when on the classpath
+        Vertx vertx = NativeTransport.vertx("upstream simulator", new VertxOptions());
         UpstreamSimulator sim;
         try {
             sim = UpstreamSimulator.start(vertx, options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
