@@ -1,7 +1,6 @@
 package dev.levee.gateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import dev.levee.core.RejectedException;
 import dev.levee.core.events.AcceptedEvent;
 import dev.levee.core.events.CircuitState;

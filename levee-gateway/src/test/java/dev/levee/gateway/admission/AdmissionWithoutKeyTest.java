@@ -3,7 +3,6 @@ package dev.levee.gateway.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.gateway.testing.GatewayExtension;
-import dev.levee.testing.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

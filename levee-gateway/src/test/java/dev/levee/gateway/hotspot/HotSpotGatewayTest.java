@@ -4,15 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.levee.core.hotspot.HotSpotLimiter;
 import dev.levee.core.time.ManualTicker;
-import dev.levee.gateway.config.RouteConfig;
-import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.testing.GatewayExtension;
-import dev.levee.gateway.upstream.UpstreamRequest;
-import dev.levee.gateway.upstream.UpstreamResponse;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
