@@ -80,6 +80,14 @@ public interface EventQueue {
     }
 
     /**
+     * {@code delegate} (the in-memory queue) with every accepted event also in {@code journal} until it is
+     * delivered or dead-lettered; the journal's recovered events are queued at once. See {@link EventJournal}.
+     */
+    static EventQueue journaled(EventQueue delegate, EventJournal journal) {
+        return new JournaledEventQueue(delegate, journal);
+    }
+
+    /**
      * The in-memory queue.
      *
      * <p>Ordering rule (aging): an event's effective priority is {@code max(1, priority - waited / agingStep)},
@@ -91,14 +99,6 @@ public interface EventQueue {
      * @param agingStep          waiting time that improves the effective priority by one level
      * @param deadLetterCapacity dead letters held; past it the oldest is evicted (and counted)
      */
-    /**
-     * {@code delegate} (the in-memory queue) with every accepted event also in {@code journal} until it is
-     * delivered or dead-lettered; the journal's recovered events are queued at once. See {@link EventJournal}.
-     */
-    static EventQueue journaled(EventQueue delegate, EventJournal journal) {
-        return new JournaledEventQueue(delegate, journal);
-    }
-
     static EventQueue inMemory(int capacity, Duration agingStep, int deadLetterCapacity, Ticker ticker,
                                Scheduler scheduler) {
         return new InMemoryEventQueue(capacity, agingStep, deadLetterCapacity, ticker, scheduler);

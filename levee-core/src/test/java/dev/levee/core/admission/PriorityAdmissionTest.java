@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@SuppressWarnings("deprecation") // also pins the deprecated retry-after accessors while they exist
 class PriorityAdmissionTest {
     private final ManualTicker ticker = new ManualTicker();
 

@@ -156,6 +156,7 @@ class EventJournalTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the open journal holds the directory lock for the block, never read
     void aSecondProcessCannotOpenTheSameDirectory() throws IOException {
         try (EventJournal j = open(1 << 20)) {
             assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("in use");

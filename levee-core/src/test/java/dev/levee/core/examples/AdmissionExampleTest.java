@@ -20,6 +20,7 @@ class AdmissionExampleTest {
     private final OddsClient client = new OddsClient();
 
     @Test
+    @SuppressWarnings("try") // the permit is held for the block, never read: what the README shows
     void aPermitInTryWithResourcesIsReleasedAndPassedToTheHighestWaitingClass() {
         // README:begin admission
         PriorityAdmission admission = PriorityAdmission.builder()

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * limit whatever the queue's capacity. The store here answers only when the test says so: the race "decision in
  * flight, arrivals, then the answer" is played step by step.
  */
+@SuppressWarnings("deprecation") // also pins the deprecated retry-after accessors while they exist
 class HotSpotDecisionInFlightTest {
     private static final Duration WINDOW = Duration.ofSeconds(60);
 

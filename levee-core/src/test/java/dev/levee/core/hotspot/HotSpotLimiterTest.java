@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+@SuppressWarnings("deprecation") // also pins the deprecated retry-after accessors while they exist
 class HotSpotLimiterTest {
     private final ManualTicker time = new ManualTicker();
     private final List<HotSpotLimiter> limiters = new ArrayList<>();

@@ -315,6 +315,7 @@ class AdmissionGatewayTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the socket holds the request open for the block, never read
     void permitIsReleasedWhenTheClientDisconnectsWhileServed() throws Exception {
         try (Socket s = rawGet("/hold")) {
             await().until(() -> held.size() == 1);
@@ -344,6 +345,7 @@ class AdmissionGatewayTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the socket holds the request open for the block, never read
     void queuedClientThatDisconnectsLeavesTheQueue() throws Exception {
         saturate();
         long cancelledBefore = stats().forClass("browser").cancelled();
