@@ -8,6 +8,7 @@ import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.events.EventsFeature;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,8 +63,8 @@ final class ServeCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
-        spec.commandLine().getOut().printf("levee gateway on http://%s:%d -> %s; %s%n", cfg.server().host(),
-                gateway.port(), cfg.upstream().url(), gateway.adminPort() < 0
+        spec.commandLine().getOut().printf(Locale.ROOT, "levee gateway on http://%s:%d -> %s; %s%n",
+                cfg.server().host(), gateway.port(), cfg.upstream().url(), gateway.adminPort() < 0
                         ? "health and metrics on this port with the admin token"
                         : "admin (health, metrics, dashboard) on http://" + cfg.admin().host() + ":" + gateway.adminPort());
         spec.commandLine().getOut().flush();

@@ -65,6 +65,7 @@ import static java.util.Objects.requireNonNull;
  *       process needs {@code ulimit -n} above the concurrency plus a few hundred.</li>
  * </ul>
  */
+@SuppressForbidden("a load generator: it measures real latencies over real sockets, and signs tokens for now")
 public final class LoadGenerator {
     /**
      * Clients sharing one HTTP client and its pool. Vert.x picks a pooled connection by scanning the whole pool on
@@ -254,6 +255,7 @@ public final class LoadGenerator {
         final Map<Long, Long> retryAfter = new TreeMap<>();
     }
 
+    @SuppressForbidden("part of the load generator: real latencies over real sockets")
     private final class Attempt {
         final Client client;
         final ClassStats stats;
@@ -268,6 +270,7 @@ public final class LoadGenerator {
         }
     }
 
+    @SuppressForbidden("part of the load generator: real latencies over real sockets")
     private final class Worker extends VerticleBase {
         final int index;
         final List<Client> clients = new ArrayList<>();

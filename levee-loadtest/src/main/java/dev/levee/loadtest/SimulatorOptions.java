@@ -127,6 +127,7 @@ public record SimulatorOptions(String host, int port, int ingestPort, int fixtur
         private Instant baseTime;
         private LongSupplier nanoClock = System::nanoTime;
 
+        @SuppressForbidden("nanoClock's default: the simulator runs in real time unless a test injects a clock")
         private Builder() {}
 
         public Builder host(String host) { this.host = host; return this; }

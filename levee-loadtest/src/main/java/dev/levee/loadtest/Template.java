@@ -53,6 +53,7 @@ final class Template {
         return new Template(List.copyOf(out), text.length() + 16);
     }
 
+    @SuppressForbidden("{now} in a request template is the real time of the request")
     String render(long fixture, int client, ClientClass cls, long seq) {
         StringBuilder sb = new StringBuilder(sizeHint);
         for (Object seg : segments) {

@@ -109,6 +109,7 @@ public final class UpstreamSimulator {
         }
     }
 
+    @SuppressForbidden("without a base time the fixtures start around the real now, as a live feed's do")
     private UpstreamSimulator(Vertx vertx, SimulatorOptions options) {
         this.vertx = vertx;
         this.options = options;
@@ -370,6 +371,7 @@ public final class UpstreamSimulator {
         respond(req, status, body.toBuffer(), null, feedDelayMs());
     }
 
+    @SuppressForbidden("the odds' \"updated\" stamp is the real time of the answer, as a live feed's is")
     private void odds(HttpServerRequest req) {
         oddsRequests.increment();
         List<String> raw = req.params().getAll("fixture_id");

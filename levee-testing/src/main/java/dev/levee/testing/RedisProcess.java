@@ -137,6 +137,7 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     /** Null once the log says the server is ready; the log's end if the process exits or the wait times out. */
+    @SuppressForbidden("waits for a real child process to start: real time, bounded by START_TIMEOUT")
     private String awaitReady(Path log) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {

@@ -1,5 +1,6 @@
 package dev.levee.core.events;
 
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -354,7 +355,7 @@ public final class EventJournal implements AutoCloseable {
     }
 
     private void openSegment(long seq) throws IOException {
-        Path path = dir.resolve(String.format("segment-%016d.log", seq));
+        Path path = dir.resolve(String.format(Locale.ROOT, "segment-%016d.log", seq));
         channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ByteBuffer magic = ByteBuffer.wrap(MAGIC);
         while (magic.hasRemaining()) {

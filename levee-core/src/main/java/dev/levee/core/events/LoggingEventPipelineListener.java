@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.levee.core.internal.SuppressForbidden;
 
 /**
  * {@link EventPipelineListener#logging()}. The dead-letter lines are throttled on the wall clock: a sink outage
@@ -49,6 +50,7 @@ final class LoggingEventPipelineListener implements EventPipelineListener {
 
     /** At most one line per second. */
     @Override
+    @SuppressForbidden("a log-volume throttle, not the pipeline's time (see the class comment)")
     public void onDeadLettered(Event event, int attempts, String reason) {
         long now = System.nanoTime();
         long last = lastDeadLetterLog.get();

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -365,7 +366,7 @@ final class CacheWarmer implements AutoCloseable {
         List<EventView> list = new ArrayList<>();
         events.values().stream().sorted(Comparator.comparing((Event e) -> e.start)).forEach(e -> list.add(
                 new EventView(e.fixtureId, e.name, e.league, e.reason, e.start.toString(), e.warmFrom.toString(),
-                        e.warmUntil.toString(), state(e, now).name().toLowerCase(), e.requests,
+                        e.warmUntil.toString(), state(e, now).name().toLowerCase(Locale.ROOT), e.requests,
                         e.lastStatus == 0 ? null : e.lastStatus,
                         e.lastWarmedAt == null ? null : e.lastWarmedAt.toString())));
         return new Report(true, config.fixturesPath(), lastPollAt == null ? null : lastPollAt.toString(),

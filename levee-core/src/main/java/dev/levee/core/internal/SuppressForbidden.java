@@ -1,0 +1,18 @@
+package dev.levee.core.internal;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Lets the annotated code call what the build's forbidden-apis check refuses (root pom.xml; the wall-clock rule is
+ * etc/forbidden-wall-clock.txt), because here it is meant: {@link #value()} says why. The check knows the
+ * annotation by its simple name, so modules that do not see levee-core declare their own.
+ */
+@Retention(RetentionPolicy.CLASS)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD})
+public @interface SuppressForbidden {
+    /** Why the forbidden call is right here. */
+    String value();
+}
