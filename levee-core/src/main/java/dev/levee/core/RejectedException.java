@@ -1,6 +1,7 @@
 package dev.levee.core;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,7 +30,7 @@ public abstract class RejectedException extends RuntimeException {
      * @param retryAfter the primitive's best estimate of when a retry can succeed; not negative (zero is raised
      *                   to 1 ms, so that {@link #retryAfter()} is always positive)
      */
-    protected RejectedException(String message, Duration retryAfter, Throwable cause) {
+    protected RejectedException(String message, Duration retryAfter, @Nullable Throwable cause) {
         super(message, cause, false, false);
         requireNonNull(retryAfter, "retryAfter");
         if (retryAfter.isNegative()) {

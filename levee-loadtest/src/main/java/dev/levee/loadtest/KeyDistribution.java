@@ -68,7 +68,7 @@ public sealed interface KeyDistribution {
                         hi = mid;
                     }
                 }
-                return lo + 1;
+                return lo + 1L;
             };
         }
 

@@ -141,7 +141,7 @@ public final class LoadGenerator {
         int workers = Math.max(1, Math.min(clients.size(), 2 * Runtime.getRuntime().availableProcessors()));
         List<Worker> all = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            all.add(new Worker(w));
+            all.add(new Worker());
         }
         for (Client c : clients) {
             all.get(c.index % workers).clients.add(c);
@@ -256,7 +256,7 @@ public final class LoadGenerator {
     }
 
     @SuppressForbidden("part of the load generator: real latencies over real sockets")
-    private final class Attempt {
+    private static final class Attempt {
         final Client client;
         final ClassStats stats;
         final long startNanos = System.nanoTime();
@@ -272,7 +272,6 @@ public final class LoadGenerator {
 
     @SuppressForbidden("part of the load generator: real latencies over real sockets")
     private final class Worker extends VerticleBase {
-        final int index;
         final List<Client> clients = new ArrayList<>();
         final Promise<Void> done = Promise.promise();
         final EnumMap<ClientClass, ClassStats> stats = new EnumMap<>(ClientClass.class);
@@ -281,8 +280,7 @@ public final class LoadGenerator {
         int active;
         volatile long lastNanos;
 
-        Worker(int index) {
-            this.index = index;
+        Worker() {
             for (ClientClass c : ClientClass.values()) {
                 stats.put(c, new ClassStats());
             }

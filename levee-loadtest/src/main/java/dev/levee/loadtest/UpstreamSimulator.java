@@ -319,7 +319,7 @@ public final class UpstreamSimulator {
         switch (path) {
             case "/api/v3/fixtures" -> {
                 requests.increment();
-                if (m != HttpMethod.GET) {
+                if (!HttpMethod.GET.equals(m)) {
                     feedError(req, 405, new JsonObject().put("error", "Method not allowed"));
                     return;
                 }
@@ -329,7 +329,7 @@ public final class UpstreamSimulator {
             }
             case "/api/v3/fixtures/odds" -> {
                 requests.increment();
-                if (m != HttpMethod.GET) {
+                if (!HttpMethod.GET.equals(m)) {
                     feedError(req, 405, new JsonObject().put("error", "Method not allowed"));
                     return;
                 }
@@ -359,7 +359,7 @@ public final class UpstreamSimulator {
     }
 
     private void ops(HttpServerRequest req, HttpMethod method, java.util.function.Supplier<Buffer> body) {
-        if (req.method() != method) {
+        if (!req.method().equals(method)) {
             respond(req, 405, new JsonObject().put("error", "Method not allowed").toBuffer(), null, 0);
             return;
         }
@@ -499,7 +499,7 @@ public final class UpstreamSimulator {
     }
 
     private void ingest(HttpServerRequest req) {
-        if (req.method() != HttpMethod.POST) {
+        if (!HttpMethod.POST.equals(req.method())) {
             respond(req, 405, new JsonObject().put("error", "Method not allowed").toBuffer(), null, 0);
             return;
         }

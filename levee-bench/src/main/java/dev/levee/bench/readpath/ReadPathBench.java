@@ -52,6 +52,7 @@ public final class ReadPathBench {
         }
     }
 
+    @SuppressWarnings("AddressSelection") // the fake upstream listens on the loopback address only
     static void upstream(int port, long delayMs) throws Exception {
         AtomicLong calls = new AtomicLong();
         byte[] pad = "x".repeat(900).getBytes(StandardCharsets.UTF_8);
@@ -165,6 +166,7 @@ public final class ReadPathBench {
         System.exit(0);
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: every sample but the leader itself
     static void report(int round, List<Sample> samples, long upstreamDelta) {
         Sample leader = samples.stream().filter(s -> s.xCache().equals("MISS")).findFirst()
                 .orElse(samples.get(0)); // warm baseline: the first request sent stands in for the leader

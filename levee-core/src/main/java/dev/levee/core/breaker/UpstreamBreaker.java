@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.required;
@@ -66,7 +67,7 @@ public interface UpstreamBreaker {
     final class Builder {
         final String name;
         Ticker ticker = Ticker.system();
-        Scheduler scheduler;
+        @Nullable Scheduler scheduler;
         Predicate<? super Throwable> ignoredErrors = e -> false;
         int failureRateThreshold = 50;
         int slowCallRateThreshold = 80;

@@ -1,6 +1,7 @@
 package dev.levee.core.breaker;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param retryAfter for {@link Kind#RATE_LIMITED}: how long the upstream asked us to stay away, or null for the
  *                   breaker's configured open time
  */
-public record Verdict(Kind kind, Duration retryAfter) {
+public record Verdict(Kind kind, @Nullable Duration retryAfter) {
     public enum Kind { SUCCESS, FAILURE, RATE_LIMITED }
 
     public static final Verdict SUCCESS = new Verdict(Kind.SUCCESS, null);

@@ -3,4 +3,7 @@
  * Levee ticker; answers are classified into {@link dev.levee.core.breaker.Verdict}s (success, failure, rate limited
  * with Retry-After).
  */
+@NullMarked
 package dev.levee.core.breaker;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package dev.levee.core.cache;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a {@link CacheStore} holds for a key: the last good value (or none) and the last error (or none). Times are
  * epoch milliseconds from the cache's ticker, so entries mean the same on every instance sharing a store.
@@ -12,8 +14,8 @@ package dev.levee.core.cache;
  * @param error           the last load error, or null; cleared by the next successful load
  * @param errorUntilMillis before this no new load is started for the key (negative caching)
  */
-public record CacheEntry<V>(V value, long storedAtMillis, long freshUntilMillis, long staleUntilMillis,
-                            Throwable error, long errorUntilMillis) {
+public record CacheEntry<V>(@Nullable V value, long storedAtMillis, long freshUntilMillis, long staleUntilMillis,
+                            @Nullable Throwable error, long errorUntilMillis) {
 
     public static <V> CacheEntry<V> of(V value, long now, CachePolicy policy) {
         long fresh = now + policy.fresh().toMillis();

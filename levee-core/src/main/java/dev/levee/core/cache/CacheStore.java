@@ -1,5 +1,7 @@
 package dev.levee.core.cache;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Storage SPI under {@link SwrCache}: the in-process Caffeine store by default; a shared tier (Redis, issue 7)
  * can implement this too. Implementations must be thread-safe, bounded, and may drop an entry at any time after
@@ -9,7 +11,7 @@ package dev.levee.core.cache;
 public interface CacheStore<K, V> {
 
     /** The entry for {@code key}, or null. */
-    CacheEntry<V> get(K key);
+    @Nullable CacheEntry<V> get(K key);
 
     void put(K key, CacheEntry<V> entry);
 

@@ -7,6 +7,7 @@ import dev.levee.core.time.Ticker;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process {@link CacheStore} on Caffeine (W-TinyLFU eviction).
@@ -55,7 +56,7 @@ final class CaffeineCacheStore<K, V> implements CacheStore<K, V> {
     }
 
     @Override
-    public CacheEntry<V> get(K key) {
+    public @Nullable CacheEntry<V> get(K key) {
         return cache.getIfPresent(key);
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -58,7 +59,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
 
     DefaultSwrCache(Builder<K, V> b, CacheStore<K, V> store) {
         this.ticker = b.ticker;
-        this.coalescer = b.coalescer;
+        this.coalescer = requireNonNull(b.coalescer, "coalescer"); // build() checked it
         this.store = store;
         this.storable = b.storable;
         this.entryPolicy = b.entryPolicy;
@@ -161,7 +162,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         });
     }
 
-    private CacheEntry<V> entryFor(V v, long now, CachePolicy policy) {
+    private @Nullable CacheEntry<V> entryFor(@Nullable V v, long now, CachePolicy policy) {
         if (v == null || !storable.test(v)) {
             return null;
         }
@@ -188,7 +189,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         private final CachePolicy policy;
         private final Supplier<? extends CompletionStage<V>> loader;
         private final boolean refresh;
-        private volatile CacheEntry<V> stored;
+        private volatile @Nullable CacheEntry<V> stored;
 
         Load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader, boolean refresh) {
             this.key = key;
@@ -213,7 +214,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         }
 
         @Override
-        public CacheEntry<V> entryFor(V value, long nowMillis) {
+        public @Nullable CacheEntry<V> entryFor(V value, long nowMillis) {
             CacheEntry<V> e = stored;
             if (e != null && e.value() == value) {
                 return e; // what get() stored: the shared tier gets the same times as the local store
@@ -222,7 +223,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         }
 
         @Override
-        public V adopt(CacheEntry<V> shared) {
+        public @Nullable V adopt(CacheEntry<V> shared) {
             if (shared.hasValue() && storable.test(shared.value())) {
                 store.put(key, shared);
             }
@@ -252,7 +253,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
     }
 
     @Override
-    public CacheEntry<V> peek(K key) {
+    public @Nullable CacheEntry<V> peek(K key) {
         return store.get(key);
     }
 

@@ -10,6 +10,7 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.required;
 import static java.util.Objects.requireNonNull;
@@ -46,7 +47,7 @@ public interface SwrCache<K, V> {
     }
 
     /** The entry currently stored for {@code key}, or null (for tests and diagnostics). */
-    CacheEntry<V> peek(K key);
+    @Nullable CacheEntry<V> peek(K key);
 
     void invalidate(K key);
 
@@ -58,8 +59,8 @@ public interface SwrCache<K, V> {
 
     final class Builder<K, V> {
         Ticker ticker = Ticker.system();
-        RequestCoalescer<K, V> coalescer;
-        CacheStore<K, V> store;
+        @Nullable RequestCoalescer<K, V> coalescer;
+        @Nullable CacheStore<K, V> store;
         long maxEntries = 100_000;
         long maxBytes = 256L << 20;
         ToLongFunction<? super V> weigher = v -> 1;

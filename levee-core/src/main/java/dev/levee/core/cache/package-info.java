@@ -6,4 +6,7 @@
  * <p>SPI seam for scale-out: {@link dev.levee.core.cache.CacheStore} holds {@link dev.levee.core.cache.CacheEntry}s
  * whose times are epoch milliseconds, so a shared tier means the same on every instance.
  */
+@NullMarked
 package dev.levee.core.cache;
+
+import org.jspecify.annotations.NullMarked;

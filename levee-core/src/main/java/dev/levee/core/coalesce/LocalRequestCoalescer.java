@@ -75,7 +75,7 @@ final class LocalRequestCoalescer<K, V> implements RequestCoalescer<K, V> {
         this.maxWaitersPerKey = b.maxWaitersPerKey;
         this.maxWaiters = b.maxWaiters;
         this.ticker = b.ticker;
-        this.scheduler = b.scheduler;
+        this.scheduler = requireNonNull(b.scheduler, "scheduler"); // build() checked it
         this.coordinator = b.coordinator;
         this.listener = b.listener;
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.required;
@@ -89,7 +90,7 @@ public interface RequestCoalescer<K, V> {
         int maxWaitersPerKey = 10_000;
         int maxWaiters = 50_000;
         Ticker ticker = Ticker.system();
-        Scheduler scheduler;
+        @Nullable Scheduler scheduler;
         FlightCoordinator<K, V> coordinator = FlightCoordinator.local();
         CoalescerListener listener = new CoalescerListener() {};
 

@@ -5,4 +5,7 @@
  * <p>SPI seam for scale-out: {@link dev.levee.core.coalesce.FlightCoordinator} runs each local leader's fetch; a
  * shared-store implementation can coalesce leaders of several instances (one upstream call per key cluster-wide).
  */
+@NullMarked
 package dev.levee.core.coalesce;
+
+import org.jspecify.annotations.NullMarked;

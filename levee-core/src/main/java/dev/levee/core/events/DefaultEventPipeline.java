@@ -85,6 +85,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     private final ListenerGuard guard = new ListenerGuard("event pipeline");
 
     /** Totals at the last reset. */
+    @SuppressWarnings("ArrayRecordComponent") // a snapshot of counters, never compared or hashed
     private record Baseline(long accepted, long[] rejected, long completed, long failed, long deadLettered,
                             long evicted, long replayed, long atEpochMillis) {}
 
@@ -346,7 +347,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         long b = backoffBaseNanos > (backoffMaxNanos >> shift) ? backoffMaxNanos : backoffBaseNanos << shift;
         b = Math.min(b, backoffMaxNanos);
         double j = Math.min(Math.max(jitter.getAsDouble(), 0), 1);
-        return b / 2 + (long) (b / 2 * j);
+        return b / 2 + (long) (b / 2.0 * j);
     }
 
     @Override

@@ -441,6 +441,7 @@ public final class EventJournal implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // b is always this class's own ByteBuffer.allocate: offset 0
     private static ByteBuffer seal(ByteBuffer b, int body) {
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 8, body);

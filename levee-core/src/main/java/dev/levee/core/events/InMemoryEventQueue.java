@@ -35,6 +35,7 @@ import static java.util.Objects.requireNonNull;
  *   <li>The ready listener runs outside the lock, so it may claim.</li>
  * </ul>
  */
+@SuppressWarnings("NonAtomicVolatileUpdate") // depth is written under the lock, volatile only for lock-free reads
 final class InMemoryEventQueue implements EventQueue {
 
     private static final class Entry {

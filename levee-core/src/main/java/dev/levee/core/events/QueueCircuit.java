@@ -36,12 +36,14 @@ final class QueueCircuit {
     }
 
     record Closed(long sinceNanos, long sinceEpochMillis) implements Phase {
+        @Override
         public CircuitState state() {
             return CircuitState.CLOSED;
         }
     }
 
     record Open(long sinceNanos, long sinceEpochMillis) implements Phase {
+        @Override
         public CircuitState state() {
             return CircuitState.OPEN;
         }
@@ -49,6 +51,7 @@ final class QueueCircuit {
 
     /** {@code stableSinceNanos}: when depth last went <= recovery, or NOT_STABLE while above it. */
     record HalfOpen(long sinceNanos, long sinceEpochMillis, long stableSinceNanos) implements Phase {
+        @Override
         public CircuitState state() {
             return CircuitState.HALF_OPEN;
         }

@@ -1,6 +1,7 @@
 package dev.levee.core.internal;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,7 +24,7 @@ public final class Arguments {
      * builder argument was never set. Called by {@code build()}: a setter given null fails at once with a
      * {@link NullPointerException} instead.
      */
-    public static <T> T required(String name, T value, String expected) {
+    public static <T> T required(String name, @Nullable T value, String expected) {
         if (value == null) {
             throw new IllegalStateException(name + ": missing (expected: " + expected + ")");
         }

@@ -102,11 +102,11 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
     /** The error {@code request} must get, or null when it may go on. */
     HttpError check(HttpServerRequest request) {
         HttpMethod method = request.method();
-        if (method == HttpMethod.TRACE || method == HttpMethod.CONNECT) {
+        if (HttpMethod.TRACE.equals(method) || HttpMethod.CONNECT.equals(method)) {
             return HttpError.of(405, "Method " + method.name() + " not allowed");
         }
         String target = request.uri();
-        if (!(target.startsWith("/") || (target.equals("*") && method == HttpMethod.OPTIONS))) {
+        if (!(target.startsWith("/") || (target.equals("*") && HttpMethod.OPTIONS.equals(method)))) {
             return HttpError.of(400, "Request target must be a path (origin-form)");
         }
         if (!every(target, RequestGuard::targetChar)) {

@@ -77,7 +77,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
             throw new IllegalArgumentException("Transfer-Encoding must be exactly chunked: " + te);
         }
-        if (!te.isEmpty() && message.protocolVersion() != HttpVersion.HTTP_1_1) {
+        if (!te.isEmpty() && !HttpVersion.HTTP_1_1.equals(message.protocolVersion())) {
             throw new IllegalArgumentException("Transfer-Encoding on " + message.protocolVersion());
         }
         if (headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {

@@ -50,7 +50,7 @@ final class Batcher {
     private final String field;
     private final Map<String, Pending> open = new HashMap<>();
 
-    private final class Pending {
+    private static final class Pending {
         final String group;
         final UpstreamRequest template;
         final Map<String, List<Promise<UpstreamResponse>>> byValue = new LinkedHashMap<>();

@@ -125,7 +125,7 @@ public final class ReadPathFeature implements GatewayFeature {
 
     private void handle(RoutingContext ctx) {
         HttpMethod m = ctx.request().method();
-        if (m != HttpMethod.GET && m != HttpMethod.HEAD) {
+        if (!HttpMethod.GET.equals(m) && !HttpMethod.HEAD.equals(m)) {
             ctx.next();
             return;
         }

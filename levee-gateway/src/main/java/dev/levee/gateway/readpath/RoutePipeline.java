@@ -223,7 +223,7 @@ final class RoutePipeline {
     }
 
     static long weigh(UpstreamResponse r) {
-        long size = 128 + r.body().length();
+        long size = 128L + r.body().length();
         for (var h : r.headers()) {
             size += h.getKey().length() + h.getValue().length() + 8;
         }
@@ -305,7 +305,7 @@ final class RoutePipeline {
         // a client that goes away gives up its waiter slot; the shared fetch goes on
         ctx.response().closeHandler(v -> mine.cancel(false));
         CompletableFuture<Served> served = mine.thenApply(RoutePipeline::fromCache);
-        reply(ctx, served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
+        reply(served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
     }
 
     /** {@code fetch} run on {@code origin} (at once if that is the current context). */
@@ -422,6 +422,7 @@ final class RoutePipeline {
     }
 
     /** Serves a finished attempt, unless its shared answer does not fit this request (see {@link #fit}). */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: is the served response the one this request fetched?
     private void deliver(RoutingContext ctx, String resource, List<String> keyNames, boolean retried,
                          AtomicReference<UpstreamResponse> fetched, Served s, Throwable err) {
         if (err == null && s != null && s.response() != fetched.get()) {
@@ -452,7 +453,7 @@ final class RoutePipeline {
         Supplier<CompletionStage<UpstreamResponse>> fetch = () -> fetch(ctx, resource, headers, null, null, fetched);
         CompletableFuture<Served> served = read(ownPath, ctx, resource, () -> onContext(origin, fetch))
                 .thenApply(RoutePipeline::fromCache);
-        reply(ctx, served, (s, err) -> write(ctx, s, err));
+        reply(served, (s, err) -> write(ctx, s, err));
     }
 
     /**
@@ -479,8 +480,7 @@ final class RoutePipeline {
     }
 
     /** Runs {@code then} with the outcome of {@code served} on the request's own context. */
-    private static void reply(RoutingContext ctx, CompletableFuture<Served> served,
-                              java.util.function.BiConsumer<Served, Throwable> then) {
+    private static void reply(CompletableFuture<Served> served, java.util.function.BiConsumer<Served, Throwable> then) {
         Context context = Vertx.currentContext();
         served.whenComplete((s, err) -> {
             if (context == null || Vertx.currentContext() == context) {
@@ -539,7 +539,7 @@ final class RoutePipeline {
         }
         headers.set("X-Cache", xCache);
         headers.set("Age", Long.toString(age.toSeconds()));
-        if (ctx.request().method() == HttpMethod.HEAD) {
+        if (HttpMethod.HEAD.equals(ctx.request().method())) {
             headers.set("Content-Length", Integer.toString(r.body().length()));
             resp.end();
         } else {
