@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param age        time since the value was loaded (zero for MISS and COALESCED)
  * @param staleError for {@link CacheStatus#STALE_IF_ERROR}, the error that made us serve stale; otherwise null
  */
-public record CacheResult<V>(@Nullable V value, CacheStatus status, Duration age, @Nullable Throwable staleError) {
+public record CacheResult<V>(V value, CacheStatus status, Duration age, @Nullable Throwable staleError) {
     public CacheResult {
         requireNonNull(value, "value");
         requireNonNull(status, "status");

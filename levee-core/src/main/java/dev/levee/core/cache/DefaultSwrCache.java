@@ -109,7 +109,8 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
     }
 
     private CompletableFuture<CacheResult<V>> served(CacheEntry<V> e, CacheStatus status, long now) {
-        return CompletableFuture.completedFuture(new CacheResult<>(e.value(), status,
+        // served only when e.hasValue()
+        return CompletableFuture.completedFuture(new CacheResult<>(requireNonNull(e.value(), "value"), status,
                 Duration.ofMillis(Math.max(0, now - e.storedAtMillis())),
                 status == CacheStatus.STALE_IF_ERROR ? e.error() : null));
     }

@@ -1,5 +1,7 @@
 package dev.levee.core.events;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -12,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param payload          opaque text, or null for none
  * @param createdEpochMillis when it was accepted ({@code Ticker.epochMillis()})
  */
-public record Event(String id, String type, int priority, String payload, long createdEpochMillis) {
+public record Event(String id, String type, int priority, @Nullable String payload, long createdEpochMillis) {
     /** Priority 1: accepted even while the queue circuit is OPEN. */
     public static final int CRITICAL_PRIORITY = 1;
     /** Priority 5, the default: the least urgent priority a HALF_OPEN circuit still accepts. */

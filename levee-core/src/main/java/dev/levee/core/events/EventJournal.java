@@ -1,6 +1,7 @@
 package dev.levee.core.events;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +108,10 @@ public final class EventJournal implements AutoCloseable {
     private final Map<String, Segment> liveIn = new HashMap<>();
     private final List<Event> recovered;
     private final long tornBytes;
-    private final ScheduledExecutorService flusher;
+    private final @Nullable ScheduledExecutorService flusher; // only for Fsync.BATCH
+    @SuppressWarnings("NullAway.Init") // set by openSegment, which the constructor calls
     private Segment active;
+    @SuppressWarnings("NullAway.Init") // likewise
     private FileChannel channel;
     private long totalBytes;
     private boolean dirty;
@@ -556,7 +559,7 @@ public final class EventJournal implements AutoCloseable {
             int priority = b.get();
             long created = b.getLong();
             int n = b.getInt();
-            String payload = null;
+            @Nullable String payload = null;
             if (n >= 0) {
                 byte[] p = new byte[n];
                 b.get(p);

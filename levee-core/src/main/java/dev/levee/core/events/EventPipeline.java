@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.positive;
@@ -52,10 +53,10 @@ public interface EventPipeline<T> extends AutoCloseable {
      * executor, so calling it on an event loop never blocks. A bad argument (a null type) or a payload the codec
      * cannot encode is the caller's error and throws at once.
      */
-    CompletableFuture<AcceptedEvent> submit(String type, T payload);
+    CompletableFuture<AcceptedEvent> submit(String type, @Nullable T payload);
 
     /** Submits an event with an explicit priority (1..10); see {@link #submit(String, Object)}. */
-    CompletableFuture<AcceptedEvent> submit(String type, int priority, T payload);
+    CompletableFuture<AcceptedEvent> submit(String type, int priority, @Nullable T payload);
 
     /**
      * True when the queue is {@link EventQueue#blocking()}: {@link #submit} then completes on the queue executor,
@@ -121,11 +122,11 @@ public interface EventPipeline<T> extends AutoCloseable {
         int deadLetterCapacity = 10_000;
         Duration retryAfterMax = Duration.ofSeconds(60);
         Ticker ticker = Ticker.system();
-        Scheduler scheduler;
+        @Nullable Scheduler scheduler;
         DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
-        EventQueue queue;
-        Executor queueExecutor;
-        EventPipelineListener listener;
+        @Nullable EventQueue queue;
+        @Nullable Executor queueExecutor;
+        @Nullable EventPipelineListener listener;
 
         Builder(PayloadCodec<T> codec, EventSink<? super T> sink) {
             this.codec = requireNonNull(codec, "codec");

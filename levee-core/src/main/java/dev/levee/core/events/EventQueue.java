@@ -6,6 +6,7 @@ import dev.levee.core.time.Ticker;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Storage of an {@link EventPipeline}: a bounded priority queue with claim/ack delivery, delayed retries and a
@@ -31,12 +32,12 @@ public interface EventQueue {
      * Like {@link #enqueue}, but says why it refused: null when {@code event} was added, else the reason (the
      * default: {@link RejectReason#CAPACITY_FULL}; a journaled queue also {@link RejectReason#JOURNAL_FULL}).
      */
-    default RejectReason offer(Event event) {
+    default @Nullable RejectReason offer(Event event) {
         return enqueue(event) ? null : RejectReason.CAPACITY_FULL;
     }
 
     /** The next event to deliver, now active; null when none is waiting. */
-    Delivery claim();
+    @Nullable Delivery claim();
 
     /** The delivery succeeded: the event is completed. */
     void ack(Delivery delivery);

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,7 +26,7 @@ public interface EventSink<T> {
      * @param delivery the event as stored (its payload is the stored text) and the attempt number
      * @param payload  the event's payload decoded, or null when it has none
      */
-    CompletionStage<?> deliver(Delivery delivery, T payload);
+    CompletionStage<?> deliver(Delivery delivery, @Nullable T payload);
 
     /**
      * An in-process handler for library users: runs {@code handler} with the event and its decoded payload on

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -120,7 +121,7 @@ final class InMemoryEventQueue implements EventQueue {
     }
 
     @Override
-    public Delivery claim() {
+    public @Nullable Delivery claim() {
         lock.lock();
         try {
             if (waiting == 0) {
@@ -135,16 +136,17 @@ final class InMemoryEventQueue implements EventQueue {
                     continue;
                 }
                 long effective = Math.max(Event.CRITICAL_PRIORITY, p - (now - head.waitingSince) / agingNanos);
-                if (effective < bestEffective || effective == bestEffective && head.seq < best.seq) {
+                if (effective < bestEffective || effective == bestEffective && best != null && head.seq < best.seq) {
                     best = head;
                     bestEffective = effective;
                 }
             }
-            levels[best.event.priority()].pollFirst();
+            Entry claimed = requireNonNull(best, "best"); // waiting > 0: some level has a head
+            levels[claimed.event.priority()].pollFirst();
             waiting--;
-            best.attempts++;
-            active.put(best.event.id(), best);
-            return new Delivery(best.event, best.attempts);
+            claimed.attempts++;
+            active.put(claimed.event.id(), claimed);
+            return new Delivery(claimed.event, claimed.attempts);
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,6 @@
 package dev.levee.core.events;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ final class JournaledEventQueue implements EventQueue {
     }
 
     @Override
-    public RejectReason offer(Event event) {
+    public @Nullable RejectReason offer(Event event) {
         requireNonNull(event, "event");
         if (delegate.depth() >= delegate.capacity()) {
             return RejectReason.CAPACITY_FULL;
@@ -66,7 +67,7 @@ final class JournaledEventQueue implements EventQueue {
     }
 
     @Override
-    public Delivery claim() {
+    public @Nullable Delivery claim() {
         return delegate.claim();
     }
 
@@ -100,7 +101,7 @@ final class JournaledEventQueue implements EventQueue {
         }
         List<String> done = delegate.replay(ids, limit);
         for (String id : done) {
-            if (!journal.append(byId.get(id))) {
+            if (!journal.append(requireNonNull(byId.get(id), "replayed event"))) { // replay returns ids it had
                 log.warn("event journal {}: replayed event {} could not be journaled (full); it is queued in memory "
                         + "only", journal.dir(), id);
             }

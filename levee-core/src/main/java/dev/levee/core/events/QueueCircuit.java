@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The queue circuit and the priority rules of {@link Thresholds}.
@@ -90,7 +93,7 @@ final class QueueCircuit {
     }
 
     /** The reason {@code priority} is refused at {@code depth}, or null to accept. Evaluates transitions first. */
-    RejectReason decide(int priority, int depth) {
+    @Nullable RejectReason decide(int priority, int depth) {
         Phase p = evaluate(depth);
         return switch (p.state()) {
             case CLOSED -> priority >= Event.LOW_PRIORITY && depth >= lowDropAt ? RejectReason.LOW_PRIORITY_SHED : null;
@@ -108,7 +111,7 @@ final class QueueCircuit {
     private Phase evaluate(int depth, boolean requested) {
         checkWarning(depth);
         long now = ticker.read();
-        Phase cur = phase.get();
+        Phase cur = requireNonNull(phase.get(), "phase"); // never set to null
         while (true) {
             Phase next = next(cur, depth, now);
             if (next == cur) {
@@ -213,7 +216,7 @@ final class QueueCircuit {
     }
 
     Phase phase() {
-        return phase.get();
+        return requireNonNull(phase.get(), "phase");
     }
 
     boolean aboveWarning() {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -100,7 +101,7 @@ public interface ReadPath<K, V> {
             c.initCause(e);
             throw c;
         } catch (ExecutionException e) {
-            Throwable cause = DefaultReadPath.unwrap(e.getCause());
+            Throwable cause = DefaultReadPath.unwrap(e.getCause() != null ? e.getCause() : e);
             if (cause instanceof RuntimeException r) {
                 throw r;
             }
@@ -117,13 +118,13 @@ public interface ReadPath<K, V> {
 
     /** Builds a {@link ReadPath}; every stage is optional (none at all: each read calls the loader). */
     final class Builder<K, V> {
-        SwrCache<K, V> cache;
-        CachePolicy policy;
-        RequestCoalescer<K, V> coalescer;
-        HotSpotLimiter limiter;
-        Function<? super K, ? extends Collection<String>> hotKeys;
-        UpstreamBreaker breaker;
-        Function<? super V, Verdict> classify;
+        @Nullable SwrCache<K, V> cache;
+        @Nullable CachePolicy policy;
+        @Nullable RequestCoalescer<K, V> coalescer;
+        @Nullable HotSpotLimiter limiter;
+        @Nullable Function<? super K, ? extends Collection<String>> hotKeys;
+        @Nullable UpstreamBreaker breaker;
+        @Nullable Function<? super V, Verdict> classify;
         Function<? super V, ? extends Throwable> failure = v -> null;
 
         private Builder() {}
