@@ -31,7 +31,7 @@ public record ClientMix(Map<ClientClass, Double> weights) {
         }
         // normalised, so equal shares are equal mixes whatever scale the weights were given in
         for (ClientClass c : ClientClass.values()) {
-            copy.put(c, copy.get(c) / sum);
+            copy.put(c, copy.getOrDefault(c, 0.0) / sum);
         }
         weights = Collections.unmodifiableMap(copy);
     }
@@ -67,7 +67,7 @@ public record ClientMix(Map<ClientClass, Double> weights) {
 
     /** The fraction (0..1) of clients in class {@code c}. */
     public double fraction(ClientClass c) {
-        return weights.get(c);
+        return weights.getOrDefault(c, 0.0);
     }
 
     /**
@@ -88,7 +88,7 @@ public record ClientMix(Map<ClientClass, Double> weights) {
         while (given < clients) {
             ClientClass best = null;
             for (ClientClass c : ClientClass.values()) {
-                if (best == null || rem.get(c) > rem.get(best)) {
+                if (best == null || rem.getOrDefault(c, 0.0) > rem.getOrDefault(best, 0.0)) {
                     best = c;
                 }
             }

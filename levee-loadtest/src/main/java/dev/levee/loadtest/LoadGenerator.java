@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -79,11 +80,11 @@ public final class LoadGenerator {
     private final Vertx vertx;
     private final LoadOptions options;
     private final LongAdder finished = new LongAdder();
-    private final AtomicLong remaining;
+    private final @Nullable AtomicLong remaining; // null: a run by duration
     private final long highestMicros;
     private final KeyDistribution.Sampler sampler;
     private final Template path;
-    private final Template body;
+    private final @Nullable Template body;
     private volatile long startNanos;
     private volatile long deadlineNanos = Long.MAX_VALUE;
 
@@ -174,12 +175,13 @@ public final class LoadGenerator {
     private static final class Client {
         final int index;
         final ClientClass cls;
-        final String authorization;
+        final @Nullable String authorization; // null: no token
         final SplittableRandom random;
+        @SuppressWarnings("NullAway.Init") // set by its worker's start, before the client's first request
         HttpClientAgent http;
         long seq;
 
-        Client(int index, ClientClass cls, String authorization, SplittableRandom random) {
+        Client(int index, ClientClass cls, @Nullable String authorization, SplittableRandom random) {
             this.index = index;
             this.cls = cls;
             this.authorization = authorization;
@@ -203,7 +205,7 @@ public final class LoadGenerator {
             ClientClass pick = null;
             double best = Double.MAX_VALUE;
             for (ClientClass c : ClientClass.values()) {
-                int n = counts.get(c);
+                int n = counts.getOrDefault(c, 0);
                 int g = given.getOrDefault(c, 0);
                 if (g < n && (double) g / n < best) {
                     best = (double) g / n;
@@ -261,7 +263,7 @@ public final class LoadGenerator {
         final ClassStats stats;
         final long startNanos = System.nanoTime();
         long timer;
-        HttpClientRequest request;
+        @Nullable HttpClientRequest request; // null until the request is created
         boolean done;
 
         Attempt(Client client, ClassStats stats) {
@@ -276,6 +278,7 @@ public final class LoadGenerator {
         final Promise<Void> done = Promise.promise();
         final EnumMap<ClientClass, ClassStats> stats = new EnumMap<>(ClientClass.class);
         final List<HttpClientAgent> pools = new ArrayList<>();
+        @SuppressWarnings("NullAway.Init") // set by start(), before any client runs
         RequestOptions base;
         int active;
         volatile long lastNanos;
@@ -347,7 +350,7 @@ public final class LoadGenerator {
                 }
                 return;
             }
-            ClassStats st = stats.get(c.cls);
+            ClassStats st = requireNonNull(stats.get(c.cls)); // one per class (constructor)
             st.sent++;
             long seq = c.seq++;
             long key = sampler.next(c.random);
@@ -491,7 +494,7 @@ public final class LoadGenerator {
             }
             ClassStats merged = new ClassStats();
             for (Worker w : workers) {
-                add(merged, w.stats.get(c));
+                add(merged, requireNonNull(w.stats.get(c))); // one per class (constructor)
             }
             add(total, merged);
             per.put(c, toReport(c.wireName(), counts.get(c), merged, seconds));

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,7 +38,7 @@ public record LoadReport(Instant startedAt, Duration elapsed, LoadOptions option
     }
 
     /** The report of one class ({@code null} if the class had no clients). */
-    public ClassReport of(ClientClass c) {
+    public @Nullable ClassReport of(ClientClass c) {
         return classes.get(c);
     }
 

@@ -2,6 +2,7 @@ package dev.levee.loadtest;
 
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named load shapes other parts of the project (issues, docs, the demo) refer to by name. Each is only data: the
@@ -33,13 +34,13 @@ public enum Scenario {
     private final long requests;
     private final String method;
     private final String path;
-    private final String body;
+    private final @Nullable String body;
     private final ClientMix mix;
     private final KeyDistribution keys;
     private final Duration rampUp;
 
     Scenario(String id, String description, int concurrency, Duration duration, long requests, String method,
-             String path, String body, ClientMix mix, KeyDistribution keys, Duration rampUp) {
+             String path, @Nullable String body, ClientMix mix, KeyDistribution keys, Duration rampUp) {
         this.id = id;
         this.description = description;
         this.concurrency = concurrency;

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -97,14 +98,14 @@ public final class UpstreamSimulator {
 
     private static final class FixtureState {
         final ReentrantLock lock = new ReentrantLock();
-        final SlidingWindowQuota quota;
+        final @Nullable SlidingWindowQuota quota; // null: no quota
         long calls;
         long ok;
         long throttled;
         long serverErrors;
         long version;
 
-        FixtureState(SlidingWindowQuota quota) {
+        FixtureState(@Nullable SlidingWindowQuota quota) {
             this.quota = quota;
         }
     }
@@ -598,7 +599,8 @@ public final class UpstreamSimulator {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(base));
     }
 
-    private void respond(HttpServerRequest req, int status, Buffer body, Map<String, String> headers, long delayMs) {
+    private void respond(HttpServerRequest req, int status, Buffer body, @Nullable Map<String, String> headers,
+                         long delayMs) {
         Runnable send = () -> {
             var resp = req.response();
             if (resp.ended() || resp.closed()) {
