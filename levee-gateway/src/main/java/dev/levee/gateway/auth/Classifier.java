@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,7 +28,7 @@ public final class Classifier {
     }
 
     /** The class for {@code claims} (null: no token). */
-    public String classify(Map<String, Object> claims) {
+    public String classify(@Nullable Map<String, Object> claims) {
         if (claims != null) {
             for (ClassConfig c : ruled) {
                 if (matches(c.when(), claims.get(c.when().claim()))) {
@@ -42,7 +43,7 @@ public final class Classifier {
         return fallback;
     }
 
-    static boolean matches(Rule rule, Object value) {
+    static boolean matches(Rule rule, @Nullable Object value) {
         if (value == null) {
             return false;
         }

@@ -54,6 +54,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -82,9 +83,9 @@ public final class JwtAuthenticator implements AutoCloseable {
     private final AuthConfig.Jwt config;
     private final Ticker ticker;
     private final Vertx vertx;
-    private final byte[] hmacSecret;
+    private final byte @Nullable [] hmacSecret;
     private final List<JWK> fileKeys;
-    private final JWKSource<SecurityContext> jwks;
+    private final @Nullable JWKSource<SecurityContext> jwks;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
     public JwtAuthenticator(AuthConfig.Jwt config, Ticker ticker, Vertx vertx) {

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -84,7 +85,7 @@ public final class ConfigLoader {
     }
 
     /** Loads {@code yaml} (null or blank for none) over the defaults, then applies {@code env}. */
-    public static LeveeConfig load(String yaml, Map<String, String> env) {
+    public static LeveeConfig load(@Nullable String yaml, Map<String, String> env) {
         requireNonNull(env, "env");
         ObjectNode tree = (ObjectNode) resource("levee-defaults.yaml");
         if (yaml != null && !yaml.isBlank()) {
@@ -295,7 +296,7 @@ public final class ConfigLoader {
         return sb.toString();
     }
 
-    private static JsonNode at(JsonNode tree, List<JsonMappingException.Reference> refs) {
+    private static @Nullable JsonNode at(JsonNode tree, List<JsonMappingException.Reference> refs) {
         JsonNode n = tree;
         for (JsonMappingException.Reference r : refs) {
             if (n == null) {

@@ -1,6 +1,7 @@
 package dev.levee.gateway.config;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole gateway configuration: one YAML file (kebab-case keys) over the defaults in
@@ -22,7 +23,7 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
     }
 
     /** The first route whose prefix matches, or null. */
-    public RouteConfig routeFor(String path) {
+    public @Nullable RouteConfig routeFor(String path) {
         for (RouteConfig r : routes) {
             if (r.matches(path)) {
                 return r;

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Guards the admin surface with {@code admin.token} as a bearer token: no token -> 401, a wrong token -> 403, no
@@ -16,7 +17,7 @@ import java.security.NoSuchAlgorithmException;
  * included (comparing the raw bytes would return early on a length mismatch).
  */
 public final class AdminAuth implements Handler<RoutingContext> {
-    private final byte[] digest; // null: no token configured
+    private final byte @Nullable [] digest; // null: no token configured
 
     public AdminAuth(String token) {
         this.digest = token == null || token.isEmpty() ? null : sha256(token);

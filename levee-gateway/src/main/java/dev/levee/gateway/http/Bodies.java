@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -131,7 +132,8 @@ public final class Bodies {
         boolean tryReserve(long bytes);
     }
 
-    private static Future<Buffer> read(RoutingContext ctx, HttpServerRequest request, long maxBytes, Duration timeout,
+    private static Future<Buffer> read(RoutingContext ctx, HttpServerRequest request, long maxBytes,
+                                       @Nullable Duration timeout,
                                        Reservation memory) {
         String declared = request.getHeader("Content-Length");
         if (declared != null) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Follows the HTTP/1.1 framing of a connection byte by byte, ahead of the request decoder, and stops what the
@@ -41,8 +42,8 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
     private final StringBuilder name = new StringBuilder(MAX_NAME);
     private final StringBuilder value = new StringBuilder(MAX_VALUE);
     private boolean nameTooLong;
-    private String contentLength;
-    private String transferEncoding;
+    private @Nullable String contentLength;
+    private @Nullable String transferEncoding;
     private boolean sawHeader;
     private boolean requestLine;
     private long heads; // request heads begun on this connection: the decoder refuses one by its number
@@ -95,7 +96,7 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
     }
 
     /** Advances over one byte; returns why the connection is refused, or null. */
-    private String step(byte b) {
+    private @Nullable String step(byte b) {
         switch (state) {
             case REQUEST_LINE -> {
                 if (b == '\n' && requestLine) {

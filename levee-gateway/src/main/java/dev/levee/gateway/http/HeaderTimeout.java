@@ -13,6 +13,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes an HTTP/1.x connection on which a request head takes longer than {@code server.header-timeout} to arrive,
@@ -33,7 +34,7 @@ final class HeaderTimeout extends ChannelDuplexHandler {
 
     private final long timeoutNanos;
     // all fields: only touched on the channel's event loop
-    private ScheduledFuture<?> timer;
+    private @Nullable ScheduledFuture<?> timer;
     private int pending;
     private boolean interim;
 

@@ -2,6 +2,7 @@ package dev.levee.gateway.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -42,7 +43,7 @@ public final class HttpError extends RuntimeException {
     }
 
     /** Adds a field to the body (kept in insertion order). */
-    public HttpError with(String field, Object value) {
+    public HttpError with(String field, @Nullable Object value) {
         body.put(field, value);
         return this;
     }

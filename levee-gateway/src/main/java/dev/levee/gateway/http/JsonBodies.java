@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way the gateway parses a JSON request body: strict about what follows the value, and refusing numbers
@@ -46,7 +47,7 @@ public final class JsonBodies {
     }
 
     /** JSON Pointer of the first non-finite number in {@code root}, or null. Iterative: depth is the parser's bound. */
-    static String nonFinite(JsonNode root) {
+    static @Nullable String nonFinite(@Nullable JsonNode root) {
         if (root == null) {
             return null;
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -100,7 +101,7 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
     }
 
     /** The error {@code request} must get, or null when it may go on. */
-    HttpError check(HttpServerRequest request) {
+    @Nullable HttpError check(HttpServerRequest request) {
         HttpMethod method = request.method();
         if (HttpMethod.TRACE.equals(method) || HttpMethod.CONNECT.equals(method)) {
             return HttpError.of(405, "Method " + method.name() + " not allowed");

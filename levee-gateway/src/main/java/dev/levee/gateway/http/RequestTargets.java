@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One reading of a request target for everything that decides by it: route matching, the read path's cache key and
@@ -131,7 +132,7 @@ public final class RequestTargets {
     }
 
     /** The raw query of {@code uri} (after the first {@code ?}), or null. */
-    public static String rawQuery(String uri) {
+    public static @Nullable String rawQuery(String uri) {
         int q = uri.indexOf('?');
         return q < 0 ? null : uri.substring(q + 1);
     }

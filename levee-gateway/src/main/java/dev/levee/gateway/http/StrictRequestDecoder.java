@@ -11,6 +11,7 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Vert.x's HTTP/1.x request decoder, made strict where Netty is lenient on purpose.
@@ -35,7 +36,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     /** Set by the {@link FramingScanner} that reads ahead of us: which request on the connection is refused, why. */
     private long refused = -1;
-    private String refusal;
+    private @Nullable String refusal;
     private long decoded;
 
     StrictRequestDecoder(HttpServerOptions options) {
