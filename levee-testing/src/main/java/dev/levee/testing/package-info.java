@@ -11,4 +11,7 @@
  * levee-redis, and the ticker that runs a hook on its next read ({@code dev.levee.core.time.HookedTicker}) in
  * levee-core.
  */
+@NullMarked
 package dev.levee.testing;
+
+import org.jspecify.annotations.NullMarked;
