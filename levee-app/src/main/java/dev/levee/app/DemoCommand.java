@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.app;
 
 import dev.levee.gateway.GatewayFeature;
@@ -16,6 +31,7 @@ import dev.levee.loadtest.SimulatorOptions;
 import dev.levee.loadtest.UpstreamSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -89,10 +105,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         String gatewayUrl = "http://127.0.0.1:" + gateway.port();
         String adminUrl = "http://127.0.0.1:" + gateway.adminPort(); // health, metrics, dashboard
-        out.printf("Upstream simulator: http://127.0.0.1:%d (%d fixtures, quota 50 calls per fixture per 60 s)%n",
+        out.printf(Locale.ROOT,
+                "Upstream simulator: http://127.0.0.1:%d (%d fixtures, quota 50 calls per fixture per 60 s)%n",
                 sim.port(), sim.fixtures().size());
-        out.printf("Levee gateway:      %s (admin: %s)%n", gatewayUrl, adminUrl);
-        out.printf("%nRunning %d clients (10%% agents, 30%% active bettors, 60%% browsers) for %ds over a Zipf"
+        out.printf(Locale.ROOT, "Levee gateway:      %s (admin: %s)%n", gatewayUrl, adminUrl);
+        out.printf(Locale.ROOT,
+                "%nRunning %d clients (10%% agents, 30%% active bettors, 60%% browsers) for %ds over a Zipf"
                 + " spread of fixtures...%n", clients, duration.toSeconds());
         out.flush();
 
@@ -116,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
         for (GatewayFeature f : gateway.features()) {
             HealthReport h = f.health();
             String details = JsonResponses.MAPPER.writeValueAsString(h.details());
-            out.printf("  %-10s %-8s %s%n", f.name(), h.status(),
+            out.printf(Locale.ROOT, "  %-10s %-8s %s%n", f.name(), h.status(),
                     details.length() > 400 ? details.substring(0, 400) + "..." : details);
         }
         out.flush();
@@ -125,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
             gateway.shutdown().eventually(sim::close).eventually(vertx::close).await(30, TimeUnit.SECONDS);
             return 0;
         }
-        out.printf("%nStill serving: open %s/dashboard in a browser, or try"
+        out.printf(Locale.ROOT, "%nStill serving: open %s/dashboard in a browser, or try"
                 + " `curl '%s/api/v3/fixtures/odds?fixture_id=1'`, %s/health, %s/metrics. Ctrl-C stops.%n",
                 adminUrl, gatewayUrl, adminUrl, adminUrl);
         out.flush();

@@ -1,5 +1,21 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.app;
 
+import dev.levee.core.internal.SuppressForbidden;
 import dev.levee.loadtest.ClientMix;
 import dev.levee.loadtest.KeyDistribution;
 import dev.levee.loadtest.LoadGenerator;
@@ -194,7 +210,7 @@ public final class LoadtestCommand implements Callable<Integer> {
 
         long fdLimit = maxFileDescriptors();
         if (fdLimit > 0 && fdLimit < options.concurrency() + 256L) {
-            err.printf("warning: ulimit -n is %d, too low for %d clients (needs about %d); raise it with "
+            err.printf(Locale.ROOT, "warning: ulimit -n is %d, too low for %d clients (needs about %d); raise it with "
                     + "`ulimit -n %d` or expect connection errors%n", fdLimit, options.concurrency(),
                     options.concurrency() + 256, options.concurrency() + 1024);
         }
@@ -202,7 +218,8 @@ public final class LoadtestCommand implements Callable<Integer> {
             err.println("note: no --jwt-secret (or LEVEE_AUTH_JWT_HMAC_SECRET): agents and active bettors send no "
                     + "token, so a gateway classifies every client as browser");
         }
-        err.printf("loadtest: %d clients -> %s%s for %s%n", options.concurrency(), options.url(), options.path(),
+        err.printf(Locale.ROOT, "loadtest: %d clients -> %s%s for %s%n", options.concurrency(), options.url(),
+                options.path(),
                 options.duration() != null ? options.duration().toSeconds() + " s" : options.requests() + " requests");
         err.flush();
 
@@ -210,10 +227,10 @@ public final class LoadtestCommand implements Callable<Integer> {
         try {
             LoadGenerator generator = new LoadGenerator(vertx, options);
             long progressMs = progress == null ? 0 : progress.toMillis();
-            long[] last = {0, System.nanoTime()};
+            long[] last = {0, 0}; // requests done, generator.elapsed() in ns
             long timer = progressMs <= 0 ? -1 : vertx.setPeriodic(progressMs, t -> {
                 long done = generator.finished();
-                long now = System.nanoTime();
+                long now = generator.elapsed().toNanos();
                 double rate = (done - last[0]) / ((now - last[1]) / 1e9);
                 last[0] = done;
                 last[1] = now;
@@ -243,6 +260,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     }
 
     /** The process's file-descriptor limit ({@code ulimit -n}), or -1 where the JVM cannot tell. */
+    @SuppressForbidden("com.sun.management is the JDK's supported jdk.management API; other JVMs get -1")
     static long maxFileDescriptors() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             return unix.getMaxFileDescriptorCount();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.app;
 
 import dev.levee.gateway.GatewayServer;
@@ -8,6 +23,7 @@ import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.events.EventsFeature;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,8 +78,8 @@ final class ServeCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
-        spec.commandLine().getOut().printf("levee gateway on http://%s:%d -> %s; %s%n", cfg.server().host(),
-                gateway.port(), cfg.upstream().url(), gateway.adminPort() < 0
+        spec.commandLine().getOut().printf(Locale.ROOT, "levee gateway on http://%s:%d -> %s; %s%n",
+                cfg.server().host(), gateway.port(), cfg.upstream().url(), gateway.adminPort() < 0
                         ? "health and metrics on this port with the admin token"
                         : "admin (health, metrics, dashboard) on http://" + cfg.admin().host() + ":" + gateway.adminPort());
         spec.commandLine().getOut().flush();

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.app;
 
 import dev.levee.gateway.config.Durations;
@@ -5,6 +20,7 @@ import dev.levee.loadtest.SimulatorOptions;
 import dev.levee.loadtest.UpstreamSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -150,13 +166,14 @@ public final class UpstreamSimCommand implements Callable<Integer> {
             }
         }, "upstream-sim-shutdown"));
         String base = "http://" + host + ":" + sim.port();
-        out.printf("Upstream simulator listening on %s%s%n", base,
+        out.printf(Locale.ROOT, "Upstream simulator listening on %s%s%n", base,
                 sim.ingestPort() > 0 ? " and http://" + host + ":" + sim.ingestPort() : "");
-        out.printf("  %d fixtures (%d major events), latency %s +- %s, error rate %s, quota %s%n",
+        out.printf(Locale.ROOT, "  %d fixtures (%d major events), latency %s +- %s, error rate %s, quota %s%n",
                 options.fixtures(), sim.fixtures().stream().filter(f -> f.majorEvent()).count(),
                 Durations.format(latency), Durations.format(jitter), errorRate,
                 quota == 0 ? "off" : quota + " calls per fixture per " + Durations.format(quotaWindow));
-        out.printf("  try: curl '%s/api/v3/fixtures/odds?fixture_id=1'   stats: curl %s/sim/stats%n", base, base);
+        out.printf(Locale.ROOT, "  try: curl '%s/api/v3/fixtures/odds?fixture_id=1'   stats: curl %s/sim/stats%n",
+                base, base);
         out.println("Ctrl-C to stop.");
         out.flush();
         stopped.await();

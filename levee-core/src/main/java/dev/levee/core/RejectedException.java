@@ -1,6 +1,22 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.nonNegative;
 import static java.util.Objects.requireNonNull;
@@ -30,7 +46,7 @@ public abstract class RejectedException extends RuntimeException {
      * @param retryAfter the primitive's best estimate of when a retry can succeed; not negative (zero is raised
      *                   to 1 ms, so that {@link #retryAfter()} is always positive)
      */
-    protected RejectedException(String message, Duration retryAfter, Throwable cause) {
+    protected RejectedException(String message, Duration retryAfter, @Nullable Throwable cause) {
         super(message, cause, false, false);
         nonNegative("retryAfter", retryAfter);
         this.retryAfter = retryAfter.isZero() ? MIN_RETRY_AFTER : retryAfter;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.loadtest;
 
 import java.util.Collections;
@@ -31,7 +46,7 @@ public record ClientMix(Map<ClientClass, Double> weights) {
         }
         // normalised, so equal shares are equal mixes whatever scale the weights were given in
         for (ClientClass c : ClientClass.values()) {
-            copy.put(c, copy.get(c) / sum);
+            copy.put(c, copy.getOrDefault(c, 0.0) / sum);
         }
         weights = Collections.unmodifiableMap(copy);
     }
@@ -67,7 +82,7 @@ public record ClientMix(Map<ClientClass, Double> weights) {
 
     /** The fraction (0..1) of clients in class {@code c}. */
     public double fraction(ClientClass c) {
-        return weights.get(c);
+        return weights.getOrDefault(c, 0.0);
     }
 
     /**
@@ -88,7 +103,7 @@ public record ClientMix(Map<ClientClass, Double> weights) {
         while (given < clients) {
             ClientClass best = null;
             for (ClientClass c : ClientClass.values()) {
-                if (best == null || rem.get(c) > rem.get(best)) {
+                if (best == null || rem.getOrDefault(c, 0.0) > rem.getOrDefault(best, 0.0)) {
                     best = c;
                 }
             }

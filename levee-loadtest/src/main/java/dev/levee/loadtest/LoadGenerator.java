@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.loadtest;
 
 import com.nimbusds.jose.JOSEException;
@@ -36,6 +51,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -65,6 +81,7 @@ import static java.util.Objects.requireNonNull;
  *       process needs {@code ulimit -n} above the concurrency plus a few hundred.</li>
  * </ul>
  */
+@SuppressForbidden("a load generator: it measures real latencies over real sockets, and signs tokens for now")
 public final class LoadGenerator {
     /**
      * Clients sharing one HTTP client and its pool. Vert.x picks a pooled connection by scanning the whole pool on
@@ -78,11 +95,11 @@ public final class LoadGenerator {
     private final Vertx vertx;
     private final LoadOptions options;
     private final LongAdder finished = new LongAdder();
-    private final AtomicLong remaining;
+    private final @Nullable AtomicLong remaining; // null: a run by duration
     private final long highestMicros;
     private final KeyDistribution.Sampler sampler;
     private final Template path;
-    private final Template body;
+    private final @Nullable Template body;
     private volatile long startNanos;
     private volatile long deadlineNanos = Long.MAX_VALUE;
 
@@ -140,7 +157,7 @@ public final class LoadGenerator {
         int workers = Math.max(1, Math.min(clients.size(), 2 * Runtime.getRuntime().availableProcessors()));
         List<Worker> all = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            all.add(new Worker(w));
+            all.add(new Worker());
         }
         for (Client c : clients) {
             all.get(c.index % workers).clients.add(c);
@@ -173,12 +190,13 @@ public final class LoadGenerator {
     private static final class Client {
         final int index;
         final ClientClass cls;
-        final String authorization;
+        final @Nullable String authorization; // null: no token
         final SplittableRandom random;
+        @SuppressWarnings("NullAway.Init") // set by its worker's start, before the client's first request
         HttpClientAgent http;
         long seq;
 
-        Client(int index, ClientClass cls, String authorization, SplittableRandom random) {
+        Client(int index, ClientClass cls, @Nullable String authorization, SplittableRandom random) {
             this.index = index;
             this.cls = cls;
             this.authorization = authorization;
@@ -202,7 +220,7 @@ public final class LoadGenerator {
             ClientClass pick = null;
             double best = Double.MAX_VALUE;
             for (ClientClass c : ClientClass.values()) {
-                int n = counts.get(c);
+                int n = counts.getOrDefault(c, 0);
                 int g = given.getOrDefault(c, 0);
                 if (g < n && (double) g / n < best) {
                     best = (double) g / n;
@@ -254,12 +272,13 @@ public final class LoadGenerator {
         final Map<Long, Long> retryAfter = new TreeMap<>();
     }
 
-    private final class Attempt {
+    @SuppressForbidden("part of the load generator: real latencies over real sockets")
+    private static final class Attempt {
         final Client client;
         final ClassStats stats;
         final long startNanos = System.nanoTime();
         long timer;
-        HttpClientRequest request;
+        @Nullable HttpClientRequest request; // null until the request is created
         boolean done;
 
         Attempt(Client client, ClassStats stats) {
@@ -268,18 +287,18 @@ public final class LoadGenerator {
         }
     }
 
+    @SuppressForbidden("part of the load generator: real latencies over real sockets")
     private final class Worker extends VerticleBase {
-        final int index;
         final List<Client> clients = new ArrayList<>();
         final Promise<Void> done = Promise.promise();
         final EnumMap<ClientClass, ClassStats> stats = new EnumMap<>(ClientClass.class);
         final List<HttpClientAgent> pools = new ArrayList<>();
+        @SuppressWarnings("NullAway.Init") // set by start(), before any client runs
         RequestOptions base;
         int active;
         volatile long lastNanos;
 
-        Worker(int index) {
-            this.index = index;
+        Worker() {
             for (ClientClass c : ClientClass.values()) {
                 stats.put(c, new ClassStats());
             }
@@ -346,7 +365,7 @@ public final class LoadGenerator {
                 }
                 return;
             }
-            ClassStats st = stats.get(c.cls);
+            ClassStats st = requireNonNull(stats.get(c.cls)); // one per class (constructor)
             st.sent++;
             long seq = c.seq++;
             long key = sampler.next(c.random);
@@ -490,7 +509,7 @@ public final class LoadGenerator {
             }
             ClassStats merged = new ClassStats();
             for (Worker w : workers) {
-                add(merged, w.stats.get(c));
+                add(merged, requireNonNull(w.stats.get(c))); // one per class (constructor)
             }
             add(total, merged);
             per.put(c, toReport(c.wireName(), counts.get(c), merged, seconds));

@@ -1,9 +1,25 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.loadtest;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -31,8 +47,9 @@ import static java.util.Objects.requireNonNull;
  * @param honourRetryAfter a client answered 429 or 503 with {@code Retry-After: N} waits N seconds before its
  *                    next request, as a well-behaved app does; off, it asks again at once (a retry storm)
  */
-public record LoadOptions(URI url, String path, String method, String body, int concurrency, Duration duration,
-                          long requests, ClientMix mix, String jwtSecret, String jwtIssuer, KeyDistribution keys,
+public record LoadOptions(URI url, String path, String method, @Nullable String body, int concurrency,
+                          @Nullable Duration duration, long requests, ClientMix mix, @Nullable String jwtSecret,
+                          @Nullable String jwtIssuer, KeyDistribution keys,
                           Duration timeout, Duration rampUp, long seed, boolean honourRetryAfter) {
 
     public LoadOptions {
@@ -98,13 +115,13 @@ public record LoadOptions(URI url, String path, String method, String body, int 
         private URI url = URI.create("http://127.0.0.1:8080");
         private String path = "/api/v3/fixtures/odds?fixture_id={fixture}";
         private String method = "GET";
-        private String body;
+        private @Nullable String body;
         private int concurrency = 1_000;
-        private Duration duration = Duration.ofSeconds(30);
+        private @Nullable Duration duration = Duration.ofSeconds(30); // null: a run by request count
         private long requests;
         private ClientMix mix = ClientMix.DEFAULT;
-        private String jwtSecret;
-        private String jwtIssuer;
+        private @Nullable String jwtSecret;
+        private @Nullable String jwtIssuer;
         private KeyDistribution keys = KeyDistribution.zipf(1.1, 200);
         private Duration timeout = Duration.ofSeconds(30);
         private Duration rampUp = Duration.ZERO;
@@ -119,17 +136,17 @@ public record LoadOptions(URI url, String path, String method, String body, int 
         public Builder url(String url) { return url(URI.create(url)); }
         public Builder path(String path) { this.path = path; return this; }
         public Builder method(String method) { this.method = method; return this; }
-        public Builder body(String body) { this.body = body; return this; }
+        public Builder body(@Nullable String body) { this.body = body; return this; }
         public Builder concurrency(int concurrency) { this.concurrency = concurrency; return this; }
         /** Run for this long (null: until the request count is reached). */
-        public Builder duration(Duration duration) { this.duration = duration; return this; }
+        public Builder duration(@Nullable Duration duration) { this.duration = duration; return this; }
         /** Stop after this many requests (0: until the duration is up). */
         public Builder requests(long requests) { this.requests = requests; return this; }
         /** Exactly {@code n} requests, no time limit. */
         public Builder requestCount(long n) { return requests(n).duration(null); }
         public Builder mix(ClientMix mix) { this.mix = mix; return this; }
-        public Builder jwtSecret(String jwtSecret) { this.jwtSecret = jwtSecret; return this; }
-        public Builder jwtIssuer(String jwtIssuer) { this.jwtIssuer = jwtIssuer; return this; }
+        public Builder jwtSecret(@Nullable String jwtSecret) { this.jwtSecret = jwtSecret; return this; }
+        public Builder jwtIssuer(@Nullable String jwtIssuer) { this.jwtIssuer = jwtIssuer; return this; }
         public Builder keys(KeyDistribution keys) { this.keys = keys; return this; }
         public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
         public Builder rampUp(Duration rampUp) { this.rampUp = rampUp; return this; }

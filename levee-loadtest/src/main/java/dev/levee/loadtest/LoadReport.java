@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.loadtest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,7 +53,7 @@ public record LoadReport(Instant startedAt, Duration elapsed, LoadOptions option
     }
 
     /** The report of one class ({@code null} if the class had no clients). */
-    public ClassReport of(ClientClass c) {
+    public @Nullable ClassReport of(ClientClass c) {
         return classes.get(c);
     }
 

@@ -1,7 +1,23 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.loadtest;
 
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named load shapes other parts of the project (issues, docs, the demo) refer to by name. Each is only data: the
@@ -33,13 +49,13 @@ public enum Scenario {
     private final long requests;
     private final String method;
     private final String path;
-    private final String body;
+    private final @Nullable String body;
     private final ClientMix mix;
     private final KeyDistribution keys;
     private final Duration rampUp;
 
     Scenario(String id, String description, int concurrency, Duration duration, long requests, String method,
-             String path, String body, ClientMix mix, KeyDistribution keys, Duration rampUp) {
+             String path, @Nullable String body, ClientMix mix, KeyDistribution keys, Duration rampUp) {
         this.id = id;
         this.description = description;
         this.concurrency = concurrency;

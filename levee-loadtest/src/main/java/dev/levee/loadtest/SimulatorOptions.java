@@ -1,8 +1,24 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.loadtest;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,7 +49,7 @@ public record SimulatorOptions(String host, int port, int ingestPort, int fixtur
                                int quotaLimit, Duration quotaWindow,
                                Duration ingestLatency, double ingestFailureRate,
                                int maxIdsPerRequest, int maxBodyBytes, int instances,
-                               Instant baseTime, LongSupplier nanoClock) {
+                               @Nullable Instant baseTime, LongSupplier nanoClock) {
 
     /** Quota timestamps held at most (fixtures x limit): 160 MB of longs. */
     public static final long MAX_QUOTA_SLOTS = 20_000_000;
@@ -124,9 +140,10 @@ public record SimulatorOptions(String host, int port, int ingestPort, int fixtur
         private int maxIdsPerRequest = 100;
         private int maxBodyBytes = 1 << 20;
         private int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        private Instant baseTime;
+        private @Nullable Instant baseTime;
         private LongSupplier nanoClock = System::nanoTime;
 
+        @SuppressForbidden("nanoClock's default: the simulator runs in real time unless a test injects a clock")
         private Builder() {}
 
         public Builder host(String host) { this.host = host; return this; }
@@ -145,7 +162,7 @@ public record SimulatorOptions(String host, int port, int ingestPort, int fixtur
         public Builder maxIdsPerRequest(int max) { this.maxIdsPerRequest = max; return this; }
         public Builder maxBodyBytes(int max) { this.maxBodyBytes = max; return this; }
         public Builder instances(int instances) { this.instances = instances; return this; }
-        public Builder baseTime(Instant baseTime) { this.baseTime = baseTime; return this; }
+        public Builder baseTime(@Nullable Instant baseTime) { this.baseTime = baseTime; return this; }
         public Builder nanoClock(LongSupplier nanoClock) { this.nanoClock = nanoClock; return this; }
 
         public SimulatorOptions build() {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.loadtest;
 
 import io.vertx.core.DeploymentOptions;
@@ -27,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -97,18 +113,19 @@ public final class UpstreamSimulator {
 
     private static final class FixtureState {
         final ReentrantLock lock = new ReentrantLock();
-        final SlidingWindowQuota quota;
+        final @Nullable SlidingWindowQuota quota; // null: no quota
         long calls;
         long ok;
         long throttled;
         long serverErrors;
         long version;
 
-        FixtureState(SlidingWindowQuota quota) {
+        FixtureState(@Nullable SlidingWindowQuota quota) {
             this.quota = quota;
         }
     }
 
+    @SuppressForbidden("without a base time the fixtures start around the real now, as a live feed's do")
     private UpstreamSimulator(Vertx vertx, SimulatorOptions options) {
         this.vertx = vertx;
         this.options = options;
@@ -318,7 +335,7 @@ public final class UpstreamSimulator {
         switch (path) {
             case "/api/v3/fixtures" -> {
                 requests.increment();
-                if (m != HttpMethod.GET) {
+                if (!HttpMethod.GET.equals(m)) {
                     feedError(req, 405, new JsonObject().put("error", "Method not allowed"));
                     return;
                 }
@@ -328,7 +345,7 @@ public final class UpstreamSimulator {
             }
             case "/api/v3/fixtures/odds" -> {
                 requests.increment();
-                if (m != HttpMethod.GET) {
+                if (!HttpMethod.GET.equals(m)) {
                     feedError(req, 405, new JsonObject().put("error", "Method not allowed"));
                     return;
                 }
@@ -358,7 +375,7 @@ public final class UpstreamSimulator {
     }
 
     private void ops(HttpServerRequest req, HttpMethod method, java.util.function.Supplier<Buffer> body) {
-        if (req.method() != method) {
+        if (!req.method().equals(method)) {
             respond(req, 405, new JsonObject().put("error", "Method not allowed").toBuffer(), null, 0);
             return;
         }
@@ -370,6 +387,7 @@ public final class UpstreamSimulator {
         respond(req, status, body.toBuffer(), null, feedDelayMs());
     }
 
+    @SuppressForbidden("the odds' \"updated\" stamp is the real time of the answer, as a live feed's is")
     private void odds(HttpServerRequest req) {
         oddsRequests.increment();
         List<String> raw = req.params().getAll("fixture_id");
@@ -497,7 +515,7 @@ public final class UpstreamSimulator {
     }
 
     private void ingest(HttpServerRequest req) {
-        if (req.method() != HttpMethod.POST) {
+        if (!HttpMethod.POST.equals(req.method())) {
             respond(req, 405, new JsonObject().put("error", "Method not allowed").toBuffer(), null, 0);
             return;
         }
@@ -596,7 +614,8 @@ public final class UpstreamSimulator {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(base));
     }
 
-    private void respond(HttpServerRequest req, int status, Buffer body, Map<String, String> headers, long delayMs) {
+    private void respond(HttpServerRequest req, int status, Buffer body, @Nullable Map<String, String> headers,
+                         long delayMs) {
         Runnable send = () -> {
             var resp = req.response();
             if (resp.ended() || resp.closed()) {

@@ -1,5 +1,21 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.testing;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -53,7 +69,7 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     private int port;
     private int starts;
     private boolean started;
-    private Process process;
+    private @Nullable Process process; // null while not running
     private boolean frozen;
 
     private RedisProcess(int port, boolean portPicked, String... extraArgs) {
@@ -137,19 +153,21 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     /** Null once the log says the server is ready; the log's end if the process exits or the wait times out. */
-    private String awaitReady(Path log) {
+    @SuppressForbidden("waits for a real child process to start: real time, bounded by START_TIMEOUT")
+    private @Nullable String awaitReady(Path log) {
+        Process p = requireNonNull(process, "process"); // start() has just set it
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             String text = read(log);
             if (text.contains("Ready to accept connections")) {
                 return null;
             }
-            if (!process.isAlive() || System.nanoTime() - deadline > 0) {
-                if (process.isAlive()) {
+            if (!p.isAlive() || System.nanoTime() - deadline > 0) {
+                if (p.isAlive()) {
                     destroy();
                 }
                 try {
-                    process.waitFor(10, TimeUnit.SECONDS);
+                    p.waitFor(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -188,13 +206,14 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     private void signal(String name) {
-        if (process == null) {
+        Process p = process;
+        if (p == null) {
             throw new IllegalStateException("redis-server on port " + port + " is not running");
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+                throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -214,10 +233,14 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     private void destroy() {
-        process.destroy();
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

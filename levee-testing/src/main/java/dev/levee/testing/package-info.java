@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 /**
  * Test support shared by Levee's modules: a throwaway {@code redis-server} ({@link dev.levee.testing.RedisProcess}),
  * loopback ports ({@link dev.levee.testing.Ports}) and signed test tokens ({@link dev.levee.testing.Tokens}).
@@ -11,4 +26,7 @@
  * levee-redis, and the ticker that runs a hook on its next read ({@code dev.levee.core.time.HookedTicker}) in
  * levee-core.
  */
+@NullMarked
 package dev.levee.testing;
+
+import org.jspecify.annotations.NullMarked;

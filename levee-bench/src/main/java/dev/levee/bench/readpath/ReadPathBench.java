@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.bench.readpath;
 
 import com.sun.net.httpserver.HttpServer;
@@ -52,6 +67,7 @@ public final class ReadPathBench {
         }
     }
 
+    @SuppressWarnings("AddressSelection") // the fake upstream listens on the loopback address only
     static void upstream(int port, long delayMs) throws Exception {
         AtomicLong calls = new AtomicLong();
         byte[] pad = "x".repeat(900).getBytes(StandardCharsets.UTF_8);
@@ -165,6 +181,7 @@ public final class ReadPathBench {
         System.exit(0);
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: every sample but the leader itself
     static void report(int round, List<Sample> samples, long upstreamDelta) {
         Sample leader = samples.stream().filter(s -> s.xCache().equals("MISS")).findFirst()
                 .orElse(samples.get(0)); // warm baseline: the first request sent stands in for the leader

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.admission;
 
 import dev.levee.core.internal.ListenerGuard;
@@ -14,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
@@ -94,7 +110,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private final ListenerGuard guard = new ListenerGuard("admission");
 
     DefaultPriorityAdmission(List<String> names, int[] capacities, int maxConcurrent, Duration maxWait,
-                             Duration fixedRetryAfter, Duration retryAfterMax, Ticker ticker, Scheduler scheduler,
+                             @Nullable Duration fixedRetryAfter, Duration retryAfterMax, Ticker ticker, Scheduler scheduler,
                              AdmissionListener listener) {
         this.listener = listener;
         this.names = List.copyOf(names);
@@ -179,9 +195,10 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
             }
         }
         if (victim != null) {
+            AdmissionRejectedException pushedOut = requireNonNull(victimError, "victimError"); // set with victim
             victim.cancelTimeout();
-            if (victim.future.completeExceptionally(victimError)) {
-                shed(victimError);
+            if (victim.future.completeExceptionally(pushedOut)) {
+                shed(pushedOut);
             } else {
                 recount(victim.cls, ShedReason.PUSHED_OUT);
             }
@@ -199,7 +216,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         return w.future;
     }
 
-    private ClassState lowestNonEmptyBelow(int index) {
+    private @Nullable ClassState lowestNonEmptyBelow(int index) {
         for (int i = classes.length - 1; i > index; i--) {
             if (classes[i].size > 0) {
                 return classes[i];
@@ -328,18 +345,19 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
             }
             freed = null;
             if (next != null) {
+                PermitImpl handed = requireNonNull(granted, "granted"); // granted with next
                 next.cancelTimeout();
-                if (!next.future.complete(granted)) {
+                if (!next.future.complete(handed)) {
                     // cancelled while we granted: the permit is ours to pass on (see class notes)
-                    granted.unused = true;
-                    granted.released = 1;
-                    freed = granted;
+                    handed.unused = true;
+                    handed.released = 1;
+                    freed = handed;
                 }
             }
         }
     }
 
-    private Waiter pollHighest() {
+    private @Nullable Waiter pollHighest() {
         for (ClassState cs : classes) {
             if (cs.size > 0) {
                 return cs.pollOldest();
@@ -382,8 +400,8 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         final int capacity;
         final WaitHistogram waits = new WaitHistogram();
         final DrainRate drain;
-        Waiter head; // oldest
-        Waiter tail; // newest
+        @Nullable Waiter head; // oldest
+        @Nullable Waiter tail; // newest
         int size;
         int inFlight;
         long admitted;
@@ -412,13 +430,13 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         }
 
         Waiter pollOldest() {
-            Waiter w = head;
+            Waiter w = requireNonNull(head, "head"); // called when size > 0
             unlink(w);
             return w;
         }
 
         Waiter removeNewest() {
-            Waiter w = tail;
+            Waiter w = requireNonNull(tail, "tail"); // called when size > 0
             unlink(w);
             return w;
         }
@@ -446,11 +464,11 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         final ClassState cls;
         final long enqueuedAt;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
-        Waiter prev;
-        Waiter next;
+        @Nullable Waiter prev;
+        @Nullable Waiter next;
         boolean queued;          // guarded by the lock
         volatile boolean settled; // set (under the lock) once we took it out of the queue: we complete it
-        volatile Scheduler.Cancellable timeout;
+        volatile Scheduler.@Nullable Cancellable timeout;
 
         Waiter(ClassState cls, long enqueuedAt) {
             this.cls = cls;

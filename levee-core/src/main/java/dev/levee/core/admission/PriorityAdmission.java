@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.admission;
 
 import dev.levee.core.time.Scheduler;
@@ -9,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.positive;
@@ -63,10 +79,10 @@ public interface PriorityAdmission {
         private int maxConcurrent = 500;
         private int defaultQueueCapacity = 1000;
         private Duration maxWait = Duration.ofSeconds(30);
-        private Duration fixedRetryAfter;
+        private @Nullable Duration fixedRetryAfter;
         private Duration retryAfterMax = Duration.ofSeconds(30);
         private Ticker ticker = Ticker.system();
-        private Scheduler scheduler;
+        private @Nullable Scheduler scheduler;
         private AdmissionListener listener = new AdmissionListener() {};
 
         Builder() {}
@@ -114,7 +130,7 @@ public interface PriorityAdmission {
         }
 
         /** A fixed Retry-After (rounded up to whole seconds) instead of one computed from the drain rate. */
-        public Builder fixedRetryAfter(Duration retryAfter) {
+        public Builder fixedRetryAfter(@Nullable Duration retryAfter) {
             this.fixedRetryAfter = retryAfter == null ? null : positive("retryAfter", retryAfter);
             return this;
         }
@@ -150,15 +166,15 @@ public interface PriorityAdmission {
             if (classes.isEmpty()) {
                 throw new IllegalStateException("classes: none (expected: at least one addClass)");
             }
-            required("scheduler", scheduler, A_SCHEDULER);
+            Scheduler checkedScheduler = required("scheduler", scheduler, A_SCHEDULER);
             List<String> names = new ArrayList<>(classes.keySet());
             int[] capacities = new int[names.size()];
             for (int i = 0; i < capacities.length; i++) {
-                int c = classes.get(names.get(i));
+                int c = requireNonNull(classes.get(names.get(i)));
                 capacities[i] = c == -1 ? defaultQueueCapacity : c;
             }
             return new DefaultPriorityAdmission(names, capacities, maxConcurrent, maxWait, fixedRetryAfter,
-                    retryAfterMax, ticker, scheduler, listener);
+                    retryAfterMax, ticker, checkedScheduler, listener);
         }
 
     }

@@ -1,4 +1,21 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.cache;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link CacheStore} holds for a key: the last good value (or none) and the last error (or none). Times are
@@ -12,8 +29,8 @@ package dev.levee.core.cache;
  * @param error           the last load error, or null; cleared by the next successful load
  * @param errorUntilMillis before this no new load is started for the key (negative caching)
  */
-public record CacheEntry<V>(V value, long storedAtMillis, long freshUntilMillis, long staleUntilMillis,
-                            Throwable error, long errorUntilMillis) {
+public record CacheEntry<V>(@Nullable V value, long storedAtMillis, long freshUntilMillis, long staleUntilMillis,
+                            @Nullable Throwable error, long errorUntilMillis) {
 
     public static <V> CacheEntry<V> of(V value, long now, CachePolicy policy) {
         long fresh = now + policy.fresh().toMillis();

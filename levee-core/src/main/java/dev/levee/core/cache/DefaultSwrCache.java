@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.cache;
 
 import dev.levee.core.coalesce.RequestCoalescer;
@@ -14,6 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -58,7 +74,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
 
     DefaultSwrCache(Builder<K, V> b, CacheStore<K, V> store) {
         this.ticker = b.ticker;
-        this.coalescer = b.coalescer;
+        this.coalescer = requireNonNull(b.coalescer, "coalescer"); // build() checked it
         this.store = store;
         this.storable = b.storable;
         this.entryPolicy = b.entryPolicy;
@@ -108,7 +124,8 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
     }
 
     private CompletableFuture<CacheResult<V>> served(CacheEntry<V> e, CacheStatus status, long now) {
-        return CompletableFuture.completedFuture(new CacheResult<>(e.value(), status,
+        // served only when e.hasValue()
+        return CompletableFuture.completedFuture(new CacheResult<>(requireNonNull(e.value(), "value"), status,
                 Duration.ofMillis(Math.max(0, now - e.storedAtMillis())),
                 status == CacheStatus.STALE_IF_ERROR ? e.error() : null));
     }
@@ -161,7 +178,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         });
     }
 
-    private CacheEntry<V> entryFor(V v, long now, CachePolicy policy) {
+    private @Nullable CacheEntry<V> entryFor(@Nullable V v, long now, CachePolicy policy) {
         if (v == null || !storable.test(v)) {
             return null;
         }
@@ -188,7 +205,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         private final CachePolicy policy;
         private final Supplier<? extends CompletionStage<V>> loader;
         private final boolean refresh;
-        private volatile CacheEntry<V> stored;
+        private volatile @Nullable CacheEntry<V> stored;
 
         Load(K key, CachePolicy policy, Supplier<? extends CompletionStage<V>> loader, boolean refresh) {
             this.key = key;
@@ -213,7 +230,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         }
 
         @Override
-        public CacheEntry<V> entryFor(V value, long nowMillis) {
+        public @Nullable CacheEntry<V> entryFor(V value, long nowMillis) {
             CacheEntry<V> e = stored;
             if (e != null && e.value() == value) {
                 return e; // what get() stored: the shared tier gets the same times as the local store
@@ -222,7 +239,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
         }
 
         @Override
-        public V adopt(CacheEntry<V> shared) {
+        public @Nullable V adopt(CacheEntry<V> shared) {
             if (shared.hasValue() && storable.test(shared.value())) {
                 store.put(key, shared);
             }
@@ -252,7 +269,7 @@ final class DefaultSwrCache<K, V> implements SwrCache<K, V> {
     }
 
     @Override
-    public CacheEntry<V> peek(K key) {
+    public @Nullable CacheEntry<V> peek(K key) {
         return store.get(key);
     }
 

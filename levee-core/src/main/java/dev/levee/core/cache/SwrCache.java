@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.cache;
 
 import dev.levee.core.coalesce.RequestCoalescer;
@@ -10,6 +25,7 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.positive;
 import static dev.levee.core.internal.Arguments.required;
@@ -47,7 +63,7 @@ public interface SwrCache<K, V> {
     }
 
     /** The entry currently stored for {@code key}, or null (for tests and diagnostics). */
-    CacheEntry<V> peek(K key);
+    @Nullable CacheEntry<V> peek(K key);
 
     void invalidate(K key);
 
@@ -59,8 +75,8 @@ public interface SwrCache<K, V> {
 
     final class Builder<K, V> {
         Ticker ticker = Ticker.system();
-        RequestCoalescer<K, V> coalescer;
-        CacheStore<K, V> store;
+        @Nullable RequestCoalescer<K, V> coalescer;
+        @Nullable CacheStore<K, V> store;
         long maxEntries = 100_000;
         long maxBytes = 256L << 20;
         ToLongFunction<? super V> weigher = v -> 1;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.coalesce;
 
 import dev.levee.core.internal.Blocking;
@@ -8,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.positive;
@@ -90,7 +106,7 @@ public interface RequestCoalescer<K, V> {
         int maxWaitersPerKey = 10_000;
         int maxWaiters = 50_000;
         Ticker ticker = Ticker.system();
-        Scheduler scheduler;
+        @Nullable Scheduler scheduler;
         FlightCoordinator<K, V> coordinator = FlightCoordinator.local();
         CoalescerListener listener = new CoalescerListener() {};
 

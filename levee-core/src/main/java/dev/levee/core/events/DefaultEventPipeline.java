@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
 import dev.levee.core.internal.ListenerGuard;
@@ -20,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -66,14 +82,14 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     private final DoubleSupplier jitter;
     private final QueueCircuit circuit;
     /** Null for a non-blocking queue: queue operations then run on the calling thread. */
-    private final Executor queueExecutor;
+    private final @Nullable Executor queueExecutor; // null: the queue does not block, its calls run inline
 
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile boolean accepting = true;
-    private volatile CompletableFuture<Integer> drained;
+    private volatile @Nullable CompletableFuture<Integer> drained;
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder[] rejected = new LongAdder[REASONS.length];
@@ -85,6 +101,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     private final ListenerGuard guard = new ListenerGuard("event pipeline");
 
     /** Totals at the last reset. */
+    @SuppressWarnings("ArrayRecordComponent") // a snapshot of counters, never compared or hashed
     private record Baseline(long accepted, long[] rejected, long completed, long failed, long deadLettered,
                             long evicted, long replayed, long atEpochMillis) {}
 
@@ -139,13 +156,13 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     }
 
     @Override
-    public CompletableFuture<AcceptedEvent> submit(String type, T payload) {
+    public CompletableFuture<AcceptedEvent> submit(String type, @Nullable T payload) {
         requireNonNull(type, "type");
         return submit(type, priorityOf(type), payload);
     }
 
     @Override
-    public CompletableFuture<AcceptedEvent> submit(String type, int priority, T payload) {
+    public CompletableFuture<AcceptedEvent> submit(String type, int priority, @Nullable T payload) {
         requireNonNull(type, "type");
         Event.checkPriority("priority", priority);
         String text = payload == null ? null : codec.encode(payload);
@@ -163,7 +180,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     }
 
     /** Accepts or refuses one event into {@code result}; any error of the queue fails it too. */
-    private void decide(String type, int priority, String payload, CompletableFuture<AcceptedEvent> result) {
+    private void decide(String type, int priority, @Nullable String payload, CompletableFuture<AcceptedEvent> result) {
         try {
             result.complete(accept(type, priority, payload));
         } catch (Throwable e) {
@@ -171,7 +188,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         }
     }
 
-    private AcceptedEvent accept(String type, int priority, String payload) {
+    private AcceptedEvent accept(String type, int priority, @Nullable String payload) {
         if (!accepting) {
             throw reject(RejectReason.SHUTTING_DOWN, priority);
         }
@@ -273,7 +290,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     }
 
     private void start(Delivery d) {
-        T payload;
+        @Nullable T payload;
         try {
             payload = d.event().payload() == null ? null : codec.decode(d.event().payload());
         } catch (RuntimeException e) { // retrying cannot help: dead-letter it now, keeping the text for a look
@@ -312,7 +329,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
     }
 
     /** Ends one attempt: {@code failure} null = delivered; {@code permanent}: no retry can succeed. */
-    private void finish(Delivery d, String failure, boolean permanent) {
+    private void finish(Delivery d, @Nullable String failure, boolean permanent) {
         if (queueExecutor != null) {
             queueExecutor.execute(() -> finishNow(d, failure, permanent));
         } else {
@@ -320,7 +337,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         }
     }
 
-    private void finishNow(Delivery d, String failure, boolean permanent) {
+    private void finishNow(Delivery d, @Nullable String failure, boolean permanent) {
         try {
             if (failure == null) {
                 queue.ack(d);
@@ -346,7 +363,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         long b = backoffBaseNanos > (backoffMaxNanos >> shift) ? backoffMaxNanos : backoffBaseNanos << shift;
         b = Math.min(b, backoffMaxNanos);
         double j = Math.min(Math.max(jitter.getAsDouble(), 0), 1);
-        return b / 2 + (long) (b / 2 * j);
+        return b / 2 + (long) (b / 2.0 * j);
     }
 
     @Override
@@ -359,7 +376,7 @@ final class DefaultEventPipeline<T> implements EventPipeline<T> {
         return snapshot(null);
     }
 
-    private EventStats snapshot(Baseline base) {
+    private EventStats snapshot(@Nullable Baseline base) {
         QueueCounts c = queue.counts();
         Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
         long rejectedTotal = 0;

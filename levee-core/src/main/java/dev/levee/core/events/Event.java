@@ -1,6 +1,23 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
 import static dev.levee.core.internal.Arguments.inRange;
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -13,7 +30,7 @@ import static java.util.Objects.requireNonNull;
  * @param payload          opaque text, or null for none
  * @param createdEpochMillis when it was accepted ({@code Ticker.epochMillis()})
  */
-public record Event(String id, String type, int priority, String payload, long createdEpochMillis) {
+public record Event(String id, String type, int priority, @Nullable String payload, long createdEpochMillis) {
     /** Priority 1: accepted even while the queue circuit is OPEN. */
     public static final int CRITICAL_PRIORITY = 1;
     /** Priority 5, the default: the least urgent priority a HALF_OPEN circuit still accepts. */

@@ -1,5 +1,22 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +26,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -108,8 +124,10 @@ public final class EventJournal implements AutoCloseable {
     private final Map<String, Segment> liveIn = new HashMap<>();
     private final List<Event> recovered;
     private final long tornBytes;
-    private final ScheduledExecutorService flusher;
+    private final @Nullable ScheduledExecutorService flusher; // only for Fsync.BATCH
+    @SuppressWarnings("NullAway.Init") // set by openSegment, which the constructor calls
     private Segment active;
+    @SuppressWarnings("NullAway.Init") // likewise
     private FileChannel channel;
     private long totalBytes;
     private boolean dirty;
@@ -353,7 +371,7 @@ public final class EventJournal implements AutoCloseable {
     }
 
     private void openSegment(long seq) throws IOException {
-        Path path = dir.resolve(String.format("segment-%016d.log", seq));
+        Path path = dir.resolve(String.format(Locale.ROOT, "segment-%016d.log", seq));
         channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ByteBuffer magic = ByteBuffer.wrap(MAGIC);
         while (magic.hasRemaining()) {
@@ -439,6 +457,7 @@ public final class EventJournal implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // b is always this class's own ByteBuffer.allocate: offset 0
     private static ByteBuffer seal(ByteBuffer b, int body) {
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 8, body);
@@ -553,7 +572,7 @@ public final class EventJournal implements AutoCloseable {
             int priority = b.get();
             long created = b.getLong();
             int n = b.getInt();
-            String payload = null;
+            @Nullable String payload = null;
             if (n >= 0) {
                 byte[] p = new byte[n];
                 b.get(p);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
 import dev.levee.core.time.Scheduler;
@@ -11,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.A_SCHEDULER;
 import static dev.levee.core.internal.Arguments.positive;
@@ -52,10 +68,10 @@ public interface EventPipeline<T> extends AutoCloseable {
      * executor, so calling it on an event loop never blocks. A bad argument (a null type) or a payload the codec
      * cannot encode is the caller's error and throws at once.
      */
-    CompletableFuture<AcceptedEvent> submit(String type, T payload);
+    CompletableFuture<AcceptedEvent> submit(String type, @Nullable T payload);
 
     /** Submits an event with an explicit priority (1..10); see {@link #submit(String, Object)}. */
-    CompletableFuture<AcceptedEvent> submit(String type, int priority, T payload);
+    CompletableFuture<AcceptedEvent> submit(String type, int priority, @Nullable T payload);
 
     /**
      * True when the queue is {@link EventQueue#blocking()}: {@link #submit} then completes on the queue executor,
@@ -121,11 +137,11 @@ public interface EventPipeline<T> extends AutoCloseable {
         int deadLetterCapacity = 10_000;
         Duration retryAfterMax = Duration.ofSeconds(60);
         Ticker ticker = Ticker.system();
-        Scheduler scheduler;
+        @Nullable Scheduler scheduler;
         DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
-        EventQueue queue;
-        Executor queueExecutor;
-        EventPipelineListener listener;
+        @Nullable EventQueue queue;
+        @Nullable Executor queueExecutor;
+        @Nullable EventPipelineListener listener;
 
         Builder(PayloadCodec<T> codec, EventSink<? super T> sink) {
             this.codec = requireNonNull(codec, "codec");

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
 import dev.levee.core.time.Scheduler;
@@ -6,6 +21,7 @@ import dev.levee.core.time.Ticker;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Storage of an {@link EventPipeline}: a bounded priority queue with claim/ack delivery, delayed retries and a
@@ -31,12 +47,12 @@ public interface EventQueue {
      * Like {@link #enqueue}, but says why it refused: null when {@code event} was added, else the reason (the
      * default: {@link RejectReason#CAPACITY_FULL}; a journaled queue also {@link RejectReason#JOURNAL_FULL}).
      */
-    default RejectReason offer(Event event) {
+    default @Nullable RejectReason offer(Event event) {
         return enqueue(event) ? null : RejectReason.CAPACITY_FULL;
     }
 
     /** The next event to deliver, now active; null when none is waiting. */
-    Delivery claim();
+    @Nullable Delivery claim();
 
     /** The delivery succeeded: the event is completed. */
     void ack(Delivery delivery);
@@ -80,6 +96,14 @@ public interface EventQueue {
     }
 
     /**
+     * {@code delegate} (the in-memory queue) with every accepted event also in {@code journal} until it is
+     * delivered or dead-lettered; the journal's recovered events are queued at once. See {@link EventJournal}.
+     */
+    static EventQueue journaled(EventQueue delegate, EventJournal journal) {
+        return new JournaledEventQueue(delegate, journal);
+    }
+
+    /**
      * The in-memory queue.
      *
      * <p>Ordering rule (aging): an event's effective priority is {@code max(1, priority - waited / agingStep)},
@@ -91,14 +115,6 @@ public interface EventQueue {
      * @param agingStep          waiting time that improves the effective priority by one level
      * @param deadLetterCapacity dead letters held; past it the oldest is evicted (and counted)
      */
-    /**
-     * {@code delegate} (the in-memory queue) with every accepted event also in {@code journal} until it is
-     * delivered or dead-lettered; the journal's recovered events are queued at once. See {@link EventJournal}.
-     */
-    static EventQueue journaled(EventQueue delegate, EventJournal journal) {
-        return new JournaledEventQueue(delegate, journal);
-    }
-
     static EventQueue inMemory(int capacity, Duration agingStep, int deadLetterCapacity, Ticker ticker,
                                Scheduler scheduler) {
         return new InMemoryEventQueue(capacity, agingStep, deadLetterCapacity, ticker, scheduler);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
 import dev.levee.core.time.Scheduler;
@@ -15,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
@@ -36,6 +52,7 @@ import static java.util.Objects.requireNonNull;
  *   <li>The ready listener runs outside the lock, so it may claim.</li>
  * </ul>
  */
+@SuppressWarnings("NonAtomicVolatileUpdate") // depth is written under the lock, volatile only for lock-free reads
 final class InMemoryEventQueue implements EventQueue {
 
     private static final class Entry {
@@ -113,7 +130,7 @@ final class InMemoryEventQueue implements EventQueue {
     }
 
     @Override
-    public Delivery claim() {
+    public @Nullable Delivery claim() {
         lock.lock();
         try {
             if (waiting == 0) {
@@ -128,16 +145,17 @@ final class InMemoryEventQueue implements EventQueue {
                     continue;
                 }
                 long effective = Math.max(Event.CRITICAL_PRIORITY, p - (now - head.waitingSince) / agingNanos);
-                if (effective < bestEffective || effective == bestEffective && head.seq < best.seq) {
+                if (effective < bestEffective || effective == bestEffective && best != null && head.seq < best.seq) {
                     best = head;
                     bestEffective = effective;
                 }
             }
-            levels[best.event.priority()].pollFirst();
+            Entry claimed = requireNonNull(best, "best"); // waiting > 0: some level has a head
+            levels[claimed.event.priority()].pollFirst();
             waiting--;
-            best.attempts++;
-            active.put(best.event.id(), best);
-            return new Delivery(best.event, best.attempts);
+            claimed.attempts++;
+            active.put(claimed.event.id(), claimed);
+            return new Delivery(claimed.event, claimed.attempts);
         } finally {
             lock.unlock();
         }

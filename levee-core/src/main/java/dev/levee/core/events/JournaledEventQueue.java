@@ -1,5 +1,21 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +61,7 @@ final class JournaledEventQueue implements EventQueue {
     }
 
     @Override
-    public RejectReason offer(Event event) {
+    public @Nullable RejectReason offer(Event event) {
         requireNonNull(event, "event");
         if (delegate.depth() >= delegate.capacity()) {
             return RejectReason.CAPACITY_FULL;
@@ -66,7 +82,7 @@ final class JournaledEventQueue implements EventQueue {
     }
 
     @Override
-    public Delivery claim() {
+    public @Nullable Delivery claim() {
         return delegate.claim();
     }
 
@@ -100,7 +116,7 @@ final class JournaledEventQueue implements EventQueue {
         }
         List<String> done = delegate.replay(ids, limit);
         for (String id : done) {
-            if (!journal.append(byId.get(id))) {
+            if (!journal.append(requireNonNull(byId.get(id), "replayed event"))) { // replay returns ids it had
                 log.warn("event journal {}: replayed event {} could not be journaled (full); it is queued in memory "
                         + "only", journal.dir(), id);
             }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.events;
 
 import dev.levee.core.internal.ListenerGuard;
@@ -10,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The queue circuit and the priority rules of {@link Thresholds}.
@@ -36,12 +54,14 @@ final class QueueCircuit {
     }
 
     record Closed(long sinceNanos, long sinceEpochMillis) implements Phase {
+        @Override
         public CircuitState state() {
             return CircuitState.CLOSED;
         }
     }
 
     record Open(long sinceNanos, long sinceEpochMillis) implements Phase {
+        @Override
         public CircuitState state() {
             return CircuitState.OPEN;
         }
@@ -49,6 +69,7 @@ final class QueueCircuit {
 
     /** {@code stableSinceNanos}: when depth last went <= recovery, or NOT_STABLE while above it. */
     record HalfOpen(long sinceNanos, long sinceEpochMillis, long stableSinceNanos) implements Phase {
+        @Override
         public CircuitState state() {
             return CircuitState.HALF_OPEN;
         }
@@ -87,7 +108,7 @@ final class QueueCircuit {
     }
 
     /** The reason {@code priority} is refused at {@code depth}, or null to accept. Evaluates transitions first. */
-    RejectReason decide(int priority, int depth) {
+    @Nullable RejectReason decide(int priority, int depth) {
         Phase p = evaluate(depth);
         return switch (p.state()) {
             case CLOSED -> priority >= Event.LOW_PRIORITY && depth >= lowDropAt ? RejectReason.LOW_PRIORITY_SHED : null;
@@ -105,7 +126,7 @@ final class QueueCircuit {
     private Phase evaluate(int depth, boolean requested) {
         checkWarning(depth);
         long now = ticker.read();
-        Phase cur = phase.get();
+        Phase cur = requireNonNull(phase.get(), "phase"); // never set to null
         while (true) {
             Phase next = next(cur, depth, now);
             if (next == cur) {
@@ -210,7 +231,7 @@ final class QueueCircuit {
     }
 
     Phase phase() {
-        return phase.get();
+        return requireNonNull(phase.get(), "phase");
     }
 
     boolean aboveWarning() {

@@ -1,7 +1,23 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.internal;
 
 import java.time.Duration;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,7 +40,7 @@ public final class Arguments {
      * builder argument was never set. Called by {@code build()}: a setter given null fails at once with a
      * {@link NullPointerException} instead.
      */
-    public static <T> T required(String name, T value, String expected) {
+    public static <T> T required(String name, @Nullable T value, String expected) {
         if (value == null) {
             throw new IllegalStateException(name + ": missing (expected: " + expected + ")");
         }

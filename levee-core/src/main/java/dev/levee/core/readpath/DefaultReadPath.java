@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.readpath;
 
 import dev.levee.core.breaker.BreakerOpenException;
@@ -23,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,13 +59,13 @@ import static java.util.Objects.requireNonNull;
  * once, by {@link CompletableFuture#join()}.
  */
 final class DefaultReadPath<K, V> implements ReadPath<K, V> {
-    private final SwrCache<K, V> cache;
-    private final CachePolicy policy;
-    private final RequestCoalescer<K, V> coalescer;
-    private final HotSpotLimiter limiter;
-    private final Function<? super K, ? extends Collection<String>> hotKeys;
-    private final UpstreamBreaker breaker;
-    private final Function<? super V, Verdict> classify;
+    private final @Nullable SwrCache<K, V> cache;
+    private final @Nullable CachePolicy policy;
+    private final @Nullable RequestCoalescer<K, V> coalescer;
+    private final @Nullable HotSpotLimiter limiter;
+    private final @Nullable Function<? super K, ? extends Collection<String>> hotKeys;
+    private final @Nullable UpstreamBreaker breaker;
+    private final @Nullable Function<? super V, Verdict> classify;
     private final Function<? super V, ? extends Throwable> failure;
 
     DefaultReadPath(ReadPath.Builder<K, V> b) {
@@ -67,7 +83,8 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
     public CompletableFuture<CacheResult<V>> get(K key, Supplier<? extends CompletionStage<V>> loader) {
         requireNonNull(key, "key");
         requireNonNull(loader, "loader");
-        return read(key, limiter == null ? null : () -> hotKeys.apply(key), loader);
+        Function<? super K, ? extends Collection<String>> keysOf = hotKeys; // set together with limiter
+        return read(key, limiter == null || keysOf == null ? null : () -> keysOf.apply(key), loader);
     }
 
     @Override
@@ -82,11 +99,11 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
         return read(key, hotKeys, loader);
     }
 
-    private CompletableFuture<CacheResult<V>> read(K key, Supplier<? extends Collection<String>> keys,
+    private CompletableFuture<CacheResult<V>> read(K key, @Nullable Supplier<? extends Collection<String>> keys,
                                                    Supplier<? extends CompletionStage<V>> loader) {
         Supplier<CompletionStage<V>> load = () -> load(keys, loader);
         if (cache != null) {
-            return cache.get(key, policy, load);
+            return cache.get(key, requireNonNull(policy, "policy"), load); // set together with cache
         }
         if (coalescer != null) {
             RequestCoalescer.Call<V> call = coalescer.join(key, load);
@@ -125,7 +142,7 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
     }
 
     /** One load: the hot-spot slots of its keys, then the breaker, then the loader; a failing value as its error. */
-    private CompletionStage<V> load(Supplier<? extends Collection<String>> keys,
+    private CompletionStage<V> load(@Nullable Supplier<? extends Collection<String>> keys,
                                     Supplier<? extends CompletionStage<V>> loader) {
         CompletionStage<V> stage = guarded(keys, loader);
         CompletableFuture<V> out = new CompletableFuture<>();
@@ -147,7 +164,7 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
         return out;
     }
 
-    private CompletionStage<V> guarded(Supplier<? extends Collection<String>> keys,
+    private CompletionStage<V> guarded(@Nullable Supplier<? extends Collection<String>> keys,
                                     Supplier<? extends CompletionStage<V>> loader) {
         List<String> hot = keys == null ? List.of() : List.copyOf(new LinkedHashSet<>(keys.get()));
         if (hot.isEmpty()) {
@@ -197,7 +214,7 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
         if (breaker == null) {
             return guarded.get();
         }
-        return breaker.execute(guarded, classify);
+        return breaker.execute(guarded, requireNonNull(classify, "classify")); // set together with breaker
     }
 
     /**
@@ -205,9 +222,10 @@ final class DefaultReadPath<K, V> implements ReadPath<K, V> {
      * taken are refunded (nothing was sent) and the refusal stands.
      */
     private CompletableFuture<List<Permit>> acquireAll(List<String> keys) {
+        HotSpotLimiter window = requireNonNull(limiter, "limiter"); // only loads with hot keys get here
         CompletableFuture<List<Permit>> chain = CompletableFuture.completedFuture(new ArrayList<>(keys.size()));
         for (String key : keys) {
-            chain = chain.thenCompose(taken -> limiter.acquire(key).handle((permit, err) -> {
+            chain = chain.thenCompose(taken -> window.acquire(key).handle((permit, err) -> {
                 if (err != null) {
                     taken.forEach(Permit::refund);
                     throw err instanceof CompletionException ce ? ce : new CompletionException(err);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.core.readpath;
 
 import dev.levee.core.breaker.UpstreamBreaker;
@@ -17,6 +32,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -100,7 +116,7 @@ public interface ReadPath<K, V> {
             c.initCause(e);
             throw c;
         } catch (ExecutionException e) {
-            Throwable cause = DefaultReadPath.unwrap(e.getCause());
+            Throwable cause = DefaultReadPath.unwrap(e.getCause() != null ? e.getCause() : e);
             if (cause instanceof RuntimeException r) {
                 throw r;
             }
@@ -117,13 +133,13 @@ public interface ReadPath<K, V> {
 
     /** Builds a {@link ReadPath}; every stage is optional (none at all: each read calls the loader). */
     final class Builder<K, V> {
-        SwrCache<K, V> cache;
-        CachePolicy policy;
-        RequestCoalescer<K, V> coalescer;
-        HotSpotLimiter limiter;
-        Function<? super K, ? extends Collection<String>> hotKeys;
-        UpstreamBreaker breaker;
-        Function<? super V, Verdict> classify;
+        @Nullable SwrCache<K, V> cache;
+        @Nullable CachePolicy policy;
+        @Nullable RequestCoalescer<K, V> coalescer;
+        @Nullable HotSpotLimiter limiter;
+        @Nullable Function<? super K, ? extends Collection<String>> hotKeys;
+        @Nullable UpstreamBreaker breaker;
+        @Nullable Function<? super V, Verdict> classify;
         Function<? super V, ? extends Throwable> failure = v -> null;
 
         private Builder() {}

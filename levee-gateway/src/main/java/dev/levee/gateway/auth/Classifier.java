@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.auth;
 
 import dev.levee.gateway.config.AdmissionConfig;
@@ -8,6 +23,7 @@ import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,7 +43,7 @@ public final class Classifier {
     }
 
     /** The class for {@code claims} (null: no token). */
-    public String classify(Map<String, Object> claims) {
+    public String classify(@Nullable Map<String, Object> claims) {
         if (claims != null) {
             for (ClassConfig c : ruled) {
                 if (matches(c.when(), claims.get(c.when().claim()))) {
@@ -42,7 +58,7 @@ public final class Classifier {
         return fallback;
     }
 
-    static boolean matches(Rule rule, Object value) {
+    static boolean matches(Rule rule, @Nullable Object value) {
         if (value == null) {
             return false;
         }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.auth;
 
 import com.nimbusds.jose.JOSEException;
@@ -15,7 +30,6 @@ import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.EncryptedJWT;
@@ -55,6 +69,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -83,9 +98,9 @@ public final class JwtAuthenticator implements AutoCloseable {
     private final AuthConfig.Jwt config;
     private final Ticker ticker;
     private final Vertx vertx;
-    private final byte[] hmacSecret;
+    private final byte @Nullable [] hmacSecret;
     private final List<JWK> fileKeys;
-    private final JWKSource<SecurityContext> jwks;
+    private final @Nullable JWKSource<SecurityContext> jwks;
     private final DefaultJWTProcessor<SecurityContext> processor;
 
     public JwtAuthenticator(AuthConfig.Jwt config, Ticker ticker, Vertx vertx) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.config;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -34,6 +49,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -84,7 +100,7 @@ public final class ConfigLoader {
     }
 
     /** Loads {@code yaml} (null or blank for none) over the defaults, then applies {@code env}. */
-    public static LeveeConfig load(String yaml, Map<String, String> env) {
+    public static LeveeConfig load(@Nullable String yaml, Map<String, String> env) {
         requireNonNull(env, "env");
         ObjectNode tree = (ObjectNode) resource("levee-defaults.yaml");
         if (yaml != null && !yaml.isBlank()) {
@@ -295,7 +311,7 @@ public final class ConfigLoader {
         return sb.toString();
     }
 
-    private static JsonNode at(JsonNode tree, List<JsonMappingException.Reference> refs) {
+    private static @Nullable JsonNode at(JsonNode tree, List<JsonMappingException.Reference> refs) {
         JsonNode n = tree;
         for (JsonMappingException.Reference r : refs) {
             if (n == null) {

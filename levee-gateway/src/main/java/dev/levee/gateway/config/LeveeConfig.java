@@ -1,6 +1,22 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.config;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole gateway configuration: one YAML file (kebab-case keys) over the defaults in
@@ -22,7 +38,7 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
     }
 
     /** The first route whose prefix matches, or null. */
-    public RouteConfig routeFor(String path) {
+    public @Nullable RouteConfig routeFor(String path) {
         for (RouteConfig r : routes) {
             if (r.matches(path)) {
                 return r;

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.hotspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +31,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -365,7 +381,7 @@ final class CacheWarmer implements AutoCloseable {
         List<EventView> list = new ArrayList<>();
         events.values().stream().sorted(Comparator.comparing((Event e) -> e.start)).forEach(e -> list.add(
                 new EventView(e.fixtureId, e.name, e.league, e.reason, e.start.toString(), e.warmFrom.toString(),
-                        e.warmUntil.toString(), state(e, now).name().toLowerCase(), e.requests,
+                        e.warmUntil.toString(), state(e, now).name().toLowerCase(Locale.ROOT), e.requests,
                         e.lastStatus == 0 ? null : e.lastStatus,
                         e.lastWarmedAt == null ? null : e.lastWarmedAt.toString())));
         return new Report(true, config.fixturesPath(), lastPollAt == null ? null : lastPollAt.toString(),

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.http;
 
 import io.vertx.core.Handler;
@@ -6,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Guards the admin surface with {@code admin.token} as a bearer token: no token -> 401, a wrong token -> 403, no
@@ -16,7 +32,7 @@ import java.security.NoSuchAlgorithmException;
  * included (comparing the raw bytes would return early on a length mismatch).
  */
 public final class AdminAuth implements Handler<RoutingContext> {
-    private final byte[] digest; // null: no token configured
+    private final byte @Nullable [] digest; // null: no token configured
 
     public AdminAuth(String token) {
         this.digest = token == null || token.isEmpty() ? null : sha256(token);

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.http;
 
 import io.vertx.core.Future;
@@ -9,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -131,7 +147,8 @@ public final class Bodies {
         boolean tryReserve(long bytes);
     }
 
-    private static Future<Buffer> read(RoutingContext ctx, HttpServerRequest request, long maxBytes, Duration timeout,
+    private static Future<Buffer> read(RoutingContext ctx, HttpServerRequest request, long maxBytes,
+                                       @Nullable Duration timeout,
                                        Reservation memory) {
         String declared = request.getHeader("Content-Length");
         if (declared != null) {

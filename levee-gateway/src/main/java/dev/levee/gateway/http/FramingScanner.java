@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.http;
 
 import io.netty.buffer.ByteBuf;
@@ -5,6 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Follows the HTTP/1.1 framing of a connection byte by byte, ahead of the request decoder, and stops what the
@@ -41,8 +57,8 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
     private final StringBuilder name = new StringBuilder(MAX_NAME);
     private final StringBuilder value = new StringBuilder(MAX_VALUE);
     private boolean nameTooLong;
-    private String contentLength;
-    private String transferEncoding;
+    private @Nullable String contentLength;
+    private @Nullable String transferEncoding;
     private boolean sawHeader;
     private boolean requestLine;
     private long heads; // request heads begun on this connection: the decoder refuses one by its number
@@ -95,7 +111,7 @@ final class FramingScanner extends ChannelInboundHandlerAdapter {
     }
 
     /** Advances over one byte; returns why the connection is refused, or null. */
-    private String step(byte b) {
+    private @Nullable String step(byte b) {
         switch (state) {
             case REQUEST_LINE -> {
                 if (b == '\n' && requestLine) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.http;
 
 import io.netty.channel.ChannelDuplexHandler;
@@ -13,6 +28,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes an HTTP/1.x connection on which a request head takes longer than {@code server.header-timeout} to arrive,
@@ -33,7 +49,7 @@ final class HeaderTimeout extends ChannelDuplexHandler {
 
     private final long timeoutNanos;
     // all fields: only touched on the channel's event loop
-    private ScheduledFuture<?> timer;
+    private @Nullable ScheduledFuture<?> timer;
     private int pending;
     private boolean interim;
 

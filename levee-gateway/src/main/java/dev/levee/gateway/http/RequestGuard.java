@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.http;
 
 import io.vertx.core.Handler;
@@ -14,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -100,13 +116,13 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
     }
 
     /** The error {@code request} must get, or null when it may go on. */
-    HttpError check(HttpServerRequest request) {
+    @Nullable HttpError check(HttpServerRequest request) {
         HttpMethod method = request.method();
-        if (method == HttpMethod.TRACE || method == HttpMethod.CONNECT) {
+        if (HttpMethod.TRACE.equals(method) || HttpMethod.CONNECT.equals(method)) {
             return HttpError.of(405, "Method " + method.name() + " not allowed");
         }
         String target = request.uri();
-        if (!(target.startsWith("/") || (target.equals("*") && method == HttpMethod.OPTIONS))) {
+        if (!(target.startsWith("/") || (target.equals("*") && HttpMethod.OPTIONS.equals(method)))) {
             return HttpError.of(400, "Request target must be a path (origin-form)");
         }
         if (!every(target, RequestGuard::targetChar)) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -6,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One reading of a request target for everything that decides by it: route matching, the read path's cache key and
@@ -131,7 +147,7 @@ public final class RequestTargets {
     }
 
     /** The raw query of {@code uri} (after the first {@code ?}), or null. */
-    public static String rawQuery(String uri) {
+    public static @Nullable String rawQuery(String uri) {
         int q = uri.indexOf('?');
         return q < 0 ? null : uri.substring(q + 1);
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.http;
 
 import io.netty.channel.ChannelPipeline;
@@ -11,6 +26,7 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Vert.x's HTTP/1.x request decoder, made strict where Netty is lenient on purpose.
@@ -35,7 +51,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     /** Set by the {@link FramingScanner} that reads ahead of us: which request on the connection is refused, why. */
     private long refused = -1;
-    private String refusal;
+    private @Nullable String refusal;
     private long decoded;
 
     StrictRequestDecoder(HttpServerOptions options) {
@@ -77,7 +93,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
             throw new IllegalArgumentException("Transfer-Encoding must be exactly chunked: " + te);
         }
-        if (!te.isEmpty() && message.protocolVersion() != HttpVersion.HTTP_1_1) {
+        if (!te.isEmpty() && !HttpVersion.HTTP_1_1.equals(message.protocolVersion())) {
             throw new IllegalArgumentException("Transfer-Encoding on " + message.protocolVersion());
         }
         if (headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.readpath;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -219,7 +234,7 @@ final class RoutePipeline {
     }
 
     static long weigh(UpstreamResponse r) {
-        long size = 128 + r.body().length();
+        long size = 128L + r.body().length();
         for (var h : r.headers()) {
             size += h.getKey().length() + h.getValue().length() + 8;
         }
@@ -393,6 +408,7 @@ final class RoutePipeline {
     }
 
     /** Serves a finished attempt, unless its shared answer does not fit this request (see {@link #fit}). */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: is the served response the one this request fetched?
     private void deliver(RoutingContext ctx, String resource, List<String> keyNames, boolean retried,
                          AtomicReference<UpstreamResponse> fetched, Served s, Throwable err) {
         if (err == null && s != null && s.response() != fetched.get()) {
@@ -501,7 +517,7 @@ final class RoutePipeline {
         }
         headers.set("X-Cache", xCache);
         headers.set("Age", Long.toString(age.toSeconds()));
-        if (ctx.request().method() == HttpMethod.HEAD) {
+        if (HttpMethod.HEAD.equals(ctx.request().method())) {
             headers.set("Content-Length", Integer.toString(r.body().length()));
             resp.end();
         } else {

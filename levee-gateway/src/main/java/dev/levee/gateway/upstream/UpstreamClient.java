@@ -1,5 +1,21 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.gateway.upstream;
 
+import dev.levee.core.internal.SuppressForbidden;
 import dev.levee.gateway.config.UpstreamConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
@@ -177,7 +193,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             return;
         }
         Runnable release = releaser();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long deadline = realNanos() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         MultiMap headers = proxyHeaders.forRequest(req);
         Buffer ahead = Bodies.buffered(ctx); // read before admission (AdmissionFeature): sent as it is
         headers.remove("Expect"); // the gateway answers it (Bodies.continueIfExpected); the upstream gets a body
@@ -259,7 +275,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         }
         Promise<UpstreamResponse> promise = Promise.promise();
         promise.future().onComplete(done -> inFlight.decrementAndGet()); // a promise completes once
-        long deadline = System.nanoTime() + config.timeout().toNanos();
+        long deadline = realNanos() + config.timeout().toNanos();
         client.request(options(request.method(), request.uri(), request.headers())).onComplete(ar -> {
             if (ar.failed()) {
                 promise.fail(translate(ar.cause()));
@@ -295,9 +311,15 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         return promise.future();
     }
 
-    /** Time left until {@code deadline} ({@link System#nanoTime}), at least 1 ms (a Vert.x timer's minimum). */
+    /** Time left until {@code deadline} ({@link #realNanos()}), at least 1 ms (a Vert.x timer's minimum). */
     private static long millisLeft(long deadline) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - realNanos()));
+    }
+
+    /** The clock of the request deadlines: Vert.x's timers, which enforce them, run on it too. */
+    @SuppressForbidden("the deadlines are enforced by Vert.x's real-time timers: they must be on the same clock")
+    private static long realNanos() {
+        return System.nanoTime();
     }
 
     private static long parseLong(String s) {
