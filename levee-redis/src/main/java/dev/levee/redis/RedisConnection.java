@@ -189,8 +189,11 @@ public final class RedisConnection implements AutoCloseable {
                         .build())
                 .build());
         return start(new RedisConnection(resources, client, true,
-                () -> client.connectAsync(StringCodec.UTF8),
-                () -> client.connectPubSubAsync(StringCodec.UTF8),
+                // the async connects need the topology read first (the sync ones read it themselves)
+                () -> client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(v -> client.connectAsync(StringCodec.UTF8)),
+                () -> client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(v -> client.connectPubSubAsync(StringCodec.UTF8)),
                 "cluster " + String.join(",", addresses)), commandTimeout);
     }
 
