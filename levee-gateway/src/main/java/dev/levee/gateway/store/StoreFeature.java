@@ -69,7 +69,7 @@ public final class StoreFeature implements GatewayFeature {
     public StoreFeature(GatewayContext gw) {
         this.config = gw.config().store();
         if (config.type() == StoreConfig.Type.redis) {
-            redis = RedisConnection.connect(config.redis().url(), config.redis().commandTimeout());
+            redis = connect(config.redis());
             Gauge.builder("levee.store.redis.up", this, s -> s.redisUp() ? 1 : 0)
                     .description("1 while Redis is connected and shared decisions are made there, else 0")
                     .register(gw.registry());
@@ -99,6 +99,13 @@ public final class StoreFeature implements GatewayFeature {
                         + "vanished holder, run locally because Redis was unreachable")
                 .tag("outcome", outcome)
                 .register(gw.registry());
+    }
+
+    /** A connection as {@code store.redis} says: to {@code url}, or to the cluster of {@code nodes}. */
+    static RedisConnection connect(StoreConfig.Redis redis) {
+        return redis.mode() == StoreConfig.Mode.cluster
+                ? RedisConnection.connectCluster(redis.nodes(), redis.commandTimeout())
+                : RedisConnection.connect(redis.url(), redis.commandTimeout());
     }
 
     /** The registered store feature of {@code gw}, or null. */
