@@ -251,7 +251,7 @@ public final class StoreFeature implements GatewayFeature {
             }
             flights = new Flights(hits, led, joined, takeovers, fallbacks);
         }
-        Redis details = new Redis(config.type().name(), redis.address(), redis.isConnected(), durability.label(),
+        Redis details = new Redis(config.type().name(), config.redis().mode().name(), redis.address(), redis.isConnected(), durability.label(),
                 queue, config.redis().expectedInstances(), fallbackDecisions(),
                 windowsShared() ? "redis" : "local fallback (limit / " + config.redis().expectedInstances() + ")",
                 coalescing, flights);
@@ -265,7 +265,7 @@ public final class StoreFeature implements GatewayFeature {
      * The {@code store} section with {@code type: redis}: where each shared structure decides right now ({@code
      * "redis"} or its local fallback), the connection and what Redis would keep over a restart.
      */
-    record Redis(String type, String redis, boolean connected, String durability,
+    record Redis(String type, String mode, String redis, boolean connected, String durability,
                  @JsonUnwrapped EventQueue eventQueue, int expectedInstances, long fallbackDecisions,
                  String hotSpotWindows, @JsonInclude(JsonInclude.Include.NON_NULL) String coalescingAndCache,
                  @JsonInclude(JsonInclude.Include.NON_NULL) Flights flights) {}
