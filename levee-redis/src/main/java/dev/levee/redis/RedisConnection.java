@@ -133,9 +133,11 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code url} ({@code redis://host:port[/db]}), waiting up to four command timeouts for the first
-     * connection (call it at start-up, not on an event loop); never fails for an unreachable Redis (it keeps trying
-     * in the background).
+     * Connects to {@code url} ({@code redis://host:port[/db]}, or
+     * {@code redis-sentinel://host:port[,host:port...][/db]#master} for the primary that Redis Sentinel names: the
+     * sentinels are asked again on every reconnect, so after a failover the reconnect finds the new primary),
+     * waiting up to four command timeouts for the first connection (call it at start-up, not on an event loop);
+     * never fails for an unreachable Redis (it keeps trying in the background).
      */
     public static RedisConnection connect(String url, Duration commandTimeout) {
         requireNonNull(url, "url");
@@ -153,7 +155,7 @@ public final class RedisConnection implements AutoCloseable {
         return start(new RedisConnection(resources, client, false,
                 () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture(),
                 () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture(),
-                uri.getHost() + ":" + uri.getPort()), commandTimeout);
+                redacted(uri)), commandTimeout);
     }
 
     /**
@@ -195,6 +197,18 @@ public final class RedisConnection implements AutoCloseable {
                 () -> client.refreshPartitionsAsync().toCompletableFuture()
                         .thenCompose(v -> client.connectPubSubAsync(StringCodec.UTF8)),
                 "cluster " + String.join(",", addresses)), commandTimeout);
+    }
+
+    /** host:port, or {@code sentinel <master> via host:port,...}: no credentials. */
+    private static String redacted(RedisURI uri) {
+        if (uri.getSentinels().isEmpty()) {
+            return uri.getHost() + ":" + uri.getPort();
+        }
+        List<String> sentinels = new ArrayList<>();
+        for (RedisURI s : uri.getSentinels()) {
+            sentinels.add(s.getHost() + ":" + s.getPort());
+        }
+        return "sentinel " + uri.getSentinelMasterId() + " via " + String.join(",", sentinels);
     }
 
     /** 1, 2, 4 ... ms, then every second: a returning Redis is picked up within about a second. */

@@ -23,16 +23,18 @@ public record StoreConfig(Type type, Redis redis) {
         standalone,
         /** A Redis Cluster found from the seed {@code nodes}. */
         cluster,
-        /** Redis Sentinel ({@code redis-sentinel://} url): recognised, refused until it is supported. */
+        /** The primary that Redis Sentinel names, from a {@code redis-sentinel://} {@code url}. */
         sentinel
     }
 
     /**
      * {@code store.redis:}
      *
-     * @param mode              {@code standalone} (default, {@code url}) or {@code cluster} ({@code nodes});
-     *                          {@code sentinel} is refused with a message saying it is not supported yet
-     * @param url               {@code redis://host:port[/db]}, with {@code mode: standalone}
+     * @param mode              {@code standalone} (default, {@code url}), {@code cluster} ({@code nodes}) or
+     *                          {@code sentinel} ({@code url})
+     * @param url               {@code redis://host:port[/db]} with {@code mode: standalone};
+     *                          {@code redis-sentinel://host:port[,host:port...][/db]#master} with
+     *                          {@code mode: sentinel}
      * @param nodes             {@code redis://host:port} of some nodes of the cluster (the client reads the rest
      *                          from the topology), with {@code mode: cluster}; from the environment a comma-separated
      *                          list ({@code LEVEE_STORE_REDIS_NODES=redis://a:7000,redis://b:7000})
@@ -72,12 +74,11 @@ public record StoreConfig(Type type, Redis redis) {
                     }
                 }
                 case sentinel -> {
-                    if (!url.startsWith("redis-sentinel://")) {
+                    if (!url.startsWith("redis-sentinel://") || url.indexOf('#') < 0
+                            || url.endsWith("#")) {
                         throw new ConfigException("url: '" + url + "' (expected with mode: sentinel:"
                                 + " redis-sentinel://host:port[,host:port]#master)");
                     }
-                    throw new ConfigException("mode: sentinel is not supported yet (use standalone with the"
-                            + " primary's url, or cluster)");
                 }
             }
             Checks.positive("expected-instances", expectedInstances);

@@ -101,7 +101,10 @@ public final class StoreFeature implements GatewayFeature {
                 .register(gw.registry());
     }
 
-    /** A connection as {@code store.redis} says: to {@code url}, or to the cluster of {@code nodes}. */
+    /**
+     * A connection as {@code store.redis} says: to {@code url} (standalone, or the primary Sentinel names), or to
+     * the cluster of {@code nodes}.
+     */
     static RedisConnection connect(StoreConfig.Redis redis) {
         return redis.mode() == StoreConfig.Mode.cluster
                 ? RedisConnection.connectCluster(redis.nodes(), redis.commandTimeout())

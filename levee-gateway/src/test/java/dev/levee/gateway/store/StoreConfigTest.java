@@ -102,7 +102,11 @@ class StoreConfigTest {
     }
 
     @Test
-    void sentinelIsRecognisedAndRefusedAsNotSupportedYet() {
+    void sentinelModeTakesARedisSentinelUrl() {
+        LeveeConfig c = ConfigLoader.load("store: { type: redis, redis: { mode: sentinel,"
+                + " url: \"redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#mymaster\" } }", Map.of());
+        assertThat(c.store().redis().mode()).isEqualTo(StoreConfig.Mode.sentinel);
+        assertThat(c.store().redis().url()).isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#mymaster");
         // a redis-sentinel:// url alone points at the mode it needs
         assertThatThrownBy(() -> ConfigLoader.load(
                 "store: { redis: { url: \"redis-sentinel://10.0.0.1:26379#mymaster\" } }", Map.of()))
@@ -110,8 +114,12 @@ class StoreConfigTest {
                 .hasMessageContaining("store.redis.url: 'redis-sentinel://10.0.0.1:26379#mymaster'")
                 .hasMessageContaining("needs mode: sentinel");
         assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: sentinel,"
-                + " url: \"redis-sentinel://10.0.0.1:26379#mymaster\" } }", Map.of()))
+                + " url: \"redis-sentinel://10.0.0.1:26379\" } }", Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("store.redis.mode: sentinel is not supported yet");
+                .hasMessageContaining("store.redis.url: 'redis-sentinel://10.0.0.1:26379' (expected with mode:"
+                        + " sentinel: redis-sentinel://host:port[,host:port]#master)");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: sentinel } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.url: 'redis://127.0.0.1:6379' (expected with mode: sentinel");
     }
 }
