@@ -17,7 +17,7 @@ package dev.levee.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,7 +52,7 @@ public final class LuaScript {
     /** Loads the script now, if connected (a failure is fine: the first EVALSHA loads it on NOSCRIPT). */
     public void preload(RedisConnection redis) {
         try {
-            redis.async().scriptLoad(text);
+            redis.scripting().scriptLoad(text);
         } catch (RuntimeException ignored) {
             // not connected yet
         }
@@ -62,9 +62,9 @@ public final class LuaScript {
     public <T> CompletableFuture<T> eval(RedisConnection redis, ScriptOutputType type, String[] keys,
                                          String... args) {
         CompletableFuture<T> first;
-        RedisAsyncCommands<String, String> c;
+        RedisScriptingAsyncCommands<String, String> c;
         try {
-            c = redis.async();
+            c = redis.scripting();
             first = c.<T>evalsha(sha, type, keys, args).toCompletableFuture();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

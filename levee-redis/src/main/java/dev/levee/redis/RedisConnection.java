@@ -22,8 +22,21 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.RedisServerAsyncCommands;
+import io.lettuce.core.api.async.RedisSortedSetAsyncCommands;
+import io.lettuce.core.api.async.RedisStreamAsyncCommands;
+import io.lettuce.core.api.async.RedisStringAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.AsyncExecutions;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.DisconnectedEvent;
@@ -37,6 +50,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,13 +61,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static dev.levee.core.internal.Arguments.positive;
 import static java.util.Objects.requireNonNull;
 
 /**
  * One shared Lettuce connection for Levee's Redis stores (Lettuce multiplexes every command of the process over
- * it; the async API never blocks a caller).
+ * it; the async API never blocks a caller): to one Redis ({@link #connect}) or to a Redis Cluster
+ * ({@link #connectCluster}).
  *
  * <p>Implementation notes: the point of this class is how it behaves while Redis is away.
  * <ul>
@@ -67,9 +83,16 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@link #connect} waits a bounded time for the first connection, so a reachable Redis serves the first
  *       request. A first connect that fails is retried in the background every second (Lettuce's auto-reconnect only
  *       covers connections that were once up), so a gateway starts even while Redis is down and picks Redis up
- *       when it appears; until then {@link #async()} fails fast.</li>
+ *       when it appears; until then the command accessors fail fast.</li>
  *   <li>{@link #durability()}: read after the first connect and after every reconnect (a restarted Redis may run
- *       with another configuration), from the event bus's {@code ConnectionActivatedEvent}.</li>
+ *       with another configuration), from the event bus's {@code ConnectionActivatedEvent}. On a cluster it is
+ *       read from every primary and the weakest answer counts.</li>
+ *   <li><b>Cluster.</b> Lettuce's {@link RedisClusterClient} routes each command to the primary of its key's slot
+ *       and follows MOVED/ASK redirections; the topology is refreshed every {@link #TOPOLOGY_REFRESH} and at once
+ *       on a redirection or a persistent reconnect (adaptive triggers, at most once a second). The stores keep
+ *       the keys one script touches under one hash tag, so every script runs on one slot; {@code SCRIPT LOAD}
+ *       goes to every primary. The accessors hand out the command groups both client kinds share, so the stores
+ *       are written once for both.</li>
  * </ul>
  */
 public final class RedisConnection implements AutoCloseable {
@@ -77,12 +100,18 @@ public final class RedisConnection implements AutoCloseable {
     private static final long RETRY_CONNECT_MILLIS = 1000;
     /** Longest wait between two reconnect attempts. */
     public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+    /** How often a cluster connection reads the topology even without a redirection. */
+    public static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final AbstractRedisClient client;
+    private final boolean cluster;
+    private final Supplier<CompletableFuture<? extends StatefulConnection<String, String>>> connector;
+    private final Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>>> pubSubConnector;
     private final String redacted;
-    private volatile @Nullable StatefulRedisConnection<String, String> connection; // null until the first connect
+    private volatile @Nullable StatefulConnection<String, String> connection; // null until the first connect
+    /** The async commands of {@link #connection}: a standalone or an advanced cluster command set. */
+    private volatile @Nullable BaseRedisAsyncCommands<String, String> commands;
     private final AtomicBoolean connecting = new AtomicBoolean();
     private volatile boolean closed;
     private volatile Durability durability = Durability.UNKNOWN;
@@ -96,10 +125,16 @@ public final class RedisConnection implements AutoCloseable {
     private volatile long readAt = -1;
     private final Disposable activations;
 
-    private RedisConnection(ClientResources resources, RedisClient client, RedisURI uri, String redacted) {
+    private RedisConnection(ClientResources resources, AbstractRedisClient client, boolean cluster,
+                            Supplier<CompletableFuture<? extends StatefulConnection<String, String>>> connector,
+                            Supplier<CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>>>
+                                    pubSubConnector,
+                            String redacted) {
         this.resources = resources;
         this.client = client;
-        this.uri = uri;
+        this.cluster = cluster;
+        this.connector = connector;
+        this.pubSubConnector = pubSubConnector;
         this.redacted = redacted;
         // every (re)activated connection of this client: the server may have been restarted with other settings
         this.activations = resources.eventBus().get()
@@ -114,27 +149,96 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code url} ({@code redis://host:port[/db]}), waiting up to four command timeouts for the first
-     * connection (call it at start-up, not on an event loop); never fails for an unreachable Redis (it keeps trying
-     * in the background).
+     * Connects to {@code url} ({@code redis://host:port[/db]}, or
+     * {@code redis-sentinel://host:port[,host:port...][/db]#master} for the primary that Redis Sentinel names: the
+     * sentinels are asked again on every reconnect, so after a failover the reconnect finds the new primary),
+     * waiting up to four command timeouts for the first connection (call it at start-up, not on an event loop);
+     * never fails for an unreachable Redis (it keeps trying in the background).
      */
     public static RedisConnection connect(String url, Duration commandTimeout) {
         requireNonNull(url, "url");
         positive("commandTimeout", commandTimeout);
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(commandTimeout);
-        // 1, 2, 4 ... ms, then every second: a returning Redis is picked up within about a second
-        ClientResources resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
-                .build();
+        ClientResources resources = resources();
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(4)).build())
+                .socketOptions(socketOptions(commandTimeout))
                 .build());
-        RedisConnection c = new RedisConnection(resources, client, uri, uri.getHost() + ":" + uri.getPort());
+        return start(new RedisConnection(resources, client, false,
+                () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture(),
+                () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture(),
+                redacted(uri)), commandTimeout);
+    }
+
+    /**
+     * Connects to the Redis Cluster that {@code nodes} ({@code redis://host:port} each, any of its nodes; the
+     * rest is found from the topology) belong to, waiting up to four command timeouts for the first connection;
+     * like {@link #connect}, never fails for an unreachable cluster.
+     */
+    public static RedisConnection connectCluster(List<String> nodes, Duration commandTimeout) {
+        requireNonNull(nodes, "nodes");
+        positive("commandTimeout", commandTimeout);
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("nodes: [] (expected: at least one redis://host:port)");
+        }
+        List<RedisURI> uris = new ArrayList<>();
+        List<String> addresses = new ArrayList<>();
+        for (String node : nodes) {
+            RedisURI uri = RedisURI.create(requireNonNull(node, "node"));
+            uri.setTimeout(commandTimeout);
+            uris.add(uri);
+            addresses.add(uri.getHost() + ":" + uri.getPort());
+        }
+        ClientResources resources = resources();
+        RedisClusterClient client = RedisClusterClient.create(resources, uris);
+        client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(socketOptions(commandTimeout))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                        .enableAllAdaptiveRefreshTriggers()
+                        .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                        .build())
+                .build());
+        return start(new RedisConnection(resources, client, true,
+                // the async connects need the topology read first (the sync ones read it themselves)
+                () -> client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(v -> client.connectAsync(StringCodec.UTF8)),
+                () -> client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(v -> client.connectPubSubAsync(StringCodec.UTF8)),
+                "cluster " + String.join(",", addresses)), commandTimeout);
+    }
+
+    /** host:port, or {@code sentinel <master> via host:port,...}: no credentials. */
+    private static String redacted(RedisURI uri) {
+        if (uri.getSentinels().isEmpty()) {
+            return uri.getHost() + ":" + uri.getPort();
+        }
+        List<String> sentinels = new ArrayList<>();
+        for (RedisURI s : uri.getSentinels()) {
+            sentinels.add(s.getHost() + ":" + s.getPort());
+        }
+        return "sentinel " + uri.getSentinelMasterId() + " via " + String.join(",", sentinels);
+    }
+
+    /** 1, 2, 4 ... ms, then every second: a returning Redis is picked up within about a second. */
+    private static ClientResources resources() {
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    private static SocketOptions socketOptions(Duration commandTimeout) {
+        return SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(4)).build();
+    }
+
+    private static RedisConnection start(RedisConnection c, Duration commandTimeout) {
         try {
             // a reachable Redis is used from the first decision; an unreachable one does not hold the start up
             c.tryConnect().get(commandTimeout.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);
@@ -150,51 +254,110 @@ public final class RedisConnection implements AutoCloseable {
         if (closed || connection != null || !connecting.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
-        return client.connectAsync(StringCodec.UTF8, uri)
-                .toCompletableFuture().whenComplete((conn, err) -> {
-                    connecting.set(false);
-                    if (err == null) {
-                        if (closed) {
-                            conn.closeAsync();
-                            return;
-                        }
-                        connection = conn;
-                        log.info("connected to Redis at {}", redacted);
-                        probeDurability();
-                    } else if (!closed) {
-                        log.warn("Redis at {} unreachable ({}); retrying every {} ms", redacted, err.getMessage(),
-                                RETRY_CONNECT_MILLIS);
-                        client.getResources().eventExecutorGroup()
-                                .schedule(() -> {
-                                    tryConnect();
-                                }, RETRY_CONNECT_MILLIS, TimeUnit.MILLISECONDS);
-                    }
-                });
+        CompletableFuture<? extends StatefulConnection<String, String>> attempt;
+        try {
+            attempt = connector.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        return attempt.whenComplete((conn, err) -> {
+            connecting.set(false);
+            if (err == null) {
+                if (closed) {
+                    conn.closeAsync();
+                    return;
+                }
+                commands = conn instanceof StatefulRedisClusterConnection<String, String> cc
+                        ? cc.async() : ((StatefulRedisConnection<String, String>) conn).async();
+                connection = conn;
+                log.info("connected to Redis at {}", redacted);
+                probeDurability();
+            } else if (!closed) {
+                log.warn("Redis at {} unreachable ({}); retrying every {} ms", redacted, err.getMessage(),
+                        RETRY_CONNECT_MILLIS);
+                resources.eventExecutorGroup()
+                        .schedule(() -> {
+                            tryConnect();
+                        }, RETRY_CONNECT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
-    /** The async commands, or a {@link RedisConnectionException} if the first connect has not succeeded yet. */
-    public RedisAsyncCommands<String, String> async() {
-        StatefulRedisConnection<String, String> c = connection;
+    /** True for a {@link #connectCluster} connection. */
+    public boolean isCluster() {
+        return cluster;
+    }
+
+    private BaseRedisAsyncCommands<String, String> commands() {
+        BaseRedisAsyncCommands<String, String> c = commands;
         if (c == null) {
             throw new RedisConnectionException("not connected to Redis at " + redacted);
         }
-        return c.async();
+        return c;
+    }
+
+    // Both command sets (RedisAsyncCommands, RedisAdvancedClusterAsyncCommands) implement every group below.
+
+    /** EVALSHA, SCRIPT LOAD ...; or a {@link RedisConnectionException} if the first connect has not succeeded yet. */
+    @SuppressWarnings("unchecked")
+    public RedisScriptingAsyncCommands<String, String> scripting() {
+        return (RedisScriptingAsyncCommands<String, String>) commands();
+    }
+
+    /** GET, SET, MGET ...; or a {@link RedisConnectionException} if the first connect has not succeeded yet. */
+    @SuppressWarnings("unchecked")
+    public RedisStringAsyncCommands<String, String> strings() {
+        return (RedisStringAsyncCommands<String, String>) commands();
+    }
+
+    /** ZADD, ZREM ...; or a {@link RedisConnectionException} if the first connect has not succeeded yet. */
+    @SuppressWarnings("unchecked")
+    public RedisSortedSetAsyncCommands<String, String> sortedSets() {
+        return (RedisSortedSetAsyncCommands<String, String>) commands();
+    }
+
+    /** XADD, XRANGE ...; or a {@link RedisConnectionException} if the first connect has not succeeded yet. */
+    @SuppressWarnings("unchecked")
+    public RedisStreamAsyncCommands<String, String> streams() {
+        return (RedisStreamAsyncCommands<String, String>) commands();
+    }
+
+    /**
+     * {@code WAIT replicas timeout} on this connection: the replicas that acknowledged every write this connection
+     * made so far. Not on a cluster (the writes of one cluster connection go to several primaries, each with
+     * replicas of its own): there the future fails with {@link UnsupportedOperationException}.
+     */
+    public CompletableFuture<Long> waitForReplication(int replicas, long timeoutMillis) {
+        if (cluster) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                    "WAIT for replicas is not supported on Redis Cluster"));
+        }
+        try {
+            return commands().waitForReplication(replicas, timeoutMillis).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
      * A new pub/sub connection on the same client (same reconnect options; Lettuce subscribes again by itself
-     * after a reconnect). Fails if Redis is unreachable now; the caller retries.
+     * after a reconnect). Fails if Redis is unreachable now; the caller retries. On a cluster it is a connection
+     * to one node; a plain PUBLISH on any node reaches it (Redis forwards it over the cluster bus).
      */
     public CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
         if (closed) {
             return CompletableFuture.failedFuture(new RedisConnectionException("closed"));
         }
-        return client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        try {
+            return pubSubConnector.get().thenApply(c -> c);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** True while the connection is up (false while Lettuce reconnects). */
     public boolean isConnected() {
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulConnection<String, String> c = connection;
         return c != null && c.isOpen();
     }
 
@@ -225,7 +388,7 @@ public final class RedisConnection implements AutoCloseable {
      * is tried again a second later.
      */
     private void probeDurability() {
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulConnection<String, String> c = connection;
         if (closed || c == null) {
             return;
         }
@@ -238,22 +401,24 @@ public final class RedisConnection implements AutoCloseable {
             probing.set(false);
             return;
         }
-        RedisAsyncCommands<String, String> a = c.async();
         // a server's error reply (CONFIG renamed or disabled) is an answer: unknown. No answer at all (not ready
         // yet, timed out) is tried again while the connection is up; a new activation probes anyway.
         AtomicBoolean unanswered = new AtomicBoolean();
-        CompletableFuture<String> aof = a.configGet("appendonly").toCompletableFuture()
-                .thenApply((Map<String, String> m) -> m.get("appendonly"))
-                .exceptionally(e -> {
-                    unanswered.compareAndSet(false, !(unwrap(e) instanceof RedisCommandExecutionException));
-                    return null;
-                });
-        CompletableFuture<Integer> replicas = a.info("replication").toCompletableFuture()
-                .thenApply(Durability::connectedReplicas)
-                .exceptionally(e -> {
-                    unanswered.compareAndSet(false, !(unwrap(e) instanceof RedisCommandExecutionException));
-                    return -1;
-                });
+        CompletableFuture<String> aof;
+        CompletableFuture<Integer> replicas;
+        try {
+            aof = readAppendonly().exceptionally(e -> {
+                unanswered.compareAndSet(false, !(unwrap(e) instanceof RedisCommandExecutionException));
+                return null;
+            });
+            replicas = readReplicas().exceptionally(e -> {
+                unanswered.compareAndSet(false, !(unwrap(e) instanceof RedisCommandExecutionException));
+                return -1;
+            });
+        } catch (RuntimeException e) {
+            probing.set(false);
+            return;
+        }
         aof.thenCombine(replicas, Durability::of).whenComplete((d, e) -> {
             probing.set(false);
             if (closed) {
@@ -288,11 +453,49 @@ public final class RedisConnection implements AutoCloseable {
         });
     }
 
+    /** {@code appendonly}; on a cluster "yes" only if every primary says so. */
+    private CompletableFuture<String> readAppendonly() {
+        if (commands instanceof RedisAdvancedClusterAsyncCommands<String, String> cc) {
+            AsyncExecutions<Map<String, String>> all = cc.upstream().commands().configGet("appendonly");
+            return all.toCompletableFuture().thenApply(answers -> {
+                String worst = "yes";
+                for (Map<String, String> m : answers) {
+                    String v = m.get("appendonly");
+                    if (v == null) {
+                        return null;
+                    }
+                    if (!"yes".equalsIgnoreCase(v)) {
+                        worst = v;
+                    }
+                }
+                return worst;
+            });
+        }
+        return ((RedisServerAsyncCommands<String, String>) commands()).configGet("appendonly").toCompletableFuture()
+                .thenApply((Map<String, String> m) -> m.get("appendonly"));
+    }
+
+    /** {@code connected_slaves}; on a cluster the fewest of any primary. */
+    private CompletableFuture<Integer> readReplicas() {
+        if (commands instanceof RedisAdvancedClusterAsyncCommands<String, String> cc) {
+            AsyncExecutions<String> all = cc.upstream().commands().info("replication");
+            return all.toCompletableFuture().thenApply(answers -> {
+                int fewest = Integer.MAX_VALUE;
+                for (String info : answers) {
+                    fewest = Math.min(fewest, Durability.connectedReplicas(info));
+                }
+                return answers.isEmpty() ? -1 : fewest;
+            });
+        }
+        return ((RedisServerAsyncCommands<String, String>) commands()).info("replication").toCompletableFuture()
+                .thenApply(Durability::connectedReplicas);
+    }
+
     private static Throwable unwrap(Throwable e) {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    /** host:port, for logs and health (no credentials). */
+    /** host:port (or {@code cluster host:port,...}), for logs and health (no credentials). */
     public String address() {
         return redacted;
     }
@@ -301,7 +504,7 @@ public final class RedisConnection implements AutoCloseable {
     public void close() {
         closed = true;
         activations.dispose();
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulConnection<String, String> c = connection;
         if (c != null) {
             c.close();
         }

@@ -15,6 +15,7 @@
  */
 /**
  * Test support shared by Levee's modules: a throwaway {@code redis-server} ({@link dev.levee.testing.RedisProcess}),
+ * Redis Cluster ({@link dev.levee.testing.RedisCluster}) and Redis Sentinel ({@link dev.levee.testing.RedisSentinel}),
  * loopback ports ({@link dev.levee.testing.Ports}) and signed test tokens ({@link dev.levee.testing.Tokens}).
  *
  * <p>This module depends on no other Levee module, so that every module's tests can use it in test scope without a

@@ -15,7 +15,11 @@
  */
 package dev.levee.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code store:} where shared state lives: {@code memory} (one instance) or {@code redis} (several). */
 public record StoreConfig(Type type, Redis redis) {
@@ -28,10 +32,27 @@ public record StoreConfig(Type type, Redis redis) {
         Checks.required("redis", redis);
     }
 
+    /** {@code store.redis.mode:} how Levee reaches Redis. */
+    public enum Mode {
+        /** One Redis at {@code url} (the default). */
+        standalone,
+        /** A Redis Cluster found from the seed {@code nodes}. */
+        cluster,
+        /** The primary that Redis Sentinel names, from a {@code redis-sentinel://} {@code url}. */
+        sentinel
+    }
+
     /**
      * {@code store.redis:}
      *
-     * @param url               {@code redis://host:port[/db]}
+     * @param mode              {@code standalone} (default, {@code url}), {@code cluster} ({@code nodes}) or
+     *                          {@code sentinel} ({@code url})
+     * @param url               {@code redis://host:port[/db]} with {@code mode: standalone};
+     *                          {@code redis-sentinel://host:port[,host:port...][/db]#master} with
+     *                          {@code mode: sentinel}
+     * @param nodes             {@code redis://host:port} of some nodes of the cluster (the client reads the rest
+     *                          from the topology), with {@code mode: cluster}; from the environment a comma-separated
+     *                          list ({@code LEVEE_STORE_REDIS_NODES=redis://a:7000,redis://b:7000})
      * @param expectedInstances gateway instances sharing the store; while Redis is unreachable each instance falls
      *                          back to local limits of {@code limit / expected-instances}
      * @param commandTimeout    a Redis command not answered within this fails (the decision falls back)
@@ -39,12 +60,41 @@ public record StoreConfig(Type type, Redis redis) {
      *                          calls of an instance that died); keep it above the longest upstream call
      * @param eventsWait        what an accepted event waits for before its 202 ({@code replicas: 0}: nothing)
      */
-    public record Redis(String url, int expectedInstances, Duration commandTimeout, Duration callLease,
-                        EventsWait eventsWait) {
+    public record Redis(Mode mode, String url, @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> nodes,
+                        int expectedInstances, Duration commandTimeout,
+                        Duration callLease, EventsWait eventsWait) {
         public Redis {
+            Checks.required("mode", mode);
             Checks.required("url", url);
-            if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-                throw new ConfigException("url: '" + url + "' (expected: redis://host:port)");
+            Checks.required("nodes", nodes);
+            nodes = splitCommas(nodes);
+            switch (mode) {
+                case standalone -> {
+                    if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+                        throw new ConfigException("url: '" + url + "' (expected: redis://host:port"
+                                + (url.startsWith("redis-sentinel://") ? "; a redis-sentinel:// url needs mode: sentinel"
+                                : "") + ")");
+                    }
+                }
+                case cluster -> {
+                    if (nodes.isEmpty()) {
+                        throw new ConfigException("nodes: [] (expected with mode: cluster: at least one"
+                                + " redis://host:port of the cluster)");
+                    }
+                    for (int i = 0; i < nodes.size(); i++) {
+                        String n = nodes.get(i);
+                        if (!n.startsWith("redis://") && !n.startsWith("rediss://")) {
+                            throw new ConfigException("nodes[" + i + "]: '" + n + "' (expected: redis://host:port)");
+                        }
+                    }
+                }
+                case sentinel -> {
+                    if (!url.startsWith("redis-sentinel://") || url.indexOf('#') < 0
+                            || url.endsWith("#")) {
+                        throw new ConfigException("url: '" + url + "' (expected with mode: sentinel:"
+                                + " redis-sentinel://host:port[,host:port]#master)");
+                    }
+                }
             }
             Checks.positive("expected-instances", expectedInstances);
             Checks.positive("command-timeout", commandTimeout);
@@ -55,6 +105,25 @@ public record StoreConfig(Type type, Redis redis) {
                 throw new ConfigException("events-wait.timeout: " + Durations.format(eventsWait.timeout())
                         + " (expected: < command-timeout " + Durations.format(commandTimeout) + ")");
             }
+            // one cluster connection writes to several primaries: WAIT on it does not say which writes it counts
+            if (eventsWait.replicas() > 0 && mode == Mode.cluster) {
+                throw new ConfigException("events-wait.replicas: " + eventsWait.replicas()
+                        + " (expected: 0 with mode: cluster; waiting for replicas on a cluster is not supported yet)");
+            }
+        }
+
+        /** {@code ["a,b"]} (one string, as an environment variable gives it) is {@code [a, b]}. */
+        private static List<String> splitCommas(List<String> nodes) {
+            List<String> out = new ArrayList<>();
+            for (String n : nodes) {
+                Checks.required("nodes", n);
+                for (String part : n.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.strip());
+                    }
+                }
+            }
+            return List.copyOf(out);
         }
     }
 

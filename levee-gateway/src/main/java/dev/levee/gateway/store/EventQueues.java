@@ -59,7 +59,7 @@ public final class EventQueues {
         Duration stall = events.deliveryTimeout().multipliedBy(3);
         StoreConfig.EventsWait wait = config.redis().eventsWait();
         RedisConnection waitConnection = wait.replicas() > 0
-                ? RedisConnection.connect(config.redis().url(), config.redis().commandTimeout()) : null;
+                ? StoreFeature.connect(config.redis()) : null;
         RedisEventQueue.Builder builder = RedisEventQueue.builder(feature.redis(), "events");
         if (waitConnection != null) {
             builder.waitForReplicas(wait.replicas(), wait.timeout(), waitConnection);

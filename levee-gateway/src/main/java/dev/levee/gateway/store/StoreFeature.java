@@ -84,7 +84,7 @@ public final class StoreFeature implements GatewayFeature {
     public StoreFeature(GatewayContext gw) {
         this.config = gw.config().store();
         if (config.type() == StoreConfig.Type.redis) {
-            redis = RedisConnection.connect(config.redis().url(), config.redis().commandTimeout());
+            redis = connect(config.redis());
             Gauge.builder("levee.store.redis.up", this, s -> s.redisUp() ? 1 : 0)
                     .description("1 while Redis is connected and shared decisions are made there, else 0")
                     .register(gw.registry());
@@ -114,6 +114,16 @@ public final class StoreFeature implements GatewayFeature {
                         + "vanished holder, run locally because Redis was unreachable")
                 .tag("outcome", outcome)
                 .register(gw.registry());
+    }
+
+    /**
+     * A connection as {@code store.redis} says: to {@code url} (standalone, or the primary Sentinel names), or to
+     * the cluster of {@code nodes}.
+     */
+    static RedisConnection connect(StoreConfig.Redis redis) {
+        return redis.mode() == StoreConfig.Mode.cluster
+                ? RedisConnection.connectCluster(redis.nodes(), redis.commandTimeout())
+                : RedisConnection.connect(redis.url(), redis.commandTimeout());
     }
 
     /** The registered store feature of {@code gw}, or null. */
@@ -259,7 +269,7 @@ public final class StoreFeature implements GatewayFeature {
             }
             flights = new Flights(hits, led, joined, takeovers, fallbacks);
         }
-        Redis details = new Redis(config.type().name(), redis.address(), redis.isConnected(), durability.label(),
+        Redis details = new Redis(config.type().name(), config.redis().mode().name(), redis.address(), redis.isConnected(), durability.label(),
                 queue, config.redis().expectedInstances(), fallbackDecisions(),
                 windowsShared() ? "redis" : "local fallback (limit / " + config.redis().expectedInstances() + ")",
                 coalescing, flights);
@@ -273,7 +283,7 @@ public final class StoreFeature implements GatewayFeature {
      * The {@code store} section with {@code type: redis}: where each shared structure decides right now ({@code
      * "redis"} or its local fallback), the connection and what Redis would keep over a restart.
      */
-    record Redis(String type, String redis, boolean connected, String durability,
+    record Redis(String type, String mode, String redis, boolean connected, String durability,
                  @JsonUnwrapped EventQueue eventQueue, int expectedInstances, long fallbackDecisions,
                  String hotSpotWindows, @JsonInclude(JsonInclude.Include.NON_NULL) String coalescingAndCache,
                  @JsonInclude(JsonInclude.Include.NON_NULL) Flights flights) {}

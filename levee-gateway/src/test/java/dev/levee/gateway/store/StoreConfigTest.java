@@ -79,4 +79,62 @@ class StoreConfigTest {
         assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { events-wait: { aof: true } } }", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.events-wait.aof");
     }
+
+    @Test
+    void clusterModeTakesSeedNodes() {
+        LeveeConfig d = ConfigLoader.load(Map.of());
+        assertThat(d.store().redis().mode()).as("default").isEqualTo(StoreConfig.Mode.standalone);
+        assertThat(d.store().redis().nodes()).isEmpty();
+
+        LeveeConfig c = ConfigLoader.load("store: { type: redis, redis: { mode: cluster, nodes: "
+                + "[\"redis://host1:7000\", \"redis://host2:7000\"] } }", Map.of());
+        assertThat(c.store().redis().mode()).isEqualTo(StoreConfig.Mode.cluster);
+        assertThat(c.store().redis().nodes()).containsExactly("redis://host1:7000", "redis://host2:7000");
+
+        LeveeConfig e = ConfigLoader.load("store: { type: redis, redis: { mode: cluster } }",
+                Map.of("LEVEE_STORE_REDIS_NODES", "redis://a:7000, redis://b:7001"));
+        assertThat(e.store().redis().nodes()).containsExactly("redis://a:7000", "redis://b:7001");
+        LeveeConfig one = ConfigLoader.load("store: { type: redis, redis: { mode: cluster, nodes: redis://a:7000 } }",
+                Map.of());
+        assertThat(one.store().redis().nodes()).containsExactly("redis://a:7000");
+    }
+
+    @Test
+    void clusterModeRejectsMissingOrBadNodesAndEventsWait() {
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: cluster } }", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.nodes: []")
+                .hasMessageContaining("mode: cluster");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: cluster, nodes: [\"host1:7000\"] } }",
+                Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.nodes[0]: 'host1:7000' (expected: redis://host:port)");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: cluster, nodes: [\"redis://a:7000\"],"
+                + " events-wait: { replicas: 1 } } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.events-wait.replicas: 1 (expected: 0 with mode: cluster");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: replicated } }", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.redis.mode: 'replicated'");
+    }
+
+    @Test
+    void sentinelModeTakesARedisSentinelUrl() {
+        LeveeConfig c = ConfigLoader.load("store: { type: redis, redis: { mode: sentinel,"
+                + " url: \"redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#mymaster\" } }", Map.of());
+        assertThat(c.store().redis().mode()).isEqualTo(StoreConfig.Mode.sentinel);
+        assertThat(c.store().redis().url()).isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#mymaster");
+        // a redis-sentinel:// url alone points at the mode it needs
+        assertThatThrownBy(() -> ConfigLoader.load(
+                "store: { redis: { url: \"redis-sentinel://10.0.0.1:26379#mymaster\" } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.url: 'redis-sentinel://10.0.0.1:26379#mymaster'")
+                .hasMessageContaining("needs mode: sentinel");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: sentinel,"
+                + " url: \"redis-sentinel://10.0.0.1:26379\" } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.url: 'redis-sentinel://10.0.0.1:26379' (expected with mode:"
+                        + " sentinel: redis-sentinel://host:port[,host:port]#master)");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: sentinel } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.url: 'redis://127.0.0.1:6379' (expected with mode: sentinel");
+    }
 }

@@ -26,7 +26,14 @@ import java.util.Base64;
  *
  * <p>Implementation note: immutable, so shared freely between threads. Keys are hashed (they can be long and hold
  * identities); the hash tag {@code {fl:<id>}} puts a key's lock, result and entry on one slot, so the publish
- * script runs on Redis Cluster unchanged.
+ * script runs on Redis Cluster, and different keys spread over the slots.
+ *
+ * <p>The channel on a cluster: the script sends a plain {@code PUBLISH} on the one shared channel, which Redis
+ * forwards over the cluster bus to every node, so a coordinator's one subscription (to any node) hears every
+ * flight. Sharded pub/sub ({@code SPUBLISH}, Redis 7.0) would keep a message on its slot's shard, but a sharded
+ * channel belongs to one slot: one shared channel would put every notification on one shard, and a channel per
+ * key (tagged like its keys) would cost an {@code SSUBSCRIBE} round trip before every wait. Notifications are
+ * small and only shorten waits (waiters recheck on a timer), so the broadcast is the simpler trade.
  */
 final class FlightKeys {
     /** Writes the result (and the entry), drops the lock if the token still holds it, and notifies the waiters. */

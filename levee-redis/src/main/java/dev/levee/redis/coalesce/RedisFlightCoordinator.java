@@ -60,7 +60,7 @@ import static java.util.Objects.requireNonNull;
  *   <li><b>Keys.</b> Per coalescing key (hashed: keys can be long and hold identities) three keys with one hash tag
  *       {@code <prefix>{fl:<sha>}}: {@code :lock} (the holder's token), {@code :res} (the last flight's result,
  *       tagged with its token, TTL {@code resultTtl}) and {@code :entry} (the shared cache entry, TTL = its stale
- *       end). One slot, so the publish script runs on Redis Cluster unchanged.</li>
+ *       end). One slot, so the publish script runs on Redis Cluster.</li>
  *   <li><b>The lock.</b> {@code SET lock token NX PX lease GET}: one round trip tells "mine" (nil) or whose it is
  *       (the holder's token). The holder runs {@code fetch} and then one script writes the result (and the cache
  *       entry, if the value is storable), deletes the lock if it still holds it, and publishes
@@ -197,7 +197,7 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
         String entryKey = keys.entry(id);
         CompletableFuture<String> got;
         try {
-            got = redis.async().get(entryKey).toCompletableFuture();
+            got = redis.strings().get(entryKey).toCompletableFuture();
         } catch (RuntimeException e) {
             failed(e);
             return fallback(fetch);
@@ -288,7 +288,7 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
         String token = instance + ":" + seq.incrementAndGet();
         CompletableFuture<String> set;
         try {
-            set = redis.async().setGet(keys.lock(id), token, SetArgs.Builder.nx().px(leaseMillis))
+            set = redis.strings().setGet(keys.lock(id), token, SetArgs.Builder.nx().px(leaseMillis))
                     .toCompletableFuture();
         } catch (RuntimeException e) {
             failed(e);
@@ -420,7 +420,7 @@ public final class RedisFlightCoordinator<V> implements FlightCoordinator<String
             again = false;
             CompletableFuture<List<KeyValue<String, String>>> mget;
             try {
-                mget = redis.async().mget(keys.result(id), keys.lock(id)).toCompletableFuture();
+                mget = redis.strings().mget(keys.result(id), keys.lock(id)).toCompletableFuture();
             } catch (RuntimeException e) {
                 checking.set(false);
                 failed(e);

@@ -225,7 +225,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
     private void awaitReplicas() {
         long acked;
         try {
-            acked = await(writes.async().waitForReplication(waitReplicas, waitMillis).toCompletableFuture());
+            acked = await(writes.waitForReplication(waitReplicas, waitMillis));
         } catch (RuntimeException e) {
             throw new EventNotDurableException(waitReplicas, -1, waitMillis, e);
         }
@@ -328,7 +328,7 @@ public final class RedisEventQueue implements EventQueue, AutoCloseable {
         }
         List<StreamMessage<String, String>> msgs;
         try {
-            msgs = redis.async().xrange(keys[EventQueueScripts.DEAD_LETTERS], Range.create("-", "+"),
+            msgs = redis.streams().xrange(keys[EventQueueScripts.DEAD_LETTERS], Range.create("-", "+"),
                     io.lettuce.core.Limit.from(limit)).get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Redis event queue: " + e.getMessage(), e);

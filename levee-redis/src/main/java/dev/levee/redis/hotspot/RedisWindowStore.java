@@ -52,7 +52,8 @@ import static java.util.Objects.requireNonNull;
  *       millisecond; when every counted call is still in flight no slot can free before one window from now, so
  *       the answer is one window (as the in-memory store says).</li>
  *   <li><b>Cluster.</b> Both keys of a window (log and meta) carry the hash tag {@code {hs:<key>}}, so one script touches one
- *       slot and runs on Redis Cluster unchanged.</li>
+ *       slot and runs on Redis Cluster; different keys hash to different slots, so they spread over the
+ *       primaries.</li>
  *   <li><b>Expiry.</b> Each script sets a PEXPIRE of (latest score + window - now) on both keys, so a key whose
  *       calls all left the window vanishes by itself; nothing sweeps. A meta hash {@code {hs:<key>}:meta} beside
  *       the log holds the call-id counter and the window (the SPI's {@code callEnded} carries no window); it
@@ -212,7 +213,7 @@ public final class RedisWindowStore implements WindowStore {
             return;
         }
         try {
-            redis.async().zrem(logKey(key), Long.toString(grant.callId())).whenComplete((r, e) -> {
+            redis.sortedSets().zrem(logKey(key), Long.toString(grant.callId())).whenComplete((r, e) -> {
                 if (e != null) {
                     log.debug("hot-spot refund for {} not recorded in Redis", key, e);
                 }

@@ -1,0 +1,194 @@
+package dev.levee.testing;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throwaway Redis Cluster of the test's own: {@code primaries} {@link RedisProcess} nodes (plus
+ * {@code replicasPerPrimary} replicas each) with {@code --cluster-enabled yes}, joined by
+ * {@code redis-cli --cluster create}. {@link #start} returns once every node reports {@code cluster_state:ok},
+ * all 16384 slots assigned and every node known, so a client's first topology read sees the whole cluster.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RedisCluster CLUSTER = RedisCluster.ofPrimaries(3);
+ * // ... CLUSTER.nodeUrls() ...
+ * }</pre>
+ *
+ * <p>Implementation notes: each node needs two ports, its client port and its cluster-bus port (by default
+ * port + 10000, which may be taken or above 65535), so the bus port is picked free too and passed as
+ * {@code --cluster-port}. A node that loses either port to another process logs "Address already in use" and is
+ * started again on new ports (up to five times; {@link RedisProcess} only retries the client port). Cluster
+ * creation and convergence take seconds on a busy machine: the waits are generous (a minute for the cluster to
+ * agree) and poll with {@code redis-cli}, a real client of each node.
+ */
+public final class RedisCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    private static final int MAX_NODE_ATTEMPTS = 5;
+    private static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
+
+    private final int primaries;
+    private final int replicasPerPrimary;
+    private final List<RedisProcess> nodes = new ArrayList<>();
+
+    private RedisCluster(int primaries, int replicasPerPrimary) {
+        this.primaries = primaries;
+        this.replicasPerPrimary = replicasPerPrimary;
+    }
+
+    /**
+     * A cluster of {@code primaries} primaries without replicas.
+     *
+     * @param primaries at least 3 (what {@code redis-cli --cluster create} accepts)
+     * @return the cluster, not started yet
+     */
+    public static RedisCluster ofPrimaries(int primaries) {
+        return of(primaries, 0);
+    }
+
+    /**
+     * A cluster of {@code primaries} primaries with {@code replicasPerPrimary} replicas each.
+     *
+     * @param primaries          at least 3
+     * @param replicasPerPrimary 0 or more
+     * @return the cluster, not started yet
+     */
+    public static RedisCluster of(int primaries, int replicasPerPrimary) {
+        if (primaries < 3) {
+            throw new IllegalArgumentException("primaries: " + primaries + " (expected: >= 3)");
+        }
+        if (replicasPerPrimary < 0) {
+            throw new IllegalArgumentException("replicasPerPrimary: " + replicasPerPrimary + " (expected: >= 0)");
+        }
+        return new RedisCluster(primaries, replicasPerPrimary);
+    }
+
+    /**
+     * Starts every node, creates the cluster and waits until every node agrees it is whole.
+     *
+     * @throws IllegalStateException if a node did not start or the cluster did not converge
+     */
+    public void start() {
+        int total = primaries * (1 + replicasPerPrimary);
+        try {
+            for (int i = 0; i < total; i++) {
+                nodes.add(startNode());
+            }
+            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            for (RedisProcess n : nodes) {
+                create.add("127.0.0.1:" + n.port());
+            }
+            create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerPrimary), "--cluster-yes"));
+            String out = run(create);
+            if (!out.contains("All 16384 slots covered")) {
+                throw new IllegalStateException("redis-cli --cluster create failed: " + out);
+            }
+            awaitConverged(total);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static RedisProcess startNode() {
+        for (int attempt = 1; ; attempt++) {
+            RedisProcess node = RedisProcess.onFreePort("--cluster-enabled", "yes",
+                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
+                    "--cluster-port", Integer.toString(Ports.free()));
+            try {
+                node.start();
+                return node;
+            } catch (IllegalStateException e) {
+                node.close();
+                if (attempt >= MAX_NODE_ATTEMPTS || !String.valueOf(e.getMessage()).contains("already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void awaitConverged(int total) {
+        long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() - deadline < 0) {
+            boolean all = true;
+            for (RedisProcess n : nodes) {
+                last = run(List.of("redis-cli", "-p", Integer.toString(n.port()), "cluster", "info"));
+                if (!last.contains("cluster_state:ok") || !last.contains("cluster_slots_assigned:16384")
+                        || !last.contains("cluster_known_nodes:" + total + "\r")
+                        && !last.contains("cluster_known_nodes:" + total + "\n")) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return;
+            }
+            try {
+                Thread.sleep(100); // polling other processes' state: nothing to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the cluster converged", e);
+            }
+        }
+        throw new IllegalStateException("cluster did not converge within " + CONVERGE_TIMEOUT + ": " + last);
+    }
+
+    private static String run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes(); // ends when the process closes its output
+            if (!p.waitFor(CLI_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", cmd) + ": no exit within " + CLI_TIMEOUT);
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + cmd.get(0) + " (apt-get install redis-server)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
+        }
+    }
+
+    /** @return the client ports of every node, primaries and replicas, in start order */
+    public List<Integer> ports() {
+        return nodes.stream().map(RedisProcess::port).toList();
+    }
+
+    /** @return {@code redis://127.0.0.1:<port>} of every node, the seed list a cluster client starts from */
+    public List<String> nodeUrls() {
+        return nodes.stream().map(RedisProcess::url).toList();
+    }
+
+    /** Stops every node; their temporary directories stay for a look at the logs. */
+    @Override
+    public void close() {
+        for (RedisProcess n : nodes) {
+            n.close();
+        }
+        nodes.clear();
+    }
+
+    /** As a static {@code @RegisterExtension} field: {@link #start} before the class's tests. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    /** As a static {@code @RegisterExtension} field: {@link #close} after the class's tests. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+}
