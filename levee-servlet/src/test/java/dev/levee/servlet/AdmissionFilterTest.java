@@ -59,7 +59,9 @@ class AdmissionFilterTest {
                 .excludePaths("/health")
                 .build();
         ServletContainerInitializer app = (classes, context) -> {
-            context.addFilter("levee", filter).addMappingForUrlPatterns(null, false, "/*");
+            var registration = context.addFilter("levee", filter);
+            registration.setAsyncSupported(true);
+            registration.addMappingForUrlPatterns(null, false, "/*");
             context.addServlet("slow", new HttpServlet() {
                 @Override
                 protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {

@@ -19,8 +19,13 @@ final class TomcatServer implements AutoCloseable {
     /** Tomcat logs every start and stop at INFO through java.util.logging; held so the level sticks. */
     private static final java.util.logging.Logger TOMCAT_LOG = java.util.logging.Logger.getLogger("org.apache");
 
+    /** Logs each exception a servlet throws with its stack: the leak test throws hundreds on purpose. */
+    private static final java.util.logging.Logger SERVLET_ERRORS =
+            java.util.logging.Logger.getLogger("org.apache.catalina.core.StandardWrapperValve");
+
     static {
         TOMCAT_LOG.setLevel(java.util.logging.Level.WARNING);
+        SERVLET_ERRORS.setLevel(java.util.logging.Level.OFF);
     }
 
     private final Tomcat tomcat;
