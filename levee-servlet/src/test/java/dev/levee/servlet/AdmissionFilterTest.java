@@ -4,6 +4,7 @@ import dev.levee.core.admission.Permit;
 import dev.levee.core.admission.PriorityAdmission;
 import dev.levee.core.time.ManualTicker;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -85,6 +86,19 @@ class AdmissionFilterTest {
             });
             async.setAsyncSupported(true);
             async.addMapping("/async");
+            // two async cycles: the first dispatches back here, the second parks
+            var twice = context.addServlet("twice", new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                    if (req.getDispatcherType() == DispatcherType.REQUEST) {
+                        req.startAsync().dispatch();
+                    } else {
+                        parked.add(req.startAsync());
+                    }
+                }
+            });
+            twice.setAsyncSupported(true);
+            twice.addMapping("/twice");
         };
         server = TomcatServer.start(app);
     }
@@ -202,6 +216,21 @@ class AdmissionFilterTest {
         await().until(() -> admission.stats().inFlight() == 1);
         parked.clear(); // never completed by the application: the container times it out
         assertThat(timedOut.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
+        await().until(() -> admission.stats().inFlight() == 0);
+    }
+
+    @Test
+    void aSecondAsyncCycleAfterADispatchStillReleasesThePermitWhenItCompletes() throws Exception {
+        PriorityAdmission admission = admission().addClass("browser", 10).maxConcurrent(10).build();
+        start(admission);
+        var response = get("/twice", "browser");
+        await().until(() -> parked.size() == 1);
+        assertThat(admission.stats().inFlight()).as("held through both cycles").isEqualTo(1);
+        assertThat(admission.stats().forClass("browser").admitted()).as("admitted once").isEqualTo(1);
+        AsyncContext ctx = parked.poll();
+        ctx.getResponse().getWriter().write("second cycle");
+        ctx.complete();
+        assertThat(response.get(30, TimeUnit.SECONDS).body()).isEqualTo("second cycle");
         await().until(() -> admission.stats().inFlight() == 0);
     }
 }
