@@ -43,7 +43,10 @@ class ReadmeExamplesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Path> EXAMPLE_DIRS = List.of(
             Path.of("levee-core/src/test/java/dev/levee/core/examples"),
-            Path.of("levee-redis/src/test/java/dev/levee/redis/examples"));
+            Path.of("levee-redis/src/test/java/dev/levee/redis/examples"),
+            Path.of("levee-servlet/src/test/java/dev/levee/servlet/examples"),
+            Path.of("levee-grpc/src/test/java/dev/levee/grpc/examples"),
+            Path.of("levee-reactor/src/test/java/dev/levee/reactor/examples"));
     private static final Pattern QUOTE = Pattern.compile(
             "<!-- example: (\\S+) (\\S+) -->\\R```java\\R(.*?)\\R```", Pattern.DOTALL);
     private static final Pattern MARKER = Pattern.compile("^\\s*// README:(begin|end) (\\S+)\\s*$");
