@@ -471,7 +471,7 @@ public final class RedisConnection implements AutoCloseable {
                 return worst;
             });
         }
-        return ((RedisServerAsyncCommands<String, String>) commands()).configGet("appendonly").toCompletableFuture()
+        return server().configGet("appendonly").toCompletableFuture()
                 .thenApply((Map<String, String> m) -> m.get("appendonly"));
     }
 
@@ -487,8 +487,14 @@ public final class RedisConnection implements AutoCloseable {
                 return answers.isEmpty() ? -1 : fewest;
             });
         }
-        return ((RedisServerAsyncCommands<String, String>) commands()).info("replication").toCompletableFuture()
+        return server().info("replication").toCompletableFuture()
                 .thenApply(Durability::connectedReplicas);
+    }
+
+    /** The server commands of a standalone connection (its async commands implement them all). */
+    @SuppressWarnings("unchecked") // a standalone connection's commands are RedisAsyncCommands, which extend them
+    private RedisServerAsyncCommands<String, String> server() {
+        return (RedisServerAsyncCommands<String, String>) commands();
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -1,5 +1,21 @@
+/*
+ * Copyright 2026 The Levee Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.levee.testing;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,7 +47,7 @@ public final class RedisSentinel implements AutoCloseable, BeforeAllCallback, Af
     private final String master;
     private final Path dir;
     private int port;
-    private Process process;
+    private @Nullable Process process; // null while not running
 
     private RedisSentinel(RedisProcess primary, String master) {
         this.primary = requireNonNull(primary, "primary");
@@ -84,14 +100,16 @@ public final class RedisSentinel implements AutoCloseable, BeforeAllCallback, Af
         }
     }
 
-    private String awaitReady(Path log) {
+    @SuppressForbidden("waits for a real child process to start: real time, bounded by START_TIMEOUT")
+    private @Nullable String awaitReady(Path log) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             String text = read(log);
             if (text.contains("+monitor master " + master)) {
                 return null;
             }
-            if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+            Process p = process;
+            if (p == null || !p.isAlive() || System.nanoTime() - deadline > 0) {
                 stop();
                 String all = read(log);
                 return all.isEmpty() ? "no output" : all.substring(Math.max(0, all.length() - 2_000));
