@@ -8,6 +8,7 @@ import dev.levee.gateway.http.ErrorMapper;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -26,6 +27,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The connection to the upstream: a pooled Vert.x HTTP client used two ways.
+ * The connection to the upstream: pooled Vert.x HTTP clients, one per event loop (each with its share of
+ * {@code upstream.max-connections}), used two ways.
  * <ul>
  *   <li>{@link #proxy}: streams a client's request to the upstream and the response back, both ways with
  *       back-pressure, for everything the read path does not handle;</li>
@@ -55,7 +58,13 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
 
     private final Vertx vertx;
     private final UpstreamConfig config;
-    private final HttpClientAgent client;
+    private final HttpClientOptions clientOptions;
+    private final PoolOptions poolOptions; // one event loop's share of max-connections
+    // one client per event-loop thread, so a request's upstream connection is on its own loop (see client())
+    private final ConcurrentHashMap<Thread, HttpClientAgent> clients = new ConcurrentHashMap<>();
+    private final HttpClientAgent offLoop; // for callers on no event loop, or on more loops than serve requests
+    private final int eventLoops;
+    private volatile boolean closed;
     private final String basePath;
     // parsed once: UpstreamConfig derives these from its URL on every call, and options() runs per request
     private final String host;
@@ -66,16 +75,17 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private final long maxRequestBytes;
     private final ProxyHeaders proxyHeaders;
     private final int maxInFlight;
-    private final AtomicInteger inFlight = new AtomicInteger(); // the client is shared by every event loop
+    private final AtomicInteger inFlight = new AtomicInteger(); // counts for every event loop's client
     private final LongAdder rejected = new LongAdder();
 
     /**
      * @param maxRequestBytes request bodies larger than this are refused with 413 ({@code server.max-body-size})
      * @param proxyHeaders    what of a client's headers goes upstream
      * @param registry        where the in-flight gauge and the refusal counter go
+     * @param eventLoops      the event loops serving requests: each gets its share of {@code max-connections}
      */
     public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes, ProxyHeaders proxyHeaders,
-                          MeterRegistry registry) {
+                          MeterRegistry registry, int eventLoops) {
         this.vertx = requireNonNull(vertx, "vertx");
         this.proxyHeaders = requireNonNull(proxyHeaders, "proxyHeaders");
         this.config = requireNonNull(config, "config");
@@ -86,7 +96,11 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         this.port = config.port();
         this.ssl = config.ssl();
         this.hostHeader = host + ":" + port;
-        HttpClientOptions options = new HttpClientOptions()
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+        }
+        this.eventLoops = eventLoops;
+        this.clientOptions = new HttpClientOptions()
                 .setDefaultHost(host)
                 .setDefaultPort(port)
                 .setSsl(ssl)
@@ -95,14 +109,39 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false);
         // waiting for a pooled connection is bounded too: never more waiters than requests allowed in flight
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnections())
-                .setMaxWaitQueueSize(maxInFlight);
-        this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+        int perLoop = Math.max(1, (config.maxConnections() + eventLoops - 1) / eventLoops);
+        this.poolOptions = new PoolOptions().setHttp1MaxSize(perLoop).setMaxWaitQueueSize(maxInFlight);
+        this.offLoop = newClient();
         Gauge.builder("levee.upstream.in.flight", inFlight, AtomicInteger::get)
                 .description("Requests at the upstream, read path and proxy together").register(registry);
         FunctionCounter.builder("levee.upstream.rejected", rejected, LongAdder::sum)
                 .description("Requests refused at once because upstream.max-in-flight were at the upstream")
                 .register(registry);
+    }
+
+    private HttpClientAgent newClient() {
+        return vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
+    }
+
+    /**
+     * The client of the caller's event loop. One pool shared by every loop hands a connection made on one loop to
+     * a request on another, and each read and write of that exchange then hops between the two threads; a client
+     * per loop (its connections made on the loop that asked, Vert.x's default) keeps an exchange on one thread.
+     */
+    private HttpClientAgent client() {
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext() || closed) {
+            return offLoop;
+        }
+        Thread loop = Thread.currentThread();
+        HttpClientAgent client = clients.get(loop);
+        if (client != null) {
+            return client;
+        }
+        // max-connections holds with at most one client per serving loop (others: an admin listener's, a timer's)
+        synchronized (clients) {
+            return clients.size() >= eventLoops ? offLoop : clients.computeIfAbsent(loop, t -> newClient());
+        }
     }
 
     /** Takes an in-flight slot, or refuses (counted) when all {@code max-in-flight} are taken. */
@@ -184,7 +223,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         if (ahead != null) {
             headers.set("Content-Length", Integer.toString(ahead.length()));
         }
-        client.request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
+        client().request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
                 release.run();
                 JsonResponses.sendError(ctx, translate(ar.cause()));
@@ -260,7 +299,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         Promise<UpstreamResponse> promise = Promise.promise();
         promise.future().onComplete(done -> inFlight.decrementAndGet()); // a promise completes once
         long deadline = System.nanoTime() + config.timeout().toNanos();
-        client.request(options(request.method(), request.uri(), request.headers())).onComplete(ar -> {
+        client().request(options(request.method(), request.uri(), request.headers())).onComplete(ar -> {
             if (ar.failed()) {
                 promise.fail(translate(ar.cause()));
                 return;
@@ -332,6 +371,8 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        closed = true;
+        clients.values().forEach(HttpClientAgent::close);
+        offLoop.close();
     }
 }
