@@ -24,6 +24,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -53,6 +55,7 @@ import static java.util.Objects.requireNonNull;
  * <p>Metrics: {@code levee_upstream_in_flight} (gauge), {@code levee_upstream_rejected_total} (refused at the bound).
  */
 public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
     /** A buffered upstream response larger than this is refused with 502 rather than held in memory. */
     public static final int MAX_BUFFERED_RESPONSE_BYTES = 64 << 20;
 
@@ -230,6 +233,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 return;
             }
             HttpClientRequest upstream = ar.result();
+            upstream.exceptionHandler(UpstreamClient::ended); // the outcome is the send's; unhandled, Vert.x logs it
             if (resp.closed()) { // the client left while we waited for a pooled connection
                 upstream.reset();
                 release.run();
@@ -245,7 +249,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             if (stream && !req.headers().contains("Content-Length")) {
                 upstream.setChunked(true);
             }
-            // a client that goes away takes its upstream request with it
+            // a client that goes away takes its upstream request with it; the reset's own report is no news
             resp.closeHandler(v -> upstream.reset());
             boolean[] tooLarge = {false}; // only touched on this request's event loop
             Future<HttpClientResponse> sent;
@@ -280,14 +284,50 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 if (!answer.headers().contains("Content-Length")) {
                     resp.setChunked(true);
                 }
-                resp.send(answer).onComplete(done -> {
-                    release.run();
-                    if (done.failed() && !resp.ended()) {
-                        req.connection().close();
-                    }
-                });
+                relay(answer, resp, req, release);
             });
         });
+    }
+
+    /**
+     * The upstream's body to the client, with back-pressure both ways, and the in-flight slot released when it
+     * ends. A client that left mid-response is routine (a closed tab, a load generator that stops): the chunks
+     * still arriving are dropped, the close handler has reset the upstream request, and it is logged at DEBUG.
+     * (Vert.x's {@code Pipe} writes on into the closed response, and each write threw an ERROR with a stack.)
+     */
+    private static void relay(HttpClientResponse answer, HttpServerResponse resp, HttpServerRequest req,
+                              Runnable release) {
+        answer.exceptionHandler(e -> {
+            release.run();
+            if (resp.closed()) {
+                log.debug("client left during the response to {} {}", req.method(), req.uri());
+            } else if (!resp.ended()) { // the upstream failed mid-body: cut the response so the client sees it
+                req.connection().close();
+            }
+        });
+        answer.handler(chunk -> {
+            if (resp.closed() || resp.ended()) {
+                return;
+            }
+            resp.write(chunk);
+            if (resp.writeQueueFull()) {
+                answer.pause();
+                resp.drainHandler(v -> answer.resume());
+            }
+        });
+        answer.endHandler(v -> {
+            release.run();
+            if (resp.closed()) {
+                log.debug("client left before the end of the response to {} {}", req.method(), req.uri());
+            } else if (!resp.ended()) {
+                resp.end();
+            }
+        });
+    }
+
+    /** An upstream request's failure, reported by its exchange's outcome already. */
+    private static void ended(Throwable e) {
+        log.debug("upstream request ended: {}", e.toString());
     }
 
     /** A buffered exchange: the upstream's whole response, or a failed future with an {@link HttpError}. */
@@ -309,6 +349,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 promise.tryFail(timeoutError()); // first: the reset fails the send at once, as a 502 stream reset
                 upstream.reset(0, new TimeoutException());
             });
+            upstream.exceptionHandler(UpstreamClient::ended); // the outcome is the send's; unhandled, Vert.x logs it
             Future<HttpClientResponse> sent = request.body() == null ? upstream.send() : upstream.send(request.body());
             sent.compose(answer -> {
                         String len = answer.getHeader("Content-Length");
