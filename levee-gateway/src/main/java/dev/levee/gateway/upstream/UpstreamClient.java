@@ -188,7 +188,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .setHost(host)
                 .setPort(port)
                 .setSsl(ssl)
-                .setURI(basePath + uri)
+                .setURI(basePath.isEmpty() ? uri : basePath + uri)
                 .setHeaders(headers)
                 .setConnectTimeout(config.timeout().toMillis()) // the wait for a pooled connection
                 .putHeader("Host", hostHeader);
