@@ -70,7 +70,7 @@ public final class GatewayServer {
     private final List<GatewayFeature> features;
     private final Scheduler scheduler;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>(); // each listens on its own event loop
-    private volatile String deployment; // the server verticle's, undeployed last on shutdown
+    private volatile String deployment; // the server verticle's, undeployed last on shutdown; null before listen
     private HttpServer adminServer; // null when admin.listen is false
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private final Router router;
@@ -380,11 +380,10 @@ public final class GatewayServer {
                     if (adminServer != null) { // last: metrics and health stay readable while the gateway drains
                         adminServer.close();
                     }
-                    if (deployment != null) { // its servers are shut down already
-                        vertx.undeploy(deployment);
-                    }
                     registry.close();
-                    return Future.<Void>succeededFuture();
+                    // its servers are shut down already; awaited, so a Vert.x closed next finds nothing to undeploy
+                    return deployment == null ? Future.<Void>succeededFuture()
+                            : vertx.undeploy(deployment).otherwiseEmpty();
                 });
     }
 }
