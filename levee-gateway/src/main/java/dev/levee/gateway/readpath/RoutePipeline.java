@@ -307,7 +307,7 @@ final class RoutePipeline {
         private final String batchValue;
         private final String batchGroup;
         private final Context origin = Vertx.currentContext();
-        /** The answer of this request's own fetch, unless it is failing ({@link #failing}). */
+        /** The answer of this request's own fetch, unless it is failing ({@link RoutePipeline#failing}). */
         volatile UpstreamResponse fetched;
 
         Load(RoutingContext ctx, String resource, MultiMap headers, String batchValue, String batchGroup) {

@@ -162,12 +162,17 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
 
     /** A slot's release, safe to call from every path that ends an exchange: only the first call counts. */
     private Runnable releaser() {
-        AtomicBoolean released = new AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
+        return new Release();
+    }
+
+    /** One object per proxied request (its own flag), where a lambda over an AtomicBoolean would be two. */
+    private final class Release extends AtomicBoolean implements Runnable {
+        @Override
+        public void run() {
+            if (compareAndSet(false, true)) {
                 inFlight.decrementAndGet();
             }
-        };
+        }
     }
 
     /**
