@@ -69,7 +69,9 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("levee: invalid config: " + e.getMessage());
             return 2;
         }
-        Vertx vertx = NativeTransport.vertx("gateway", new VertxOptions());
+        // one HTTP server per configured event loop, each on a loop of its own: the pool holds at least that many
+        Vertx vertx = NativeTransport.vertx("gateway", new VertxOptions().setEventLoopPoolSize(
+                Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, cfg.server().eventLoopCount())));
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(vertx, cfg).await(30, TimeUnit.SECONDS);

@@ -37,6 +37,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -51,10 +53,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -80,7 +84,8 @@ public final class GatewayServer {
     private final UpstreamClient upstream;
     private final List<GatewayFeature> features;
     private final Scheduler scheduler;
-    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>(); // each listens on its own event loop
+    private volatile String deployment; // the server verticle's, undeployed last on shutdown; null before listen
     private HttpServer adminServer; // null when admin.listen is false
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private final Router router;
@@ -98,7 +103,7 @@ public final class GatewayServer {
         new ProcessorMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes(),
-                new ProxyHeaders(config.server().trustedProxies()), registry);
+                new ProxyHeaders(config.server().trustedProxies()), registry, config.server().eventLoopCount());
         List<GatewayFeature> built = new ArrayList<>();
         // a read-only view: while a feature is built it lists those built before it (what it may take from them);
         // once the server is built it lists them all
@@ -241,9 +246,14 @@ public final class GatewayServer {
         return route != null ? route.path() : "proxy";
     }
 
+    /**
+     * One HTTP server per event loop, all on the public port. A server serves its connections on the context it is
+     * created on: the servers are deployed as instances of one verticle, each with an event-loop context of its own
+     * (Vert.x hands them out round-robin), and Vert.x's server sharing spreads accepted connections over them.
+     * Created one after another on the first server's context instead, they would all serve on its one event loop.
+     */
     private Future<Void> listen() {
-        int instances = config.server().eventLoops() > 0 ? config.server().eventLoops()
-                : 2 * Runtime.getRuntime().availableProcessors();
+        int instances = config.server().eventLoopCount();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.server().host())
                 .setAcceptBacklog(8192)
@@ -259,23 +269,21 @@ public final class GatewayServer {
         // every request passes the guard before the router sees it; it also installs the strict decoder
         RequestGuard guard = new RequestGuard(router, config.server().maxHeaders(),
                 config.server().maxBodySize().bytes(), options, config.server().headerTimeout());
-        HttpServer first = vertx.createHttpServer(options).connectionHandler(guard::accept).requestHandler(guard);
-        return first.listen(port, config.server().host()).compose(s -> {
-            servers.add(s);
-            Future<Void> chain = Future.succeededFuture();
-            for (int i = 1; i < instances; i++) {
-                chain = chain.compose(v -> vertx.createHttpServer(options).connectionHandler(guard::accept)
-                        .requestHandler(guard).listen(port, config.server().host()).map(x -> {
-                            servers.add(x);
-                            return null;
-                        }));
-            }
-            return chain;
-        }).compose(v -> listenAdmin(options)).onSuccess(v -> features.forEach(f -> f.listening(port())))
+        Supplier<Deployable> server = () -> context -> vertx.createHttpServer(options)
+                .connectionHandler(guard::accept).requestHandler(guard).listen(port, config.server().host()).map(s -> {
+                    servers.add(s);
+                    return null;
+                });
+        return vertx.deployVerticle(server, new DeploymentOptions().setInstances(instances))
+                .<Void>map(id -> {
+                    deployment = id;
+                    return null;
+                })
+                .compose(v -> listenAdmin(options)).onSuccess(v -> features.forEach(f -> f.listening(port())))
                 .onSuccess(v -> log.info(
-                "levee gateway listening on {}:{} -> upstream {}; admin on {}", config.server().host(), port(),
-                config.upstream().url(), adminServer == null ? "the public port (token)"
-                        : config.admin().host() + ":" + adminPort()));
+                "levee gateway listening on {}:{} ({} event loops) -> upstream {}; admin on {}",
+                config.server().host(), port(), instances, config.upstream().url(), adminServer == null
+                        ? "the public port (token)" : config.admin().host() + ":" + adminPort()));
     }
 
     private Future<Void> listenAdmin(HttpServerOptions publicOptions) {
@@ -388,7 +396,9 @@ public final class GatewayServer {
                         adminServer.close();
                     }
                     registry.close();
-                    return Future.<Void>succeededFuture();
+                    // its servers are shut down already; awaited, so a Vert.x closed next finds nothing to undeploy
+                    return deployment == null ? Future.<Void>succeededFuture()
+                            : vertx.undeploy(deployment).otherwiseEmpty();
                 });
     }
 }

@@ -51,7 +51,12 @@ public final class EventLoop {
         return () -> startOn(origin, work);
     }
 
-    private static <T> CompletionStage<T> startOn(Context origin, Supplier<? extends CompletionStage<T>> work) {
+    /**
+     * Runs {@code work} on {@code origin} (at once when called there; null: here) and answers with its outcome: what
+     * {@link #startingHere} returns, for a caller that took {@link Vertx#currentContext()} itself (a loader object
+     * that is built on every request, where the lambda of {@code startingHere} would be one allocation more).
+     */
+    public static <T> CompletionStage<T> startOn(Context origin, Supplier<? extends CompletionStage<T>> work) {
         if (origin == null || Vertx.currentContext() == origin) {
             return work.get();
         }

@@ -24,6 +24,8 @@ import java.util.List;
  * {@code server:} where the gateway listens and how it bounds what clients send.
  *
  * @param shutdownGrace   on shutdown, after the drain period: the time in-flight requests get to finish
+ * @param eventLoops      event loops serving the public port, one HTTP server each; 0 = one per available core
+ *                        ({@link #eventLoopCount()})
  * @param maxHeaders      more request headers than this get 431
  * @param trustedProxies  peers (addresses or CIDR blocks) whose X-Forwarded-* and Forwarded headers are kept;
  *                        from anyone else those headers are replaced from the connection
@@ -64,6 +66,11 @@ public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration
                 throw new ConfigException("trusted-proxies: " + e.getMessage());
             }
         }
+    }
+
+    /** The event loops serving the public port: {@code event-loops}, or the available cores when it is 0. */
+    public int eventLoopCount() {
+        return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
     }
 
     /** A copy listening on {@code port}. */

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -33,10 +34,14 @@ import java.util.function.Function;
  * a configured route prefix, an ops path, {@code proxy} or {@code other}, so its cardinality is bounded by config.
  */
 public final class RequestMetrics {
+    /** Status class labels by {@code status / 100 - 1}; a status outside 100..599 is labelled as it is. */
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
     private final MeterRegistry registry;
     private final Ticker ticker;
     private final Function<String, String> routeOf;
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    // per route label, its timers by status class: a request's record is two lookups, no label string built
+    private final ConcurrentMap<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
 
     /**
      * @param routeOf maps a request path to its label when no stage set {@link RequestState#routeLabel()}
@@ -57,24 +62,49 @@ public final class RequestMetrics {
                 route = routeOf.apply(ctx.request().path());
             }
             int status = ar.succeeded() ? ctx.response().getStatusCode() : 499; // 499: client went away
-            timer(route, status / 100 + "xx").record(ticker.read() - start, TimeUnit.NANOSECONDS);
+            timer(route, status).record(ticker.read() - start, TimeUnit.NANOSECONDS);
         });
         ctx.next();
     }
 
-    private Timer timer(String route, String statusClass) {
-        return timers.computeIfAbsent(route + ' ' + statusClass, k -> Timer.builder("levee.http.requests")
+    private Timer timer(String route, int status) {
+        int index = status / 100 - 1;
+        if (index < 0 || index >= STATUS_CLASSES.length) {
+            return register(route, status / 100 + "xx");
+        }
+        AtomicReferenceArray<Timer> byClass = timers.get(route);
+        if (byClass == null) {
+            byClass = timers.computeIfAbsent(route, k -> new AtomicReferenceArray<>(STATUS_CLASSES.length));
+        }
+        Timer timer = byClass.get(index);
+        if (timer == null) { // the registry answers a meter already registered under these tags: a race is harmless
+            timer = register(route, STATUS_CLASSES[index]);
+            byClass.set(index, timer);
+        }
+        return timer;
+    }
+
+    private Timer register(String route, String statusClass) {
+        return Timer.builder("levee.http.requests")
                 .description("Requests served by the gateway, by route and status class")
                 .tag("route", route)
                 .tag("status", statusClass)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry));
+                .register(registry);
     }
 
-    /** Known labels so far; for tests. */
+    /** Known labels so far ("route status-class"); for tests. */
     Set<String> labels() {
-        return timers.keySet();
+        Set<String> labels = new java.util.TreeSet<>();
+        timers.forEach((route, byClass) -> {
+            for (int i = 0; i < byClass.length(); i++) {
+                if (byClass.get(i) != null) {
+                    labels.add(route + ' ' + STATUS_CLASSES[i]);
+                }
+            }
+        });
+        return labels;
     }
 }

@@ -39,7 +39,9 @@ import dev.levee.gateway.upstream.UpstreamClient;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -53,7 +55,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -297,33 +298,55 @@ final class RoutePipeline {
                 batchGroup = CacheKeys.keyFor(ctx, route, batcher.param());
             }
         }
-        String value = batchValue;
-        String group = batchGroup;
-        MultiMap headers = forwarded;
-        AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
-        // built only when a load starts (always synchronously, inside get/join), so cache hits skip the header copy
-        // a Redis flight coordinator starts a fetch from its own threads, a hot-spot slot may be granted on the
-        // scheduler's: run it on the request's event loop
-        Supplier<CompletionStage<UpstreamResponse>> loader = EventLoop.startingHere(
-                () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx), value, group, fetched));
-        CompletableFuture<CacheResult<UpstreamResponse>> mine = read(readPath, ctx, key, loader);
+        Load load = new Load(ctx, resource, forwarded, batchValue, batchGroup);
+        CompletableFuture<CacheResult<UpstreamResponse>> mine = read(readPath, ctx, key, load);
         if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit, stale or answered at once: right here
-            deliver(ctx, resource, varyNames, retried, fetched, fromCache(mine.join()), null);
+            deliver(ctx, resource, varyNames, retried, load, mine.join(), null);
             return;
         }
         // a client that goes away gives up its waiter slot; the shared fetch goes on
         ctx.response().closeHandler(v -> mine.cancel(false));
-        CompletableFuture<Served> served = mine.thenApply(RoutePipeline::fromCache);
-        reply(served, (s, err) -> deliver(ctx, resource, varyNames, retried, fetched, s, err));
+        reply(mine, (s, err) -> deliver(ctx, resource, varyNames, retried, load, s, err));
+    }
+
+    /**
+     * The load a request starts when its read finds nothing to share, and what it fetched. One object per request:
+     * a cache hit builds no more of the load than this (no header copy, no loader lambdas). It is called
+     * synchronously inside get/join, or later from another thread (a Redis flight coordinator's, the scheduler's
+     * that granted a hot-spot slot): the fetch runs on the request's event loop either way.
+     */
+    private final class Load implements Supplier<CompletionStage<UpstreamResponse>> {
+        private final RoutingContext ctx;
+        private final String resource;
+        private final MultiMap headers; // null: the shared headers, built when the load starts
+        private final String batchValue;
+        private final String batchGroup;
+        private final Context origin = Vertx.currentContext();
+        /** The answer of this request's own fetch, unless it is failing ({@link RoutePipeline#failing}). */
+        volatile UpstreamResponse fetched;
+
+        Load(RoutingContext ctx, String resource, MultiMap headers, String batchValue, String batchGroup) {
+            this.ctx = ctx;
+            this.resource = resource;
+            this.headers = headers;
+            this.batchValue = batchValue;
+            this.batchGroup = batchGroup;
+        }
+
+        @Override
+        public CompletionStage<UpstreamResponse> get() {
+            return EventLoop.startOn(origin, () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx),
+                    batchValue, batchGroup, this));
+        }
     }
 
     /**
      * One upstream call for {@code ctx} (its canonical path, the query as sent); {@code fetched} gets the answer
      * unless it is failing ({@link #failing}: the read path fails the load with it, above the breaker that judged it).
+     * {@code load.fetched} gets the answer under the same condition.
      */
     private CompletionStage<UpstreamResponse> fetch(RoutingContext ctx, String resource, MultiMap headers,
-                                                    String batchValue, String batchGroup,
-                                                    AtomicReference<UpstreamResponse> fetched) {
+                                                    String batchValue, String batchGroup, Load load) {
         String uri = RequestTargets.canonicalUri(ctx.request().path(), ctx.request().uri());
         // the fetcher may add to the headers it is given (Host); the Vary tag is computed from what this request sends
         MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(headers);
@@ -335,7 +358,7 @@ final class RoutePipeline {
                 return r;
             }
             UpstreamResponse tagged = tagVary(r, headers, resource);
-            fetched.set(tagged);
+            load.fetched = tagged;
             return tagged;
         });
     }
@@ -373,8 +396,8 @@ final class RoutePipeline {
      * Cache-Control) a {@code private} answer coalesced across callers the key does not tell apart
      * ({@code OWN_FETCH}).
      */
-    private Fit fit(RoutingContext ctx, String resource, List<String> keyNames, Served s) {
-        MultiMap h = s.response().headers();
+    private Fit fit(RoutingContext ctx, String resource, List<String> keyNames, CacheResult<UpstreamResponse> s) {
+        MultiMap h = s.value().headers();
         if (honorCacheControl && (s.status() == CacheStatus.MISS || s.status() == CacheStatus.COALESCED)
                 && h.contains("Cache-Control") && UpstreamCaching.directives(h).isPrivate()
                 && (route.isPublic() || CacheKeys.identity(ctx, route) == null)) {
@@ -409,9 +432,9 @@ final class RoutePipeline {
 
     /** Serves a finished attempt, unless its shared answer does not fit this request (see {@link #fit}). */
     @SuppressWarnings("ReferenceEquality") // identity on purpose: is the served response the one this request fetched?
-    private void deliver(RoutingContext ctx, String resource, List<String> keyNames, boolean retried,
-                         AtomicReference<UpstreamResponse> fetched, Served s, Throwable err) {
-        if (err == null && s != null && s.response() != fetched.get()) {
+    private void deliver(RoutingContext ctx, String resource, List<String> keyNames, boolean retried, Load load,
+                         CacheResult<UpstreamResponse> s, Throwable err) {
+        if (err == null && s != null && s.value() != load.fetched) {
             Fit fit = fit(ctx, resource, keyNames, s);
             if (fit == Fit.RETRY && !retried) {
                 serve(ctx, resource, true);
@@ -433,12 +456,8 @@ final class RoutePipeline {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        AtomicReference<UpstreamResponse> fetched = new AtomicReference<>();
-        MultiMap headers = sharedHeaders(ctx);
-        CompletableFuture<Served> served = read(ownPath, ctx, resource,
-                EventLoop.startingHere(() -> fetch(ctx, resource, headers, null, null, fetched)))
-                .thenApply(RoutePipeline::fromCache);
-        reply(served, (s, err) -> write(ctx, s, err));
+        Load load = new Load(ctx, resource, sharedHeaders(ctx), null, null);
+        reply(read(ownPath, ctx, resource, load), (s, err) -> write(ctx, s, err));
     }
 
     /**
@@ -458,18 +477,13 @@ final class RoutePipeline {
         return headers;
     }
 
-    record Served(UpstreamResponse response, CacheStatus status, Duration age, Throwable staleError) {}
-
-    private static Served fromCache(CacheResult<UpstreamResponse> r) {
-        return new Served(r.value(), r.status(), r.age(), r.staleError());
-    }
-
     /** Runs {@code then} with the outcome of {@code served} on the request's own context. */
-    private static void reply(CompletableFuture<Served> served, java.util.function.BiConsumer<Served, Throwable> then) {
+    private static void reply(CompletableFuture<CacheResult<UpstreamResponse>> served,
+                              java.util.function.BiConsumer<CacheResult<UpstreamResponse>, Throwable> then) {
         EventLoop.resume(served).onComplete(ar -> then.accept(ar.result(), ar.cause()));
     }
 
-    private void write(RoutingContext ctx, Served s, Throwable err) {
+    private void write(RoutingContext ctx, CacheResult<UpstreamResponse> s, Throwable err) {
         HttpServerResponse resp = ctx.response();
         if (resp.ended() || resp.closed()) {
             return;
@@ -496,7 +510,7 @@ final class RoutePipeline {
             resp.putHeader("Warning", "111 - \"Revalidation Failed\"");
             resp.putHeader(STALE_REASON, s.staleError() instanceof BreakerOpenException ? "circuit-open" : "upstream-error");
         }
-        send(ctx, s.response(), xCache, s.age(), s.status() == CacheStatus.MISS);
+        send(ctx, s.value(), xCache, s.age(), s.status() == CacheStatus.MISS);
     }
 
     static final String STALE_REASON = "X-Levee-Stale-Reason";

@@ -17,15 +17,20 @@ package dev.levee.gateway.upstream;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import org.jspecify.annotations.Nullable;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -49,7 +54,19 @@ public final class ProxyHeaders {
             "X-Real-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host", "X-Host", "X-HTTP-Method-Override",
             "X-HTTP-Method", "X-Method-Override");
 
+    private static final Set<String> HOP_BY_HOP_ANY_CASE = anyCase(HOP_BY_HOP);
+    private static final Set<String> HOST = anyCase(List.of("Host"));
+    private static final Set<String> HOST_AND_FORWARDING = anyCase(
+            Stream.concat(Stream.of("Host"), FORWARDING.stream()).toList());
+
     private final List<IpSubnetFilterRule> trusted;
+
+    /** An immutable set whose {@code contains} ignores case, without a lower-cased copy of the name asked about. */
+    private static Set<String> anyCase(Collection<String> names) {
+        TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return Collections.unmodifiableSet(set);
+    }
 
     /** @param trustedProxies addresses ({@code 10.0.0.7}) or CIDR blocks ({@code 10.0.0.0/8}) whose forwarding headers are kept */
     public ProxyHeaders(List<String> trustedProxies) {
@@ -82,16 +99,31 @@ public final class ProxyHeaders {
 
     /** Copies {@code from} into {@code to}, leaving out hop-by-hop headers and those named by Connection. */
     public static void copyEndToEnd(MultiMap from, MultiMap to) {
-        Set<String> skip = new HashSet<>(HOP_BY_HOP);
-        for (String connection : from.getAll("Connection")) {
-            for (String token : connection.split(",")) {
-                skip.add(token.trim().toLowerCase(Locale.ROOT));
+        copy(from, to, null);
+    }
+
+    /**
+     * {@link #copyEndToEnd}, also leaving out the names in {@code dropped} (case-insensitive). Runs twice per
+     * proxied request and once per fetch: the names are compared as they are, without a lower-cased copy of each
+     * or of the hop-by-hop set, unless a Connection header names more.
+     */
+    private static void copy(MultiMap from, MultiMap to, @Nullable Set<String> dropped) {
+        @Nullable Set<String> named = null; // lower case: what Connection lists
+        if (from.contains("Connection")) {
+            named = new HashSet<>();
+            for (String connection : from.getAll("Connection")) {
+                for (String token : connection.split(",")) {
+                    named.add(token.trim().toLowerCase(Locale.ROOT));
+                }
             }
         }
         for (var e : from) {
-            if (!skip.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                to.add(e.getKey(), e.getValue());
+            String name = e.getKey();
+            if (HOP_BY_HOP_ANY_CASE.contains(name) || dropped != null && dropped.contains(name)
+                    || named != null && named.contains(name.toLowerCase(Locale.ROOT))) {
+                continue;
             }
+            to.add(name, e.getValue());
         }
     }
 
@@ -116,13 +148,10 @@ public final class ProxyHeaders {
      */
     public MultiMap forRequest(HttpServerRequest request) {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        copyEndToEnd(request.headers(), out);
-        out.remove("Host");
         boolean trustedPeer = fromTrustedProxy(request);
+        // the Host header is the upstream's own; an untrusted client's forwarding headers are not passed on
+        copy(request.headers(), out, trustedPeer ? HOST : HOST_AND_FORWARDING);
         String prior = trustedPeer ? request.getHeader("X-Forwarded-For") : null;
-        if (!trustedPeer) {
-            FORWARDING.forEach(out::remove);
-        }
         String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (client != null) {
             out.set("X-Forwarded-For", prior == null || prior.isBlank() ? client : prior + ", " + client);

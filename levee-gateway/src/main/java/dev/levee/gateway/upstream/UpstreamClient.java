@@ -24,6 +24,7 @@ import dev.levee.gateway.http.ErrorMapper;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -39,9 +40,12 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +55,8 @@ import java.util.concurrent.atomic.LongAdder;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The connection to the upstream: a pooled Vert.x HTTP client used two ways.
+ * The connection to the upstream: pooled Vert.x HTTP clients, one per event loop (each with its share of
+ * {@code upstream.max-connections}), used two ways.
  * <ul>
  *   <li>{@link #proxy}: streams a client's request to the upstream and the response back, both ways with
  *       back-pressure, for everything the read path does not handle;</li>
@@ -66,12 +71,19 @@ import static java.util.Objects.requireNonNull;
  * <p>Metrics: {@code levee_upstream_in_flight} (gauge), {@code levee_upstream_rejected_total} (refused at the bound).
  */
 public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
     /** A buffered upstream response larger than this is refused with 502 rather than held in memory. */
     public static final int MAX_BUFFERED_RESPONSE_BYTES = 64 << 20;
 
     private final Vertx vertx;
     private final UpstreamConfig config;
-    private final HttpClientAgent client;
+    private final HttpClientOptions clientOptions;
+    private final PoolOptions poolOptions; // one event loop's share of max-connections
+    // one client per event-loop thread, so a request's upstream connection is on its own loop (see client())
+    private final ConcurrentHashMap<Thread, HttpClientAgent> clients = new ConcurrentHashMap<>();
+    private final HttpClientAgent offLoop; // for callers on no event loop, or on more loops than serve requests
+    private final int eventLoops;
+    private volatile boolean closed;
     private final String basePath;
     // parsed once: UpstreamConfig derives these from its URL on every call, and options() runs per request
     private final String host;
@@ -82,16 +94,17 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private final long maxRequestBytes;
     private final ProxyHeaders proxyHeaders;
     private final int maxInFlight;
-    private final AtomicInteger inFlight = new AtomicInteger(); // the client is shared by every event loop
+    private final AtomicInteger inFlight = new AtomicInteger(); // counts for every event loop's client
     private final LongAdder rejected = new LongAdder();
 
     /**
      * @param maxRequestBytes request bodies larger than this are refused with 413 ({@code server.max-body-size})
      * @param proxyHeaders    what of a client's headers goes upstream
      * @param registry        where the in-flight gauge and the refusal counter go
+     * @param eventLoops      the event loops serving requests: each gets its share of {@code max-connections}
      */
     public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes, ProxyHeaders proxyHeaders,
-                          MeterRegistry registry) {
+                          MeterRegistry registry, int eventLoops) {
         this.vertx = requireNonNull(vertx, "vertx");
         this.proxyHeaders = requireNonNull(proxyHeaders, "proxyHeaders");
         this.config = requireNonNull(config, "config");
@@ -102,7 +115,11 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         this.port = config.port();
         this.ssl = config.ssl();
         this.hostHeader = host + ":" + port;
-        HttpClientOptions options = new HttpClientOptions()
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+        }
+        this.eventLoops = eventLoops;
+        this.clientOptions = new HttpClientOptions()
                 .setDefaultHost(host)
                 .setDefaultPort(port)
                 .setSsl(ssl)
@@ -111,14 +128,39 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false);
         // waiting for a pooled connection is bounded too: never more waiters than requests allowed in flight
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnections())
-                .setMaxWaitQueueSize(maxInFlight);
-        this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+        int perLoop = Math.max(1, (config.maxConnections() + eventLoops - 1) / eventLoops);
+        this.poolOptions = new PoolOptions().setHttp1MaxSize(perLoop).setMaxWaitQueueSize(maxInFlight);
+        this.offLoop = newClient();
         Gauge.builder("levee.upstream.in.flight", inFlight, AtomicInteger::get)
                 .description("Requests at the upstream, read path and proxy together").register(registry);
         FunctionCounter.builder("levee.upstream.rejected", rejected, LongAdder::sum)
                 .description("Requests refused at once because upstream.max-in-flight were at the upstream")
                 .register(registry);
+    }
+
+    private HttpClientAgent newClient() {
+        return vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
+    }
+
+    /**
+     * The client of the caller's event loop. One pool shared by every loop hands a connection made on one loop to
+     * a request on another, and each read and write of that exchange then hops between the two threads; a client
+     * per loop (its connections made on the loop that asked, Vert.x's default) keeps an exchange on one thread.
+     */
+    private HttpClientAgent client() {
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext() || closed) {
+            return offLoop;
+        }
+        Thread loop = Thread.currentThread();
+        HttpClientAgent client = clients.get(loop);
+        if (client != null) {
+            return client;
+        }
+        // max-connections holds with at most one client per serving loop (others: an admin listener's, a timer's)
+        synchronized (clients) {
+            return clients.size() >= eventLoops ? offLoop : clients.computeIfAbsent(loop, t -> newClient());
+        }
     }
 
     /** Takes an in-flight slot, or refuses (counted) when all {@code max-in-flight} are taken. */
@@ -136,12 +178,17 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
 
     /** A slot's release, safe to call from every path that ends an exchange: only the first call counts. */
     private Runnable releaser() {
-        AtomicBoolean released = new AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
+        return new Release();
+    }
+
+    /** One object per proxied request (its own flag), where a lambda over an AtomicBoolean would be two. */
+    private final class Release extends AtomicBoolean implements Runnable {
+        @Override
+        public void run() {
+            if (compareAndSet(false, true)) {
                 inFlight.decrementAndGet();
             }
-        };
+        }
     }
 
     /**
@@ -162,7 +209,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 .setHost(host)
                 .setPort(port)
                 .setSsl(ssl)
-                .setURI(basePath + uri)
+                .setURI(basePath.isEmpty() ? uri : basePath + uri)
                 .setHeaders(headers)
                 .setConnectTimeout(config.timeout().toMillis()) // the wait for a pooled connection
                 .putHeader("Host", hostHeader);
@@ -200,13 +247,14 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         if (ahead != null) {
             headers.set("Content-Length", Integer.toString(ahead.length()));
         }
-        client.request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
+        client().request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
                 release.run();
                 JsonResponses.sendError(ctx, translate(ar.cause()));
                 return;
             }
             HttpClientRequest upstream = ar.result();
+            upstream.exceptionHandler(UpstreamClient::ended); // the outcome is the send's; unhandled, Vert.x logs it
             if (resp.closed()) { // the client left while we waited for a pooled connection
                 upstream.reset();
                 release.run();
@@ -222,7 +270,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             if (stream && !req.headers().contains("Content-Length")) {
                 upstream.setChunked(true);
             }
-            // a client that goes away takes its upstream request with it
+            // a client that goes away takes its upstream request with it; the reset's own report is no news
             resp.closeHandler(v -> upstream.reset());
             boolean[] tooLarge = {false}; // only touched on this request's event loop
             Future<HttpClientResponse> sent;
@@ -257,14 +305,50 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 if (!answer.headers().contains("Content-Length")) {
                     resp.setChunked(true);
                 }
-                resp.send(answer).onComplete(done -> {
-                    release.run();
-                    if (done.failed() && !resp.ended()) {
-                        req.connection().close();
-                    }
-                });
+                relay(answer, resp, req, release);
             });
         });
+    }
+
+    /**
+     * The upstream's body to the client, with back-pressure both ways, and the in-flight slot released when it
+     * ends. A client that left mid-response is routine (a closed tab, a load generator that stops): the chunks
+     * still arriving are dropped, the close handler has reset the upstream request, and it is logged at DEBUG.
+     * (Vert.x's {@code Pipe} writes on into the closed response, and each write threw an ERROR with a stack.)
+     */
+    private static void relay(HttpClientResponse answer, HttpServerResponse resp, HttpServerRequest req,
+                              Runnable release) {
+        answer.exceptionHandler(e -> {
+            release.run();
+            if (resp.closed()) {
+                log.debug("client left during the response to {} {}", req.method(), req.uri());
+            } else if (!resp.ended()) { // the upstream failed mid-body: cut the response so the client sees it
+                req.connection().close();
+            }
+        });
+        answer.handler(chunk -> {
+            if (resp.closed() || resp.ended()) {
+                return;
+            }
+            resp.write(chunk);
+            if (resp.writeQueueFull()) {
+                answer.pause();
+                resp.drainHandler(v -> answer.resume());
+            }
+        });
+        answer.endHandler(v -> {
+            release.run();
+            if (resp.closed()) {
+                log.debug("client left before the end of the response to {} {}", req.method(), req.uri());
+            } else if (!resp.ended()) {
+                resp.end();
+            }
+        });
+    }
+
+    /** An upstream request's failure, reported by its exchange's outcome already. */
+    private static void ended(Throwable e) {
+        log.debug("upstream request ended: {}", e.toString());
     }
 
     /** A buffered exchange: the upstream's whole response, or a failed future with an {@link HttpError}. */
@@ -276,7 +360,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         Promise<UpstreamResponse> promise = Promise.promise();
         promise.future().onComplete(done -> inFlight.decrementAndGet()); // a promise completes once
         long deadline = realNanos() + config.timeout().toNanos();
-        client.request(options(request.method(), request.uri(), request.headers())).onComplete(ar -> {
+        client().request(options(request.method(), request.uri(), request.headers())).onComplete(ar -> {
             if (ar.failed()) {
                 promise.fail(translate(ar.cause()));
                 return;
@@ -286,6 +370,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                 promise.tryFail(timeoutError()); // first: the reset fails the send at once, as a 502 stream reset
                 upstream.reset(0, new TimeoutException());
             });
+            upstream.exceptionHandler(UpstreamClient::ended); // the outcome is the send's; unhandled, Vert.x logs it
             Future<HttpClientResponse> sent = request.body() == null ? upstream.send() : upstream.send(request.body());
             sent.compose(answer -> {
                         String len = answer.getHeader("Content-Length");
@@ -354,6 +439,8 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        closed = true;
+        clients.values().forEach(HttpClientAgent::close);
+        offLoop.close();
     }
 }
