@@ -153,42 +153,9 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     /** Null once the log says the server is ready; the log's end if the process exits or the wait times out. */
-    @SuppressForbidden("waits for a real child process to start: real time, bounded by START_TIMEOUT")
     private @Nullable String awaitReady(Path log) {
         Process p = requireNonNull(process, "process"); // start() has just set it
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            String text = read(log);
-            if (text.contains("Ready to accept connections")) {
-                return null;
-            }
-            if (!p.isAlive() || System.nanoTime() - deadline > 0) {
-                if (p.isAlive()) {
-                    destroy();
-                }
-                try {
-                    p.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                String all = read(log);
-                return all.isEmpty() ? "no output" : all.substring(Math.max(0, all.length() - 2_000));
-            }
-            try {
-                Thread.sleep(10); // polling a child process's log: no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while redis-server started", e);
-            }
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "";
-        }
+        return ChildProcesses.awaitLine(p, log, "Ready to accept connections", START_TIMEOUT, "redis-server");
     }
 
     /** SIGSTOP: the socket stays open and nothing is answered (a hung Redis). */
@@ -234,16 +201,8 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
 
     private void destroy() {
         Process p = process;
-        if (p == null) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (p != null) {
+            ChildProcesses.stop(p);
         }
     }
 

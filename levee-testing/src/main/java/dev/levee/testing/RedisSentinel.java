@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -100,35 +99,13 @@ public final class RedisSentinel implements AutoCloseable, BeforeAllCallback, Af
         }
     }
 
-    @SuppressForbidden("waits for a real child process to start: real time, bounded by START_TIMEOUT")
     private @Nullable String awaitReady(Path log) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            String text = read(log);
-            if (text.contains("+monitor master " + master)) {
-                return null;
-            }
-            Process p = process;
-            if (p == null || !p.isAlive() || System.nanoTime() - deadline > 0) {
-                stop();
-                String all = read(log);
-                return all.isEmpty() ? "no output" : all.substring(Math.max(0, all.length() - 2_000));
-            }
-            try {
-                Thread.sleep(10); // polling a child process's log: no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while redis sentinel started", e);
-            }
+        Process p = requireNonNull(process, "process"); // start() has just set it
+        String outcome = ChildProcesses.awaitLine(p, log, "+monitor master " + master, START_TIMEOUT, "redis sentinel");
+        if (outcome != null) {
+            process = null;
         }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "";
-        }
+        return outcome;
     }
 
     /** @return the sentinel's port */
@@ -143,18 +120,10 @@ public final class RedisSentinel implements AutoCloseable, BeforeAllCallback, Af
 
     private void stop() {
         Process p = process;
-        if (p == null) {
-            return;
+        if (p != null) {
+            ChildProcesses.stop(p);
+            process = null;
         }
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     /** Stops the sentinel (not the primary); the temporary directory stays for a look at the logs. */
