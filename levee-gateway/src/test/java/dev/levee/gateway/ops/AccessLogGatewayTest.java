@@ -17,12 +17,23 @@ package dev.levee.gateway.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.levee.gateway.admission.AdmissionFeature;
+import dev.levee.gateway.chain.Filter;
+import dev.levee.gateway.chain.RequestIds;
+import dev.levee.gateway.chain.Stage;
+import dev.levee.gateway.http.JsonResponses;
+import dev.levee.gateway.hotspot.HotSpotFeature;
+import dev.levee.gateway.readpath.ReadPathFeature;
+import dev.levee.gateway.store.StoreFeature;
 import dev.levee.gateway.testing.GatewayExtension;
 import dev.levee.testing.Tokens;
 import io.vertx.ext.web.RoutingContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +75,11 @@ class AccessLogGatewayTest {
                     ctx.response().putHeader("X-Request-Id", "the-upstream-s-own").end("hello");
                 });
             })
+            .features(List.of(StoreFeature::new, AdmissionFeature::new, HotSpotFeature::new, ReadPathFeature::new))
+            // a handler bug, at the place of the events stage (left out here)
+            .filters(List.of(Filter.routes(Stage.EVENTS, router -> router.get("/boom").handler(ctx -> {
+                throw new IllegalStateException("handler bug");
+            }))))
             .config("""
                     auth: { jwt: { hmac-secret: "%s" } }
                     admission: { max-concurrent: 1, queue-capacity: 1 }
@@ -234,5 +250,25 @@ class AccessLogGatewayTest {
         assertThat(first.join().statusCode()).isEqualTo(200);
         assertThat(second.join().statusCode()).isEqualTo(200);
         assertThat(line("queued-1").get("admission_wait_ms").asDouble()).isPositive();
+    }
+
+    @Test
+    void theErrorLineAboutARequestCarriesItsIdInTheMdc() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(JsonResponses.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            assertThat(get("/boom", "X-Request-Id", "boom-1").statusCode()).isEqualTo(500);
+            await().until(() -> !events.list.isEmpty());
+            ILoggingEvent e = events.list.get(0);
+            assertThat(e.getLevel().toString()).isEqualTo("ERROR");
+            assertThat(e.getMDCPropertyMap()).containsEntry(RequestIds.MDC_KEY, "boom-1");
+        } finally {
+            logger.detachAppender(events);
+        }
+        JsonNode l = line("boom-1");
+        assertThat(l.get("status").asInt()).isEqualTo(500);
+        assertThat(l.get("reject_reason").asText()).isEqualTo("Internal error");
     }
 }
