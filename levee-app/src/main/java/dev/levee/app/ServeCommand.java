@@ -69,6 +69,9 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("levee: invalid config: " + e.getMessage());
             return 2;
         }
+        if (cfg.log().json()) {
+            LogFormat.useJson();
+        }
         Vertx vertx = NativeTransport.vertx("gateway", new VertxOptions());
         GatewayServer gateway;
         try {
