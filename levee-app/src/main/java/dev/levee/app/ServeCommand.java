@@ -69,6 +69,9 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("levee: invalid config: " + e.getMessage());
             return 2;
         }
+        if (cfg.log().json()) {
+            LogFormat.useJson();
+        }
         // one HTTP server per configured event loop, each on a loop of its own: the pool holds at least that many
         Vertx vertx = NativeTransport.vertx("gateway", new VertxOptions().setEventLoopPoolSize(
                 Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, cfg.server().eventLoopCount())));

@@ -22,6 +22,7 @@ import dev.levee.gateway.chain.RouteMatch;
 import dev.levee.gateway.events.EventsFeature;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.hotspot.Warming;
+import dev.levee.gateway.ops.AccessLog;
 import dev.levee.gateway.ops.RequestMetrics;
 import dev.levee.gateway.readpath.ReadPathFeature;
 import dev.levee.gateway.upstream.UpstreamClient;
@@ -40,6 +41,7 @@ import static dev.levee.gateway.chain.Stage.METRICS;
 import static dev.levee.gateway.chain.Stage.OPS;
 import static dev.levee.gateway.chain.Stage.PROXY;
 import static dev.levee.gateway.chain.Stage.READ_PATH;
+import static dev.levee.gateway.chain.Stage.REQUEST_ID;
 import static dev.levee.gateway.chain.Stage.ROUTE_MATCH;
 import static dev.levee.gateway.chain.Stage.WARMING;
 
@@ -60,9 +62,11 @@ public final class Assembly {
      * The public chain.
      *
      * @param metrics the request clock
+     * @param access  request ids and the access log
      * @param ops     mounts the probes and, behind the admin token, every ops endpoint
      */
-    static RequestChain publicChain(GatewayContext gw, RequestMetrics metrics, Consumer<Router> ops,
+    static RequestChain publicChain(GatewayContext gw, RequestMetrics metrics, AccessLog access,
+                                    Consumer<Router> ops,
                                     UpstreamClient upstream) {
         Optional<AdmissionFeature> admission = gw.find(AdmissionFeature.class);
         Optional<EventsFeature> events = gw.find(EventsFeature.class);
@@ -72,6 +76,7 @@ public final class Assembly {
 
         List<Filter> chain = new ArrayList<>();
         chain.add(Filter.of(METRICS, metrics::handle));                       // every request, ops ones too
+        chain.add(Filter.of(REQUEST_ID, access::handle));                     // -> state.requestId; the access line
         chain.add(Filter.routes(OPS, ops));                                   // probes; ops endpoints behind the token
         chain.add(Filter.of(ROUTE_MATCH, routes::handle));                    // -> state.route
         chain.add(Filter.of(WARMING, Warming::handle));                       // -> state.warming

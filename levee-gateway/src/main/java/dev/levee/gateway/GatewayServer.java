@@ -27,6 +27,7 @@ import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestGuard;
 import dev.levee.gateway.http.RequestTargets;
+import dev.levee.gateway.ops.AccessLog;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.ops.RequestMetrics;
 import dev.levee.gateway.upstream.ProxyHeaders;
@@ -91,6 +92,7 @@ public final class GatewayServer {
     private final Router router;
     private final Router adminRouter;
     private List<Stage> stages;
+    private AccessLog accessLog; // built with the public router
 
     private GatewayServer(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
                           List<Function<GatewayContext, GatewayFeature>> factories, List<Filter> extraFilters) {
@@ -178,7 +180,8 @@ public final class GatewayServer {
             });
             mountOps(router, endpoints);
         };
-        RequestChain chain = Assembly.publicChain(context, metrics, ops, upstream).with(extraFilters);
+        this.accessLog = new AccessLog(config.accessLog(), ticker, registry);
+        RequestChain chain = Assembly.publicChain(context, metrics, accessLog, ops, upstream).with(extraFilters);
         this.stages = chain.stages();
         chain.mount(r);
         mountErrors(r);
@@ -392,6 +395,9 @@ public final class GatewayServer {
                         }
                     });
                     upstream.close();
+                    if (accessLog != null) {
+                        accessLog.close(); // after the listeners: every line of a served request is in
+                    }
                     if (adminServer != null) { // last: metrics and health stay readable while the gateway drains
                         adminServer.close();
                     }

@@ -45,7 +45,7 @@ class AssemblyTest {
 
     @Test
     void everyFeatureGivesTheFullChainInRequestOrder() {
-        assertThat(all.gateway().stages()).containsExactly(Stage.METRICS, Stage.OPS, Stage.ROUTE_MATCH,
+        assertThat(all.gateway().stages()).containsExactly(Stage.METRICS, Stage.REQUEST_ID, Stage.OPS, Stage.ROUTE_MATCH,
                 Stage.WARMING, Stage.AUTHENTICATION, Stage.ADMISSION, Stage.EVENTS, Stage.READ_PATH,
                 Stage.HOT_SPOT_PROXY, Stage.PROXY);
     }
@@ -53,7 +53,7 @@ class AssemblyTest {
     @Test
     void aGatewayWithoutTheirFeaturesLeavesTheirStagesOut() {
         // no hot-spot route either: the proxy guard would have nothing to guard
-        assertThat(bare.gateway().stages()).containsExactly(Stage.METRICS, Stage.OPS, Stage.ROUTE_MATCH,
+        assertThat(bare.gateway().stages()).containsExactly(Stage.METRICS, Stage.REQUEST_ID, Stage.OPS, Stage.ROUTE_MATCH,
                 Stage.WARMING, Stage.PROXY);
     }
 }

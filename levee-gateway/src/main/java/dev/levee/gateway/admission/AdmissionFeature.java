@@ -177,6 +177,7 @@ public final class AdmissionFeature implements GatewayFeature {
             RequestState state = RequestState.of(ctx);
             state.clientClass(classifier.classify(who.claims()));
             state.identity(who.identity());
+            state.verified(who.claims() != null);
             ctx.next();
         });
     }
@@ -292,6 +293,7 @@ public final class AdmissionFeature implements GatewayFeature {
             JsonResponses.sendError(ctx, e.getCause()); // a shed request: 429 or 503, see ErrorMapper
             return;
         }
+        RequestState.of(ctx).admissionWaitNanos(permit.waited().toNanos());
         Timer timer = waitTimers.get(permit.admissionClass());
         if (timer != null) {
             timer.record(permit.waited());

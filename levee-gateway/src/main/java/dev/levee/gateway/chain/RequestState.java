@@ -31,6 +31,16 @@ public final class RequestState {
     private boolean warming;          // WARMING
     private String clientClass;       // AUTHENTICATION
     private String identity;          // AUTHENTICATION; null without a verified subject
+    // what the access log reports; plain fields: a request's stages run one after another on its event loop
+    private String requestId;         // REQUEST_ID
+    private boolean verified;         // AUTHENTICATION: a token was presented and verified
+    private long admissionWaitNanos = -1; // ADMISSION: time queued for the permit; -1: no permit taken
+    private String cacheStatus;       // READ_PATH: HIT, STALE, MISS, COALESCED (the X-Cache value)
+    private String hotSpotKey;        // HOT_SPOT_PROXY or READ_PATH (a rejection): the window's key
+    private String hotSpotDecision;   // "allowed" or "rejected"
+    private String upstreamEndpoint;  // PROXY or READ_PATH: host:port called for this request
+    private long upstreamNanos = -1;  // request sent -> response head (proxy) or whole answer (read path); -1: none
+    private String rejectReason;      // whoever answered an error: the rejection's reason code, else its error
 
     private RequestState() {}
 
@@ -89,5 +99,80 @@ public final class RequestState {
 
     public void identity(String identity) {
         this.identity = identity;
+    }
+
+    /** The request id (the client's {@code X-Request-Id} when well-formed, else generated), or null before it. */
+    public String requestId() {
+        return requestId;
+    }
+
+    public void requestId(String requestId) {
+        this.requestId = requestId;
+    }
+
+    /** True when the request presented a token and it verified. */
+    public boolean verified() {
+        return verified;
+    }
+
+    public void verified(boolean verified) {
+        this.verified = verified;
+    }
+
+    /** Nanoseconds the request waited for its admission permit, or -1 when it took none. */
+    public long admissionWaitNanos() {
+        return admissionWaitNanos;
+    }
+
+    public void admissionWaitNanos(long nanos) {
+        this.admissionWaitNanos = nanos;
+    }
+
+    /** The read path's cache status ({@code HIT}, {@code STALE}, {@code MISS}, {@code COALESCED}), or null. */
+    public String cacheStatus() {
+        return cacheStatus;
+    }
+
+    public void cacheStatus(String cacheStatus) {
+        this.cacheStatus = cacheStatus;
+    }
+
+    /** The hot-spot window's key this request was counted under, or null. */
+    public String hotSpotKey() {
+        return hotSpotKey;
+    }
+
+    /** {@code allowed} or {@code rejected}, or null when no hot-spot window decided. */
+    public String hotSpotDecision() {
+        return hotSpotDecision;
+    }
+
+    public void hotSpot(String key, String decision) {
+        this.hotSpotKey = key;
+        this.hotSpotDecision = decision;
+    }
+
+    /** The upstream host:port this request's own call went to, or null (served without one). */
+    public String upstreamEndpoint() {
+        return upstreamEndpoint;
+    }
+
+    /** Nanoseconds of this request's own upstream call, or -1. */
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    public void upstream(String endpoint, long nanos) {
+        this.upstreamEndpoint = endpoint;
+        this.upstreamNanos = nanos;
+    }
+
+    /** Why the request was refused or failed (a rejection's reason code, else the error), or null. */
+    public String rejectReason() {
+        return rejectReason;
+    }
+
+    public void rejectReason(String reason) {
+        this.rejectReason = reason;
     }
 }

@@ -23,6 +23,11 @@ package dev.levee.gateway.chain;
 public enum Stage {
     /** Starts the request clock, records {@code levee_http_requests_seconds} when the response ends. */
     METRICS,
+    /**
+     * Takes the client's well-formed {@code X-Request-Id} or generates one (sent upstream and back), and writes the
+     * access-log line when the response ends; writes {@link RequestState#requestId()}.
+     */
+    REQUEST_ID,
     /** Probes, and the ops endpoints behind the admin token: ends every ops request. */
     OPS,
     /** Matches the configured route once, on the canonical path; writes {@link RequestState#route()}. */

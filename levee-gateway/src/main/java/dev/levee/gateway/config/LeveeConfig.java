@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConfig auth, AdminConfig admin,
                           AdmissionConfig admission, List<RouteConfig> routes, EventsConfig events,
-                          StoreConfig store, HotSpotsConfig hotSpots) {
+                          StoreConfig store, HotSpotsConfig hotSpots,
+                          AccessLogConfig accessLog, LogConfig log) {
     public LeveeConfig {
         Checks.required("server", server);
         Checks.required("upstream", upstream);
@@ -35,6 +36,8 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
         Checks.required("events", events);
         Checks.required("store", store);
         Checks.required("hot-spots", hotSpots);
+        Checks.required("access-log", accessLog);
+        Checks.required("log", log);
     }
 
     /** The first route whose prefix matches, or null. */
@@ -49,6 +52,7 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
 
     /** A copy listening on {@code port}. */
     public LeveeConfig withPort(int port) {
-        return new LeveeConfig(server.withPort(port), upstream, auth, admin, admission, routes, events, store, hotSpots);
+        return new LeveeConfig(server.withPort(port), upstream, auth, admin, admission, routes, events, store, hotSpots,
+                accessLog, log);
     }
 }

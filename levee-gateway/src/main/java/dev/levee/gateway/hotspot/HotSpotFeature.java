@@ -206,6 +206,7 @@ public final class HotSpotFeature implements GatewayFeature {
         }
         EventLoop.resume(slot).onComplete(ar -> {
             if (ar.failed()) {
+                RequestState.of(ctx).hotSpot(key, "rejected");
                 JsonResponses.sendError(ctx, ar.cause()); // a rejection: 429 with the real Retry-After
                 return;
             }
@@ -215,6 +216,7 @@ public final class HotSpotFeature implements GatewayFeature {
                 return;
             }
             ctx.addEndHandler(v -> permit.release());
+            RequestState.of(ctx).hotSpot(key, "allowed");
             ctx.next();
         });
     }

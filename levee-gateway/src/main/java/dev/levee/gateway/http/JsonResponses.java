@@ -19,6 +19,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.levee.core.RejectedException;
+import dev.levee.core.hotspot.HotSpotRejectedException;
+import dev.levee.gateway.chain.RequestIds;
+import dev.levee.gateway.chain.RequestState;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -73,15 +77,36 @@ public final class JsonResponses {
 
     /** Renders {@code error} as {@link ErrorMapper} maps it (an unexpected failure: a logged 500). */
     public static void sendError(RoutingContext ctx, Throwable error) {
+        RequestState state = RequestState.of(ctx);
         if (!ErrorMapper.expected(error)) {
-            log.error("unexpected error serving {} {}", ctx.request().method(), ctx.request().path(), error);
+            RequestIds.withMdc(state, () -> log.error("unexpected error serving {} {}", ctx.request().method(),
+                    ctx.request().path(), error));
         }
+        noteRejection(state, error);
         send(ctx, ErrorMapper.toHttpError(error));
+    }
+
+    /**
+     * Records on the request's state what the access log says about a refusal: the rejection's stable reason
+     * code, and the hot-spot key it hit. For a stage that renders {@code error} itself before {@link #send}.
+     */
+    public static void noteRejection(RequestState state, Throwable error) {
+        Throwable cause = ErrorMapper.unwrap(error);
+        if (cause instanceof RejectedException r) {
+            state.rejectReason(r.reason().code());
+        }
+        if (cause instanceof HotSpotRejectedException h) {
+            state.hotSpot(h.key(), "rejected");
+        }
     }
 
     /** Writes {@code e}: status, Retry-After, JSON body; a closing error closes the connection after it. */
     public static void send(RoutingContext ctx, HttpError e) {
         HttpServerResponse resp = ctx.response();
+        RequestState state = RequestState.of(ctx);
+        if (state.rejectReason() == null) {
+            state.rejectReason(String.valueOf(e.body().get("error")));
+        }
         if (resp.headWritten()) { // too late for a status: cut the response so the client sees it failed
             ctx.request().connection().close();
             return;

@@ -33,6 +33,7 @@ import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.ErrorMapper;
 import dev.levee.gateway.chain.EventLoop;
+import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.upstream.UpstreamClient;
@@ -112,10 +113,12 @@ final class RoutePipeline {
     private final Cache<String, List<String>> varied;
     private final GatewayContext gateway;
     private final UpstreamFetcher upstream;
+    private final String upstreamEndpoint; // host:port, for the access log
 
     RoutePipeline(GatewayContext gateway, RouteConfig route, FlightCoordinator<String, UpstreamResponse> coordinator,
                   Optional<HotSpotFeature.ReadStage> hotSpot) {
         this.gateway = gateway;
+        this.upstreamEndpoint = gateway.config().upstream().host() + ":" + gateway.config().upstream().port();
         this.route = route;
         this.hotSpot = hotSpot;
         RouteConfig.Coalesce c = route.coalesce();
@@ -196,7 +199,16 @@ final class RoutePipeline {
         }
         HotSpotFeature.ReadStage h = hotSpot.get();
         Supplier<Collection<String>> hotKeys = h.hotKeys().apply(ctx.request()); // read here, on the event loop
-        return path.get(key, hotKeys, loader);
+        RequestState state = RequestState.of(ctx);
+        return path.get(key, () -> {
+            // asked only when a load starts and its window decides: "allowed" unless the rejection says otherwise
+            // (JsonResponses); the reply that reads it is ordered after this by the load's future
+            Collection<String> keys = hotKeys.get();
+            if (!keys.isEmpty()) {
+                state.hotSpot(String.join(",", keys), "allowed");
+            }
+            return keys;
+        }, loader);
     }
 
     // ---- classification ----
@@ -353,7 +365,11 @@ final class RoutePipeline {
         UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, uri, sent, null);
         Future<UpstreamResponse> f = batchValue != null ? batcher.fetch(request, batchGroup, batchValue)
                 : upstream.fetch(request);
+        long sentAt = gateway.ticker().read();
         return f.toCompletionStage().thenApply(r -> {
+            // the call is this request's (it led the flight); read by the access log after the reply, which
+            // the future chain orders after this write
+            RequestState.of(ctx).upstream(upstreamEndpoint, gateway.ticker().read() - sentAt);
             if (failing(r)) {
                 return r;
             }
@@ -495,6 +511,7 @@ final class RoutePipeline {
                 send(ctx, uer.response(), "MISS", Duration.ZERO, false);
                 return;
             }
+            JsonResponses.noteRejection(RequestState.of(ctx), cause);
             JsonResponses.sendError(ctx, toHttpError(cause));
             return;
         }
@@ -530,6 +547,7 @@ final class RoutePipeline {
             }
         }
         headers.set("X-Cache", xCache);
+        RequestState.of(ctx).cacheStatus(xCache);
         headers.set("Age", Long.toString(age.toSeconds()));
         if (HttpMethod.HEAD.equals(ctx.request().method())) {
             headers.set("Content-Length", Integer.toString(r.body().length()));

@@ -16,6 +16,7 @@
 package dev.levee.gateway.upstream;
 
 import dev.levee.core.internal.SuppressForbidden;
+import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.config.UpstreamConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
@@ -247,6 +248,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         if (ahead != null) {
             headers.set("Content-Length", Integer.toString(ahead.length()));
         }
+        long sentAt = realNanos();
         client().request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
             if (ar.failed()) {
                 release.run();
@@ -299,6 +301,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                     return;
                 }
                 HttpClientResponse answer = rar.result();
+                RequestState.of(ctx).upstream(hostHeader, realNanos() - sentAt); // to the response head
                 resp.setStatusCode(answer.statusCode());
                 resp.setStatusMessage(answer.statusMessage());
                 ProxyHeaders.copyEndToEnd(answer.headers(), resp.headers());

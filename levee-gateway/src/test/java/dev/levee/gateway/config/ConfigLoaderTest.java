@@ -178,6 +178,13 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "admission: { max-concurrent: 0 }                 | admission.max-concurrent: 0 (expected: > 0)",
+            "access-log: { target: syslog }                   | access-log.target: 'syslog' (expected: stdout or file)",
+            "access-log: { target: file, path: '' }           | access-log.path: empty (expected: the access log file, with target: file)",
+            "access-log: { fields: [status, colour] }         | access-log.fields: 'colour' is not an access-log field",
+            "access-log: { sample-rate: 1.5 }                 | access-log.sample-rate: 1.5",
+            "access-log: { queue-capacity: 0 }                | access-log.queue-capacity: 0 (expected: > 0)",
+            "access-log: { enabled: sometimes }               | access-log.enabled: 'sometimes' is not a valid boolean",
+            "log: { format: xml }                             | log.format: 'xml' (expected: plain or json)",
             "admission: { max-concurrent: -5 }                | admission.max-concurrent: -5 (expected: > 0)",
             "admission: { max-concurrent: lots }              | admission.max-concurrent: 'lots' is not a valid whole number",
             "admission: { queue-capacity: 0 }                 | admission.queue-capacity: 0 (expected: > 0)",
@@ -251,5 +258,19 @@ class ConfigLoaderTest {
                 .isEqualTo("LEVEE_ADMISSION_MAX_CONCURRENT");
         assertThat(ConfigLoader.envName(java.util.List.of("routes", 0, "cache", "fresh")))
                 .isEqualTo("LEVEE_ROUTES_0_CACHE_FRESH");
+    }
+
+    @Test
+    void theAccessLogIsOnByDefaultOnStdoutAndTheLogFormatHasItsEnvironmentName() {
+        LeveeConfig defaults = ConfigLoader.load(Map.of());
+        assertThat(defaults.accessLog().enabled()).isTrue();
+        assertThat(defaults.accessLog().toFile()).isFalse();
+        assertThat(defaults.accessLog().fields()).isEqualTo(AccessLogConfig.FIELDS);
+        assertThat(defaults.log().json()).isFalse();
+        LeveeConfig env = ConfigLoader.load(Map.of("LEVEE_LOG_FORMAT", "json", "LEVEE_ACCESS_LOG_ENABLED", "false",
+                "LEVEE_ACCESS_LOG_TARGET", "file"));
+        assertThat(env.log().json()).isTrue();
+        assertThat(env.accessLog().enabled()).isFalse();
+        assertThat(env.accessLog().toFile()).isTrue();
     }
 }

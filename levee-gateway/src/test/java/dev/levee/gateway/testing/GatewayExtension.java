@@ -142,8 +142,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
      * The test's environment plus what keeps tests independent and quick: free ports on the loopback (a test that
      * overrides {@code server:} would otherwise listen on the default 0.0.0.0:8080, which another test JVM may hold)
      * and, unless the test's YAML sets them, no shutdown drain period (nothing balances in front of a test gateway)
-     * and an event journal in a fresh temporary directory per instance (so no test or instance replays another's
-     * events or competes for a directory).
+     * an event journal in a fresh temporary directory per instance (so no test or instance replays another's
+     * events or competes for a directory), and no access log (the access log's own tests configure it).
      */
     private Map<String, String> testEnv() throws java.io.IOException {
         Map<String, String> e = new java.util.HashMap<>(env);
@@ -152,6 +152,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         e.putIfAbsent("LEVEE_ADMIN_PORT", "0");
         if (!yaml.contains("drain-period")) {
             e.putIfAbsent("LEVEE_SERVER_DRAIN_PERIOD", "0s");
+        }
+        if (!yaml.contains("access-log")) { // one stdout line per request of every test would bury the test output
+            e.putIfAbsent("LEVEE_ACCESS_LOG_ENABLED", "false");
         }
         if (!yaml.contains("journal")) {
             java.nio.file.Path journalDir = java.nio.file.Files.createTempDirectory("levee-journal-");
