@@ -31,6 +31,7 @@ public final class RequestState {
     private boolean warming;          // WARMING
     private String clientClass;       // AUTHENTICATION
     private String identity;          // AUTHENTICATION; null without a verified subject
+    private boolean servedWithoutUpstream; // READ_PATH: answered from the cache or another request's fetch
 
     private RequestState() {}
 
@@ -89,5 +90,17 @@ public final class RequestState {
 
     public void identity(String identity) {
         this.identity = identity;
+    }
+
+    /**
+     * True if the answer did not come from an upstream call of this request (a cache hit, a stale answer, a
+     * coalesced wait): its time says nothing about the upstream, so an adaptive limit does not sample it.
+     */
+    public boolean servedWithoutUpstream() {
+        return servedWithoutUpstream;
+    }
+
+    public void servedWithoutUpstream(boolean servedWithoutUpstream) {
+        this.servedWithoutUpstream = servedWithoutUpstream;
     }
 }

@@ -33,6 +33,7 @@ import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.ErrorMapper;
 import dev.levee.gateway.chain.EventLoop;
+import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.upstream.UpstreamClient;
@@ -483,6 +484,9 @@ final class RoutePipeline {
             }
             JsonResponses.sendError(ctx, toHttpError(cause));
             return;
+        }
+        if (s.status() != CacheStatus.MISS) {
+            RequestState.of(ctx).servedWithoutUpstream(true); // no upstream latency sample (adaptive admission)
         }
         String xCache = switch (s.status()) {
             case HIT -> "HIT";
