@@ -45,7 +45,8 @@ import static dev.levee.core.internal.Arguments.positive;
  *       high while the limit is cut) becomes the new normal after some hundred windows instead of holding the
  *       limit at min. Known cost, to be measured in the benchmark scenario: the headroom keeps the settled
  *       latency a little above {@code tolerance x baseline}, so under sustained saturation the baseline (and with
- *       it the limit) creeps up slowly, by well under 1% per second; any lighter moment resets it.</li>
+ *       it the limit) creeps up slowly, by up to about 1% per second (less the higher the limit); any lighter
+ *       moment resets it.</li>
  *   <li><b>Robust to noise.</b> A plain per-sample gradient over-reacts to one slow request. Samples are grouped
  *       in windows (at least 20 samples and 100 ms); a window's latency
  *       is its median, so one outlier (or a few, under half) moves nothing; the gradient is clamped to
