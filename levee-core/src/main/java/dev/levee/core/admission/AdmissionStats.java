@@ -17,6 +17,7 @@ package dev.levee.core.admission;
 
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,10 +25,12 @@ import static java.util.Objects.requireNonNull;
  * A consistent snapshot of a {@link PriorityAdmission}: every figure was read at the same instant, so
  * {@code inFlight} equals the sum of the classes' in-flight counts and {@code queued} the sum of their depths.
  *
+ * @param maxConcurrent the limit now (with an adaptive limit, the value it has at this instant)
  * @param classes highest priority first
+ * @param adaptive the adaptive limit's view, null with a static limit
  */
 public record AdmissionStats(int maxConcurrent, int inFlight, int queued, int queueCapacity,
-                             List<ClassStats> classes) {
+                             List<ClassStats> classes, @Nullable AdaptiveLimitStats adaptive) {
     public AdmissionStats {
         classes = List.copyOf(requireNonNull(classes, "classes"));
     }

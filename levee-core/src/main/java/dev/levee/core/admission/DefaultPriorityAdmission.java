@@ -46,7 +46,9 @@ import static java.util.Objects.requireNonNull;
  *       A single lock makes the invariants below trivially true under any interleaving; the JMH benchmark in
  *       levee-bench measures what that costs against a CAS-based semaphore.</li>
  *   <li><b>Invariants</b> (hold whenever the lock is free):
- *       (I1) {@code 0 <= inFlight <= maxConcurrent} and {@code inFlight} = sum of the classes' in-flight;
+ *       (I1) {@code 0 <= inFlight <= maxConcurrent} and {@code inFlight} = sum of the classes' in-flight (with an
+ *       adaptive limit that was just lowered, {@code inFlight} may exceed it: held permits are never revoked,
+ *       releases just grant nothing until it is below again);
  *       (I2) {@code inFlight < maxConcurrent} implies no waiter is queued (a free permit is never left idle
  *       while someone waits), which is why the fast path may grant without looking at the queues;
  *       (I3) {@code queued} = sum of queue sizes {@code <= totalCapacity};
@@ -76,6 +78,11 @@ import static java.util.Objects.requireNonNull;
  *       capacity x maxWait}. For a full queue that is a bound, not a guess (for requests using the default max
  *       wait): a max wait of 500 ms yields 1 s, not the 30 s cap. (The measured rate wins as soon as there is one: it knows how fast the upstream really is.)
  *       </li>
+ *   <li><b>Adaptive limit.</b> With an {@link AdaptiveLimit}, a permit remembers when it was granted; its
+ *       release (unless {@link Permit#releaseWithoutSample()}) feeds the algorithm under the lock and sets
+ *       {@code maxConcurrent} to its answer. A raise grants as many queued waiters as it allows at once, in
+ *       priority order (keeping I2); a cut grants fewer. With a static limit none of this runs: no clock read on
+ *       the fast path, no sample, the same single grant per release.</li>
  * </ul>
  */
 final class DefaultPriorityAdmission implements PriorityAdmission {
@@ -94,7 +101,8 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private final List<String> names;
     private final Map<String, Integer> indexByName;
     private final ClassState[] classes;
-    private final int maxConcurrent;
+    private volatile int maxConcurrent; // written under the lock, only by an adaptive limit; read lock-free by the accessor
+    private final @Nullable AdaptiveLimit adaptive;
     private final int totalCapacity;
     private final Duration defaultMaxWait;
     private final long defaultMaxWaitNanos; // saturated: the cold-start Retry-After estimate uses it
@@ -109,12 +117,17 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private final AdmissionListener listener;
     private final ListenerGuard guard = new ListenerGuard("admission");
 
-    DefaultPriorityAdmission(List<String> names, int[] capacities, int maxConcurrent, Duration maxWait,
+    DefaultPriorityAdmission(List<String> names, int[] capacities, int maxConcurrent,
+                             @Nullable AdaptiveLimit adaptive, Duration maxWait,
                              @Nullable Duration fixedRetryAfter, Duration retryAfterMax, Ticker ticker, Scheduler scheduler,
                              AdmissionListener listener) {
         this.listener = listener;
         this.names = List.copyOf(names);
-        this.maxConcurrent = maxConcurrent;
+        this.adaptive = adaptive;
+        if (adaptive != null) {
+            adaptive.claim();
+        }
+        this.maxConcurrent = adaptive != null ? adaptive.current() : maxConcurrent;
         this.defaultMaxWait = maxWait;
         this.defaultMaxWaitNanos = saturatedNanos(maxWait);
         this.fixedRetryAfterSeconds = fixedRetryAfter == null ? -1 : Math.max(1, ceilSeconds(fixedRetryAfter));
@@ -168,7 +181,9 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         lock.lock();
         try {
             if (inFlight < maxConcurrent) { // by I2 nobody is queued: granting here cannot jump the queue
-                return CompletableFuture.completedFuture(grantLocked(cs, 0, 0)); // waited 0: no clock read needed
+                // waited 0: no clock read needed, unless an adaptive limit wants the grant time for its sample
+                long grantedAt = adaptive == null ? 0 : ticker.read();
+                return CompletableFuture.completedFuture(grantLocked(cs, grantedAt, grantedAt));
             }
             long now = ticker.read();
             if (cs.size >= cs.capacity || queued >= totalCapacity) {
@@ -231,7 +246,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         cs.admitted++;
         long waited = now - enqueuedAt;
         cs.waits.record(waited);
-        return new PermitImpl(cs, waited);
+        return new PermitImpl(cs, waited, now);
     }
 
     /** Retry-After for a request at {@code position} (1-based) of {@code cs}'s queue. */
@@ -318,14 +333,30 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
         }
     }
 
-    /** Returns {@code permit}'s slot and hands it to the next waiter, repeating while hand-overs fail. */
-    private void release(PermitImpl permit) {
+    static final int SAMPLE = 0;
+    static final int NO_SAMPLE = 1;
+    static final int DROPPED = 2;
+
+    /**
+     * Returns {@code permit}'s slot and hands it to the next waiter, repeating while hand-overs fail; with an
+     * adaptive limit, {@code outcome} (SAMPLE, NO_SAMPLE, DROPPED) says what the release tells it.
+     */
+    private void release(PermitImpl permit, int outcome) {
         PermitImpl freed = permit;
+        int how = outcome;
         while (freed != null) {
-            Waiter next;
+            Waiter next = null;
             PermitImpl granted = null;
+            List<Waiter> raisedWaiters = null; // grants beyond the first: only after an adaptive raise
+            List<PermitImpl> raisedPermits = null;
             lock.lock();
             try {
+                long now = Long.MIN_VALUE;
+                if (adaptive != null && how != NO_SAMPLE && !freed.unused) {
+                    now = ticker.read();
+                    maxConcurrent = adaptive.onSample(freed.grantedAt, now - freed.grantedAt, inFlight,
+                            how == DROPPED);
+                }
                 inFlight--;
                 freed.cls.inFlight--;
                 if (freed.unused) { // a grant whose waiter had already gone: it was never admitted
@@ -333,28 +364,58 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
                     freed.cls.waits.remove(freed.waitedNanos);
                     freed.cls.cancelled++;
                 }
-                next = pollHighest();
+                if (inFlight < maxConcurrent) { // always so with a static limit
+                    next = pollHighest();
+                }
                 if (next != null) {
                     queued--;
-                    long now = ticker.read();
+                    if (now == Long.MIN_VALUE) {
+                        now = ticker.read();
+                    }
                     next.cls.drain.record(now);
                     granted = grantLocked(next.cls, next.enqueuedAt, now);
+                    Waiter more;
+                    while (adaptive != null && inFlight < maxConcurrent && (more = pollHighest()) != null) {
+                        if (raisedWaiters == null) {
+                            raisedWaiters = new ArrayList<>();
+                            raisedPermits = new ArrayList<>();
+                        }
+                        queued--;
+                        more.cls.drain.record(now);
+                        raisedWaiters.add(more);
+                        requireNonNull(raisedPermits, "raisedPermits").add(grantLocked(more.cls, more.enqueuedAt, now));
+                    }
                 }
             } finally {
                 lock.unlock();
             }
             freed = null;
+            how = NO_SAMPLE; // a permit passed on below was never used: nothing to sample
             if (next != null) {
-                PermitImpl handed = requireNonNull(granted, "granted"); // granted with next
-                next.cancelTimeout();
-                if (!next.future.complete(handed)) {
-                    // cancelled while we granted: the permit is ours to pass on (see class notes)
-                    handed.unused = true;
-                    handed.released = 1;
-                    freed = handed;
+                freed = handOver(next, requireNonNull(granted, "granted")); // granted with next
+            }
+            if (raisedWaiters != null) {
+                List<PermitImpl> permits = requireNonNull(raisedPermits, "raisedPermits"); // set together
+                for (int i = 0; i < raisedWaiters.size(); i++) {
+                    PermitImpl back = handOver(raisedWaiters.get(i), permits.get(i));
+                    if (back != null) {
+                        release(back, NO_SAMPLE);
+                    }
                 }
             }
         }
+    }
+
+    /** Completes {@code w} with {@code handed}; returns the permit if {@code w} was cancelled meanwhile. */
+    private static @Nullable PermitImpl handOver(Waiter w, PermitImpl handed) {
+        w.cancelTimeout();
+        if (w.future.complete(handed)) {
+            return null;
+        }
+        // cancelled while we granted: the permit is ours to pass on (see class notes)
+        handed.unused = true;
+        handed.released = 1;
+        return handed;
     }
 
     private @Nullable Waiter pollHighest() {
@@ -387,7 +448,8 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
                         cs.shedQueueFull, cs.shedPushedOut, cs.shedTimeout, cs.cancelled, cs.waits.average(),
                         cs.waits.quantile(0.50), cs.waits.quantile(0.99), cs.drain.perSecond(now)));
             }
-            return new AdmissionStats(maxConcurrent, inFlight, queued, totalCapacity, out);
+            return new AdmissionStats(maxConcurrent, inFlight, queued, totalCapacity, out,
+                    adaptive == null ? null : adaptive.stats(now));
         } finally {
             lock.unlock();
         }
@@ -486,13 +548,15 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private final class PermitImpl implements Permit {
         final ClassState cls;
         final long waitedNanos;
+        final long grantedAt; // Ticker time; 0 on the static fast path (unused there)
         @SuppressWarnings("unused") // accessed through RELEASED
         volatile int released;
         boolean unused; // written before the permit is handed to release(); never seen by callers
 
-        PermitImpl(ClassState cls, long waitedNanos) {
+        PermitImpl(ClassState cls, long waitedNanos, long grantedAt) {
             this.cls = cls;
             this.waitedNanos = waitedNanos;
+            this.grantedAt = grantedAt;
         }
 
         @Override
@@ -507,10 +571,24 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
 
         @Override
         public boolean release() {
+            return releaseAs(SAMPLE);
+        }
+
+        @Override
+        public boolean releaseWithoutSample() {
+            return releaseAs(NO_SAMPLE);
+        }
+
+        @Override
+        public boolean releaseDropped() {
+            return releaseAs(DROPPED);
+        }
+
+        private boolean releaseAs(int outcome) {
             if (!RELEASED.compareAndSet(this, 0, 1)) {
                 return false;
             }
-            DefaultPriorityAdmission.this.release(this);
+            DefaultPriorityAdmission.this.release(this, outcome);
             return true;
         }
 

@@ -31,8 +31,27 @@ public interface Permit extends AutoCloseable {
     /** How long the request queued before it got this permit (zero when admitted at once). */
     Duration waited();
 
-    /** Returns the permit; true if this call released it, false if it was already released. */
+    /**
+     * Returns the permit; true if this call released it, false if it was already released. With an
+     * {@link AdaptiveLimit}, the time held is a latency sample of the backend: use it for requests that reached it.
+     */
     boolean release();
+
+    /**
+     * {@link #release()} for a request that did not reach the backend (served from a cache, refused locally):
+     * its time is no sample of the backend's latency. The same as {@code release()} with a static limit.
+     */
+    default boolean releaseWithoutSample() {
+        return release();
+    }
+
+    /**
+     * {@link #release()} for a request the backend dropped (timed out, refused under load): with an
+     * {@link AdaptiveLimit}, drops make the limit back off. The same as {@code release()} with a static limit.
+     */
+    default boolean releaseDropped() {
+        return release();
+    }
 
     /** {@link #release()}, for try-with-resources. */
     @Override

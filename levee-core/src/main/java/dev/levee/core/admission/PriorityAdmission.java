@@ -61,6 +61,7 @@ public interface PriorityAdmission {
     /** The class names, highest priority first. */
     List<String> classes();
 
+    /** The concurrency limit now (with an adaptive limit, it changes over time). */
     int maxConcurrent();
 
     /** A consistent snapshot of every figure. */
@@ -77,6 +78,8 @@ public interface PriorityAdmission {
     final class Builder {
         private final Map<String, Integer> classes = new LinkedHashMap<>();
         private int maxConcurrent = 500;
+        private boolean maxConcurrentSet;
+        private @Nullable AdaptiveLimit adaptiveLimit;
         private int defaultQueueCapacity = 1000;
         private Duration maxWait = Duration.ofSeconds(30);
         private @Nullable Duration fixedRetryAfter;
@@ -108,8 +111,20 @@ public interface PriorityAdmission {
             return this;
         }
 
+        /** A static concurrency limit (default 500); or use {@link #adaptiveLimit}, not both. */
         public Builder maxConcurrent(int maxConcurrent) {
             this.maxConcurrent = positive("maxConcurrent", maxConcurrent);
+            this.maxConcurrentSet = true;
+            return this;
+        }
+
+        /**
+         * A limit that finds the backend's capacity by itself instead of a static {@link #maxConcurrent} (not
+         * both). Strict priority and push-out work as with a static limit; release permits of requests that did
+         * not reach the backend with {@link Permit#releaseWithoutSample()}.
+         */
+        public Builder adaptiveLimit(AdaptiveLimit limit) {
+            this.adaptiveLimit = requireNonNull(limit, "limit");
             return this;
         }
 
@@ -167,14 +182,18 @@ public interface PriorityAdmission {
                 throw new IllegalStateException("classes: none (expected: at least one addClass)");
             }
             Scheduler checkedScheduler = required("scheduler", scheduler, A_SCHEDULER);
+            if (adaptiveLimit != null && maxConcurrentSet) {
+                throw new IllegalStateException("maxConcurrent: " + maxConcurrent
+                        + " (expected: either maxConcurrent or adaptiveLimit, not both)");
+            }
             List<String> names = new ArrayList<>(classes.keySet());
             int[] capacities = new int[names.size()];
             for (int i = 0; i < capacities.length; i++) {
                 int c = requireNonNull(classes.get(names.get(i)));
                 capacities[i] = c == -1 ? defaultQueueCapacity : c;
             }
-            return new DefaultPriorityAdmission(names, capacities, maxConcurrent, maxWait, fixedRetryAfter,
-                    retryAfterMax, ticker, checkedScheduler, listener);
+            return new DefaultPriorityAdmission(names, capacities, maxConcurrent, adaptiveLimit, maxWait,
+                    fixedRetryAfter, retryAfterMax, ticker, checkedScheduler, listener);
         }
 
     }

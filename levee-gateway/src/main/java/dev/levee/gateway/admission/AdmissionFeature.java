@@ -15,6 +15,8 @@
  */
 package dev.levee.gateway.admission;
 
+import dev.levee.core.admission.AdaptiveLimit;
+import dev.levee.core.admission.AdaptiveLimitStats;
 import dev.levee.core.admission.AdmissionRejectedException;
 import dev.levee.core.admission.AdmissionStats;
 import dev.levee.core.admission.ClassStats;
@@ -108,9 +110,13 @@ public final class AdmissionFeature implements GatewayFeature {
         this.bodyBudget = new Bodies.Budget(gateway.config().server().bodyBufferLimit().bytes());
         this.authenticator = new JwtAuthenticator(gateway.config().auth().jwt(), gateway.ticker(), gateway.vertx());
         this.classifier = new Classifier(config);
-        PriorityAdmission.Builder b = PriorityAdmission.builder()
-                .maxConcurrent(config.maxConcurrent())
-                .queueCapacity(config.queueCapacity())
+        PriorityAdmission.Builder b = PriorityAdmission.builder();
+        if (config.maxConcurrent().auto()) {
+            b.adaptiveLimit(adaptiveLimit(config.adaptive()));
+        } else {
+            b.maxConcurrent(config.maxConcurrent().value());
+        }
+        b.queueCapacity(config.queueCapacity())
                 .maxWait(config.maxWait())
                 .fixedRetryAfter(config.retryAfter())
                 .retryAfterMax(config.retryAfterMax())
@@ -128,6 +134,23 @@ public final class AdmissionFeature implements GatewayFeature {
                     + "verified and every request is classified '{}'; configure a key to give agents their priority",
                     config.fallbackClass());
         }
+    }
+
+    private static AdaptiveLimit adaptiveLimit(AdmissionConfig.AdaptiveConfig bounds) {
+        AdaptiveLimit.Builder b = AdaptiveLimit.builder();
+        Integer min = bounds.min();
+        Integer max = bounds.max();
+        Integer initial = bounds.initial();
+        if (min != null) {
+            b.min(min);
+        }
+        if (max != null) {
+            b.max(max);
+        }
+        if (initial != null) {
+            b.initial(initial);
+        }
+        return b.build();
     }
 
     /** The admission itself, for tests and the dashboard. */
@@ -231,7 +254,7 @@ public final class AdmissionFeature implements GatewayFeature {
             return false;
         }
         if (!probe.cancel(false) && !probe.isCompletedExceptionally()) {
-            probe.join().release();
+            probe.join().releaseWithoutSample(); // a probe, not a request
         }
         return false;
     }
@@ -273,7 +296,7 @@ public final class AdmissionFeature implements GatewayFeature {
         CompletableFuture<Permit> waiter = admission.acquire(cls);
         ctx.addEndHandler(v -> {
             if (!waiter.cancel(false) && waiter.isDone() && !waiter.isCompletedExceptionally()) {
-                waiter.join().release();
+                release(ctx, waiter.join());
             }
         });
         // a permit may be granted on another event loop (the one that released it) or on a timer
@@ -299,10 +322,28 @@ public final class AdmissionFeature implements GatewayFeature {
             timer.record(permit.waited());
         }
         if (ctx.response().ended() || ctx.response().closed()) {
-            permit.release(); // gone between the grant and now; the end handler may already have run
+            permit.releaseWithoutSample(); // gone between the grant and now; the end handler may already have run
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * Releases a served request's permit, telling an adaptive limit what it was: a latency sample of the upstream
+     * only if the request reached it and its answer went out whole. A read-path answer from the cache (or another
+     * request's fetch), a client gone mid-response, a connection refused (502) or a 503 (the breaker's or the
+     * upstream's refusal: no latency either way) is no sample; an upstream timeout (504) is a drop.
+     */
+    private static void release(RoutingContext ctx, Permit permit) {
+        int status = ctx.response().getStatusCode();
+        if (RequestState.of(ctx).servedWithoutUpstream() || !ctx.response().ended() || status == 502
+                || status == 503) {
+            permit.releaseWithoutSample();
+        } else if (status == 504) {
+            permit.releaseDropped();
+        } else {
+            permit.release();
+        }
     }
 
     @Override
@@ -321,16 +362,29 @@ public final class AdmissionFeature implements GatewayFeature {
             shedTotal += c.shed();
         }
         // tokens_verified false: no JWT key configured, so every request is the fallback class (start-up warning)
+        AdaptiveLimitStats a = s.adaptive();
+        AdaptiveView adaptive = a == null ? null : new AdaptiveView(a.limit(), a.min(), a.max(),
+                a.sinceLastChange() == null ? null : a.sinceLastChange().toMillis() / 1000.0,
+                Math.round(a.baselineRttMs() * 100) / 100.0, Math.round(a.recentRttMs() * 100) / 100.0, a.windows());
         Backpressure details = new Backpressure(config.enabled(), authenticator.enabled(), s.maxConcurrent(),
-                s.inFlight(), s.queued(), s.queueCapacity(), config.maxWait().toMillis() / 1000.0, shedTotal, classes);
+                a == null ? "static" : "adaptive", adaptive, s.inFlight(), s.queued(), s.queueCapacity(),
+                config.maxWait().toMillis() / 1000.0, shedTotal, classes);
         // saturated: every permit taken and requests waiting; the gateway is protecting itself
         HealthStatus status = config.enabled() && s.queued() > 0 ? HealthStatus.DEGRADED : HealthStatus.UP;
         return new HealthReport(status, details);
     }
 
     /** The {@code admission} section of {@code /health} and {@code GET /health/backpressure}. */
-    record Backpressure(boolean enabled, boolean tokensVerified, int maxConcurrent, int inFlight, int queued,
-                        int queueCapacity, double maxWaitSeconds, long requestsShed, Map<String, ClassView> classes) {}
+    record Backpressure(boolean enabled, boolean tokensVerified, int maxConcurrent, String limit,
+                        AdaptiveView adaptive, int inFlight, int queued, int queueCapacity, double maxWaitSeconds,
+                        long requestsShed, Map<String, ClassView> classes) {}
+
+    /**
+     * {@code max-concurrent: auto}: the limit now, its bounds, seconds since it last changed (null: never), and
+     * the algorithm's inputs: the latency it takes as unloaded and the median of its last window, in ms.
+     */
+    record AdaptiveView(int limit, int min, int max, Double secondsSinceLastChange, double baselineRttMs,
+                        double recentRttMs, long windows) {}
 
     /** One priority class (priority 1 is the highest); waits in ms, shed counts by reason. */
     record ClassView(int priority, int queueDepth, int queueCapacity, int inFlight, long admitted, long requestsShed,
@@ -367,9 +421,34 @@ public final class AdmissionFeature implements GatewayFeature {
                     .register(registry));
         }
         Gauge.builder("levee.admission.max.concurrent", admission, PriorityAdmission::maxConcurrent)
-                .description("The global concurrency limit").register(registry);
+                .description("The global concurrency limit (with max-concurrent: auto, its value now)")
+                .register(registry);
+        if (config.maxConcurrent().auto()) {
+            adaptiveGauge(registry, "levee.admission.adaptive.baseline.rtt", "Upstream latency the adaptive limit "
+                    + "takes as unloaded", a -> a.baselineRttMs() / 1000.0);
+            adaptiveGauge(registry, "levee.admission.adaptive.recent.rtt", "Median upstream latency of the adaptive "
+                    + "limit's last sample window", a -> a.recentRttMs() / 1000.0);
+            adaptiveGauge(registry, "levee.admission.adaptive.since.last.change", "Time since the adaptive limit "
+                    + "last changed (-1: never)", a -> a.sinceLastChange() == null ? -1
+                    : a.sinceLastChange().toNanos() / 1e9);
+            FunctionCounter.builder("levee.admission.adaptive.windows", admission, x -> windowsOf(x))
+                    .description("Sample windows the adaptive limit evaluated").register(registry);
+        }
         Gauge.builder("levee.request.body.buffered", bodyBudget, Bodies.Budget::used).baseUnit("bytes")
                 .description("Request bodies held in memory while read before admission").register(registry);
+    }
+
+    private static double windowsOf(PriorityAdmission a) {
+        AdaptiveLimitStats s = a.stats().adaptive();
+        return s == null ? 0 : s.windows();
+    }
+
+    private void adaptiveGauge(MeterRegistry registry, String name, String description,
+                               ToDoubleFunction<AdaptiveLimitStats> f) {
+        Gauge.builder(name, admission, a -> {
+            AdaptiveLimitStats s = a.stats().adaptive();
+            return s == null ? Double.NaN : f.applyAsDouble(s);
+        }).description(description).baseUnit("seconds").register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, String cls,

@@ -41,6 +41,7 @@ public final class RequestState {
     private String upstreamEndpoint;  // PROXY or READ_PATH: host:port called for this request
     private long upstreamNanos = -1;  // request sent -> response head (proxy) or whole answer (read path); -1: none
     private String rejectReason;      // whoever answered an error: the rejection's reason code, else its error
+    private boolean servedWithoutUpstream; // READ_PATH: answered from the cache or another request's fetch
 
     private RequestState() {}
 
@@ -174,5 +175,17 @@ public final class RequestState {
 
     public void rejectReason(String reason) {
         this.rejectReason = reason;
+    }
+
+    /**
+     * True if the answer did not come from an upstream call of this request (a cache hit, a stale answer, a
+     * coalesced wait): its time says nothing about the upstream, so an adaptive limit does not sample it.
+     */
+    public boolean servedWithoutUpstream() {
+        return servedWithoutUpstream;
+    }
+
+    public void servedWithoutUpstream(boolean servedWithoutUpstream) {
+        this.servedWithoutUpstream = servedWithoutUpstream;
     }
 }

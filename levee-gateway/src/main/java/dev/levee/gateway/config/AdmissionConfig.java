@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code admission:} priority admission and load shedding. {@code retry-after} set makes Retry-After fixed;
@@ -35,15 +36,26 @@ import java.util.regex.Pattern;
  *   - { name: active_bettor, when: { claim: recent_bet_count, greater-than: 0 } }
  *   - { name: browser }
  * </pre>
+ *
+ * <p>{@code max-concurrent} is a number (a static limit) or {@code auto}: an adaptive limit that finds the
+ * upstream's capacity from the latency of the requests that reached it (see
+ * {@link dev.levee.core.admission.AdaptiveLimit}), within the optional {@code adaptive: { min, max, initial }}.
  */
-public record AdmissionConfig(boolean enabled, int maxConcurrent, int queueCapacity, Duration maxWait,
-                              Duration retryAfter, Duration retryAfterMax, List<ClassConfig> classes) {
+public record AdmissionConfig(boolean enabled, MaxConcurrent maxConcurrent, AdaptiveConfig adaptive, int queueCapacity,
+                              Duration maxWait, Duration retryAfter, Duration retryAfterMax, List<ClassConfig> classes) {
     /** Class names become metric labels: short, lower case, bounded in number. */
     static final Pattern CLASS_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     static final int MAX_CLASSES = 16;
 
     public AdmissionConfig {
-        Checks.positive("max-concurrent", maxConcurrent);
+        Checks.required("max-concurrent", maxConcurrent);
+        if (adaptive == null) {
+            adaptive = new AdaptiveConfig(null, null, null);
+        }
+        if (!maxConcurrent.auto() && adaptive.isSet()) {
+            throw new ConfigException("adaptive: " + adaptive + " (expected: only with max-concurrent: auto; "
+                    + "max-concurrent is " + maxConcurrent + ")");
+        }
         Checks.positive("queue-capacity", queueCapacity);
         Checks.positive("max-wait", maxWait);
         if (retryAfter != null) {
@@ -79,6 +91,58 @@ public record AdmissionConfig(boolean enabled, int maxConcurrent, int queueCapac
             throw new ConfigException("classes: " + (fallbacks.isEmpty() ? "no class" : fallbacks.size()
                     + " classes " + fallbacks) + " without 'when' (expected: exactly one fallback class, for "
                     + "requests without a token)");
+        }
+    }
+
+    /** {@code max-concurrent}: a static limit ({@code value > 0}) or {@code auto} (value 0). */
+    public record MaxConcurrent(int value) {
+        public static final MaxConcurrent AUTO = new MaxConcurrent(0);
+
+        public MaxConcurrent {
+            Checks.nonNegative("max-concurrent", value);
+        }
+
+        public boolean auto() {
+            return value == 0;
+        }
+
+        @Override
+        public String toString() {
+            return auto() ? "auto" : Integer.toString(value);
+        }
+    }
+
+    /**
+     * {@code admission.adaptive}: bounds of the adaptive limit; each unset one takes the core default (min 8,
+     * max 1000, initial 50 within them), which need no tuning.
+     */
+    public record AdaptiveConfig(@Nullable Integer min, @Nullable Integer max, @Nullable Integer initial) {
+        public AdaptiveConfig {
+            if (min != null) {
+                Checks.positive("min", min);
+            }
+            if (max != null) {
+                Checks.positive("max", max);
+            }
+            if (initial != null) {
+                Checks.positive("initial", initial);
+            }
+            if (min != null && max != null && min > max) {
+                throw new ConfigException("min: " + min + " (expected: <= max " + max + ")");
+            }
+            if (initial != null && ((min != null && initial < min) || (max != null && initial > max))) {
+                throw new ConfigException("initial: " + initial + " (expected: between min and max)");
+            }
+        }
+
+        boolean isSet() {
+            return min != null || max != null || initial != null;
+        }
+
+        @Override
+        public String toString() {
+            return "{ min: " + (min == null ? "~" : min) + ", max: " + (max == null ? "~" : max) + ", initial: "
+                    + (initial == null ? "~" : initial) + " }";
         }
     }
 

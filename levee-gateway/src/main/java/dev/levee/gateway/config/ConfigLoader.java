@@ -17,6 +17,7 @@ package dev.levee.gateway.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -81,7 +82,8 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer())
+                    .addDeserializer(AdmissionConfig.MaxConcurrent.class, new MaxConcurrentDeserializer()));
 
     private ConfigLoader() {}
 
@@ -355,6 +357,29 @@ public final class ConfigLoader {
             return YAML.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code max-concurrent}: a whole number > 0, or {@code auto}. */
+    private static final class MaxConcurrentDeserializer extends JsonDeserializer<AdmissionConfig.MaxConcurrent> {
+        @Override
+        public AdmissionConfig.MaxConcurrent deserialize(JsonParser p, DeserializationContext ctxt)
+                throws IOException {
+            String text = p.getText();
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                long n = p.getLongValue();
+                if (n <= 0) {
+                    throw new IllegalArgumentException(text + " (expected: > 0)");
+                }
+                if (n > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(text + " (expected: at most " + Integer.MAX_VALUE + ")");
+                }
+                return new AdmissionConfig.MaxConcurrent((int) n);
+            }
+            if (p.currentToken() == JsonToken.VALUE_STRING && "auto".equals(text)) {
+                return AdmissionConfig.MaxConcurrent.AUTO;
+            }
+            throw new IllegalArgumentException("'" + text + "' is not a valid whole number or auto");
         }
     }
 

@@ -515,6 +515,9 @@ final class RoutePipeline {
             JsonResponses.sendError(ctx, toHttpError(cause));
             return;
         }
+        if (s.status() != CacheStatus.MISS) {
+            RequestState.of(ctx).servedWithoutUpstream(true); // no upstream latency sample (adaptive admission)
+        }
         String xCache = switch (s.status()) {
             case HIT -> "HIT";
             case STALE, STALE_IF_ERROR -> "STALE";

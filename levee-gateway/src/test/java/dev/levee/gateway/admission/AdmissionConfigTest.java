@@ -63,7 +63,7 @@ class AdmissionConfigTest {
         AdmissionConfig a = ConfigLoader.load(Map.of("LEVEE_ADMISSION_CLASSES_0_WHEN_EQUALS", "supervisor",
                 "LEVEE_ADMISSION_MAX_CONCURRENT", "800")).admission();
         assertThat(a.classes().get(0).when().equals()).isEqualTo("supervisor");
-        assertThat(a.maxConcurrent()).isEqualTo(800);
+        assertThat(a.maxConcurrent().value()).isEqualTo(800);
     }
 
     @ParameterizedTest

@@ -41,7 +41,7 @@ class ConfigLoaderTest {
         assertThat(c.upstream().url()).isEqualTo("http://127.0.0.1:9000");
         assertThat(c.upstream().timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.admission().enabled()).isTrue();
-        assertThat(c.admission().maxConcurrent()).isEqualTo(500);
+        assertThat(c.admission().maxConcurrent().value()).isEqualTo(500);
         assertThat(c.admission().queueCapacity()).isEqualTo(1000);
         assertThat(c.admission().maxWait()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.events().warningThreshold()).isEqualTo(10_000);
@@ -50,6 +50,20 @@ class ConfigLoaderTest {
         assertThat(c.events().priorities()).containsEntry("batch-operation", 10).containsEntry("scheduled", 1);
         assertThat(c.store().type()).isEqualTo(StoreConfig.Type.memory);
         assertThat(c.routes()).isEmpty();
+    }
+
+    @Test
+    void maxConcurrentAutoTurnsOnTheAdaptiveLimitWithOptionalBounds() {
+        LeveeConfig c = ConfigLoader.load("admission: { max-concurrent: auto }", Map.of());
+        assertThat(c.admission().maxConcurrent().auto()).isTrue();
+        assertThat(c.admission().adaptive().min()).isNull();
+        c = ConfigLoader.load("admission: { max-concurrent: auto, adaptive: { min: 5, max: 300, initial: 40 } }",
+                Map.of());
+        assertThat(c.admission().adaptive()).isEqualTo(new AdmissionConfig.AdaptiveConfig(5, 300, 40));
+        c = ConfigLoader.load(Map.of("LEVEE_ADMISSION_MAX_CONCURRENT", "auto", "LEVEE_ADMISSION_ADAPTIVE_MAX", "64"));
+        assertThat(c.admission().maxConcurrent().auto()).isTrue();
+        assertThat(c.admission().adaptive().max()).isEqualTo(64);
+        assertThat(ConfigLoader.load(Map.of()).admission().maxConcurrent().auto()).isFalse(); // the default: 500
     }
 
     @Test
@@ -64,7 +78,7 @@ class ConfigLoaderTest {
         assertThat(c.upstream().timeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.upstream().basePath()).isEqualTo("/base");
         assertThat(c.upstream().port()).isEqualTo(7000);
-        assertThat(c.admission().maxConcurrent()).isEqualTo(800);
+        assertThat(c.admission().maxConcurrent().value()).isEqualTo(800);
         assertThat(c.admission().queueCapacity()).isEqualTo(1000);
     }
 
@@ -103,7 +117,7 @@ class ConfigLoaderTest {
                 "LEVEE_ROUTES_0_CACHE_FRESH", "9s",
                 "LEVEE_STORE_TYPE", "redis",
                 "UNRELATED", "x"));
-        assertThat(c.admission().maxConcurrent()).isEqualTo(800);
+        assertThat(c.admission().maxConcurrent().value()).isEqualTo(800);
         assertThat(c.admission().enabled()).isFalse();
         assertThat(c.upstream().timeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.auth().jwt().issuer()).isEqualTo("https://issuer.test");
@@ -187,6 +201,13 @@ class ConfigLoaderTest {
             "log: { format: xml }                             | log.format: 'xml' (expected: plain or json)",
             "admission: { max-concurrent: -5 }                | admission.max-concurrent: -5 (expected: > 0)",
             "admission: { max-concurrent: lots }              | admission.max-concurrent: 'lots' is not a valid whole number",
+            "admission: { max-concurrent: automatic }         | admission.max-concurrent: 'automatic' is not a valid whole number or auto",
+            "admission: { max-concurrent: auto, adaptive: { min: 0 } } | admission.adaptive.min: 0 (expected: > 0)",
+            "admission: { max-concurrent: auto, adaptive: { max: -1 } } | admission.adaptive.max: -1 (expected: > 0)",
+            "admission: { max-concurrent: auto, adaptive: { min: 50, max: 10 } } | admission.adaptive.min: 50 (expected: <= max 10)",
+            "admission: { max-concurrent: auto, adaptive: { min: 5, initial: 2 } } | admission.adaptive.initial: 2 (expected: between min and max)",
+            "admission: { max-concurrent: auto, adaptive: { step: 2 } } | admission.adaptive.step: unknown key",
+            "admission: { max-concurrent: 100, adaptive: { min: 5 } } | admission.adaptive: { min: 5, max: ~, initial: ~ } (expected: only with max-concurrent: auto; max-concurrent is 100)",
             "admission: { queue-capacity: 0 }                 | admission.queue-capacity: 0 (expected: > 0)",
             "admission: { max-wait: 0s }                      | admission.max-wait: 0s (expected: > 0)",
             "admission: { max-wait: soon }                    | admission.max-wait: 'soon' is not a duration",
