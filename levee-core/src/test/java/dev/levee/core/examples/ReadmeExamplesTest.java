@@ -46,7 +46,8 @@ class ReadmeExamplesTest {
             Path.of("levee-redis/src/test/java/dev/levee/redis/examples"),
             Path.of("levee-servlet/src/test/java/dev/levee/servlet/examples"),
             Path.of("levee-grpc/src/test/java/dev/levee/grpc/examples"),
-            Path.of("levee-reactor/src/test/java/dev/levee/reactor/examples"));
+            Path.of("levee-reactor/src/test/java/dev/levee/reactor/examples"),
+            Path.of("levee-micrometer/src/test/java/dev/levee/micrometer/examples"));
     private static final Pattern QUOTE = Pattern.compile(
             "<!-- example: (\\S+) (\\S+) -->\\R```java\\R(.*?)\\R```", Pattern.DOTALL);
     private static final Pattern MARKER = Pattern.compile("^\\s*// README:(begin|end) (\\S+)\\s*$");

@@ -23,7 +23,9 @@ import dev.levee.core.admission.ClassStats;
 import dev.levee.core.admission.Permit;
 import dev.levee.core.admission.PriorityAdmission;
 import dev.levee.core.admission.ShedReason;
+import dev.levee.core.time.Ticker;
 import dev.levee.gateway.GatewayContext;
+import dev.levee.micrometer.AdmissionMetrics;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.auth.Authenticated;
 import dev.levee.gateway.auth.Classifier;
@@ -36,10 +38,8 @@ import dev.levee.gateway.http.ErrorMapper;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.Router;
 import dev.levee.gateway.chain.EventLoop;
 import dev.levee.gateway.chain.RequestState;
@@ -48,14 +48,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Authentication, classification and priority admission in front of every non-ops request, plus
@@ -98,7 +96,7 @@ public final class AdmissionFeature implements GatewayFeature {
     private final JwtAuthenticator authenticator;
     private final Classifier classifier;
     private final PriorityAdmission admission;
-    private final Map<String, Timer> waitTimers = new HashMap<>();
+    private final AdmissionMetrics metrics;
     private final long maxBodyBytes;
     private final Duration bodyTimeout;
     private final Bodies.Budget bodyBudget;
@@ -126,7 +124,7 @@ public final class AdmissionFeature implements GatewayFeature {
             b.addClass(c.name(), c.queueCapacity() == null ? config.queueCapacity() : c.queueCapacity());
         }
         this.admission = b.build();
-        bindMetrics(gateway.registry());
+        this.metrics = bindMetrics(gateway.registry());
         if (config.enabled() && !authenticator.enabled() && config.classes().size() > 1) {
             // classes are told apart by verified claims only: without a key every request is the fallback class,
             // so the priorities mean nothing (agents would be shed with the browsers)
@@ -317,10 +315,7 @@ public final class AdmissionFeature implements GatewayFeature {
             return;
         }
         RequestState.of(ctx).admissionWaitNanos(permit.waited().toNanos());
-        Timer timer = waitTimers.get(permit.admissionClass());
-        if (timer != null) {
-            timer.record(permit.waited());
-        }
+        metrics.recordWait(permit);
         if (ctx.response().ended() || ctx.response().closed()) {
             permit.releaseWithoutSample(); // gone between the grant and now; the end handler may already have run
             return;
@@ -395,65 +390,15 @@ public final class AdmissionFeature implements GatewayFeature {
         return Math.round(d.toNanos() / 10_000.0) / 100.0;
     }
 
-    private void bindMetrics(MeterRegistry registry) {
-        for (String cls : admission.classes()) {
-            gauge(registry, "levee.admission.queue.depth", "Requests waiting for a permit", cls,
-                    a -> a.stats().forClass(cls).queueDepth());
-            gauge(registry, "levee.admission.in.flight", "Requests holding a permit", cls,
-                    a -> a.stats().forClass(cls).inFlight());
-            FunctionCounter.builder("levee.admission.admitted", admission, a -> a.stats().forClass(cls).admitted())
-                    .description("Requests admitted (given a permit)").tag("class", cls).register(registry);
-            FunctionCounter.builder("levee.admission.cancelled", admission,
-                            a -> a.stats().forClass(cls).cancelled())
-                    .description("Requests that left the queue because the client went away")
-                    .tag("class", cls).register(registry);
-            for (ShedReason r : ShedReason.values()) {
-                FunctionCounter.builder("levee.admission.shed", admission, a -> a.stats().forClass(cls).shed(r))
-                        .description("Requests shed (429 / 503) by reason").tag("class", cls)
-                        .tag("reason", r.label()).register(registry);
-            }
-            waitTimers.put(cls, Timer.builder("levee.admission.wait")
-                    .description("Time admitted requests waited for a permit")
-                    .tag("class", cls)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(config.maxWait())
-                    .register(registry));
-        }
-        Gauge.builder("levee.admission.max.concurrent", admission, PriorityAdmission::maxConcurrent)
-                .description("The global concurrency limit (with max-concurrent: auto, its value now)")
-                .register(registry);
-        if (config.maxConcurrent().auto()) {
-            adaptiveGauge(registry, "levee.admission.adaptive.baseline.rtt", "Upstream latency the adaptive limit "
-                    + "takes as unloaded", a -> a.baselineRttMs() / 1000.0);
-            adaptiveGauge(registry, "levee.admission.adaptive.recent.rtt", "Median upstream latency of the adaptive "
-                    + "limit's last sample window", a -> a.recentRttMs() / 1000.0);
-            adaptiveGauge(registry, "levee.admission.adaptive.since.last.change", "Time since the adaptive limit "
-                    + "last changed (-1: never)", a -> a.sinceLastChange() == null ? -1
-                    : a.sinceLastChange().toNanos() / 1e9);
-            FunctionCounter.builder("levee.admission.adaptive.windows", admission, x -> windowsOf(x))
-                    .description("Sample windows the adaptive limit evaluated").register(registry);
-        }
+    private AdmissionMetrics bindMetrics(MeterRegistry registry) {
+        // levee-micrometer's binder, so an embedded application exports the same series; its snapshot ages in
+        // wall time (it only spares a scrape one stats() per meter, and a test's manual clock may stand still)
+        AdmissionMetrics m = new AdmissionMetrics(admission, config.maxWait(), Ticker.system(),
+                Duration.ofMillis(250));
+        m.bindTo(registry);
         Gauge.builder("levee.request.body.buffered", bodyBudget, Bodies.Budget::used).baseUnit("bytes")
                 .description("Request bodies held in memory while read before admission").register(registry);
-    }
-
-    private static double windowsOf(PriorityAdmission a) {
-        AdaptiveLimitStats s = a.stats().adaptive();
-        return s == null ? 0 : s.windows();
-    }
-
-    private void adaptiveGauge(MeterRegistry registry, String name, String description,
-                               ToDoubleFunction<AdaptiveLimitStats> f) {
-        Gauge.builder(name, admission, a -> {
-            AdaptiveLimitStats s = a.stats().adaptive();
-            return s == null ? Double.NaN : f.applyAsDouble(s);
-        }).description(description).baseUnit("seconds").register(registry);
-    }
-
-    private void gauge(MeterRegistry registry, String name, String description, String cls,
-                       ToDoubleFunction<PriorityAdmission> f) {
-        Gauge.builder(name, admission, f).description(description).tag("class", cls).register(registry);
+        return m;
     }
 
     @Override
