@@ -176,6 +176,12 @@ class StarterTest {
     }
 
     @Test
+    void metersAreTheGatewaysSeries(@Autowired io.micrometer.core.instrument.MeterRegistry registry) {
+        assertThat(registry.get("levee.admission.max.concurrent").gauge().value()).isEqualTo(2.0);
+        assertThat(registry.find("levee.hotspot.requests").tag("route", "/odds").meters()).isNotEmpty();
+    }
+
+    @Test
     void actuatorHealthShowsEachSection() throws Exception {
         HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/actuator/health/levee")).build(),
