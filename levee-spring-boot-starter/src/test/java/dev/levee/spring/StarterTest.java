@@ -124,6 +124,7 @@ class StarterTest {
         for (Sent s : sent) {
             byClass.computeIfAbsent(s.admissionClass(), k -> new TreeMap<>()).merge(s.status().get(), 1, Integer::sum);
         }
+        System.out.println("starter mixed load, status counts per class: " + byClass);
         assertThat(ok(byClass, "agent")).isEqualTo(5);
         assertThat(byClass.get("agent")).containsOnlyKeys(200);
         assertThat(ok(byClass, "bettor")).isEqualTo(2);
