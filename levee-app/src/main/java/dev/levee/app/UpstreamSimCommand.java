@@ -15,7 +15,7 @@
  */
 package dev.levee.app;
 
-import dev.levee.gateway.config.Durations;
+import dev.levee.core.time.Durations;
 import dev.levee.loadtest.SimulatorOptions;
 import dev.levee.loadtest.UpstreamSimulator;
 import io.vertx.core.Vertx;

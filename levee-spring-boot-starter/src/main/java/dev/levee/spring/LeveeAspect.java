@@ -20,6 +20,7 @@ import static java.util.Objects.requireNonNull;
 import dev.levee.core.cache.CachePolicy;
 import dev.levee.core.cache.SwrCache;
 import dev.levee.core.coalesce.RequestCoalescer;
+import dev.levee.core.time.Durations;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,12 +91,21 @@ public final class LeveeAspect {
         return answer(method, call.result());
     }
 
+    /** An annotation's duration in the config syntax; a bad one fails with the annotation's name as its key. */
+    private static Duration duration(String key, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (RuntimeException e) { // IllegalArgumentException, or DateTimeParseException for bad ISO-8601
+            throw LeveeProperties.bad(key, "'" + text + "'", "a number with ms, s, m, h or d, such as 5s");
+        }
+    }
+
     @Around("@annotation(cached)")
     public @Nullable Object cache(ProceedingJoinPoint pjp, Cached cached) throws Throwable {
         Method method = method(pjp);
         CachePolicy policy = policies.computeIfAbsent(method, m -> new CachePolicy(
-                Durations.parse("@Cached(fresh) of " + m.getName(), cached.fresh()),
-                Durations.parse("@Cached(stale) of " + m.getName(), cached.stale()), Duration.ZERO));
+                duration("@Cached(fresh) of " + m.getName(), cached.fresh()),
+                duration("@Cached(stale) of " + m.getName(), cached.stale()), Duration.ZERO));
         MethodKey key = new MethodKey(method.toGenericString(), key(cached.key(), method, pjp));
         CompletableFuture<Object> result = cache.get(key, policy, () -> CompletableFuture.supplyAsync(() -> {
             try {

@@ -15,6 +15,7 @@
  */
 package dev.levee.spring;
 
+import dev.levee.core.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

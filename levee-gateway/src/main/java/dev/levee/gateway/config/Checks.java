@@ -15,6 +15,7 @@
  */
 package dev.levee.gateway.config;
 
+import dev.levee.core.time.Durations;
 import dev.levee.core.internal.Arguments;
 
 import java.time.Duration;

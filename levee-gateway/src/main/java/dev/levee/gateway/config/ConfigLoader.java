@@ -15,6 +15,7 @@
  */
 package dev.levee.gateway.config;
 
+import dev.levee.core.time.Durations;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

@@ -15,6 +15,7 @@
  */
 package dev.levee.gateway.config;
 
+import dev.levee.core.time.Durations;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;

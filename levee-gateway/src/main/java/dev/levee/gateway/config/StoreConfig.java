@@ -15,6 +15,7 @@
  */
 package dev.levee.gateway.config;
 
+import dev.levee.core.time.Durations;
 import com.fasterxml.jackson.annotation.JsonFormat;
 
 import java.time.Duration;

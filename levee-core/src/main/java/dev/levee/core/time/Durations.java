@@ -13,13 +13,13 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package dev.levee.gateway.config;
+package dev.levee.core.time;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints the durations config files use: {@code 250ms}, {@code 5s}, {@code 15m}, {@code 1h}, {@code 2d}. */
+/** Parses and prints the durations Levee's config files (gateway YAML, Spring properties) use: {@code 250ms}, {@code 5s}, {@code 15m}, {@code 1h}, {@code 2d}. */
 public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
