@@ -15,9 +15,7 @@
  */
 package dev.levee.app;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import dev.levee.gateway.ops.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,31 +50,13 @@ public final class LeveeCli {
         return cl;
     }
 
-    /**
-     * {@code levee -V}: the version and the commit this jar was built from, both written into
-     * {@code version.properties} by the build; "unknown" where the build saw no git checkout.
-     */
+    /** {@code levee -V}: the version and the commit this jar was built from ({@link BuildInfo}). */
     static final class Version implements CommandLine.IVersionProvider {
-        static final String RESOURCE = "version.properties";
-
         @Override
-        public String[] getVersion() throws IOException {
-            Properties build = new Properties();
-            try (InputStream in = LeveeCli.class.getResourceAsStream(RESOURCE)) {
-                if (in != null) {
-                    build.load(in);
-                }
-            }
-            return new String[] {"levee " + value(build, "version") + " (commit " + value(build, "commit")
-                    + ", Java " + Runtime.version() + ")"};
-        }
-
-        private static final String UNKNOWN = "unknown";
-
-        /** A key the build did not fill in (run from an IDE's unfiltered resources) reads "unknown". */
-        private static String value(Properties build, String key) {
-            String v = build.getProperty(key, "").strip();
-            return v.isEmpty() || v.startsWith("${") ? UNKNOWN : v;
+        public String[] getVersion() {
+            BuildInfo build = BuildInfo.current();
+            return new String[] {"levee " + build.version() + " (commit " + build.commit() + ", Java "
+                    + Runtime.version() + ")"};
         }
     }
 }

@@ -25,6 +25,7 @@ import dev.levee.gateway.hotspot.Warming;
 import dev.levee.gateway.ops.AccessLog;
 import dev.levee.gateway.ops.RequestMetrics;
 import dev.levee.gateway.readpath.ReadPathFeature;
+import dev.levee.gateway.tracing.Tracing;
 import dev.levee.gateway.upstream.UpstreamClient;
 import io.vertx.ext.web.Router;
 
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 import static dev.levee.gateway.chain.Stage.ADMISSION;
 import static dev.levee.gateway.chain.Stage.AUTHENTICATION;
@@ -43,6 +45,7 @@ import static dev.levee.gateway.chain.Stage.PROXY;
 import static dev.levee.gateway.chain.Stage.READ_PATH;
 import static dev.levee.gateway.chain.Stage.REQUEST_ID;
 import static dev.levee.gateway.chain.Stage.ROUTE_MATCH;
+import static dev.levee.gateway.chain.Stage.TRACING;
 import static dev.levee.gateway.chain.Stage.WARMING;
 
 /**
@@ -64,9 +67,10 @@ public final class Assembly {
      * @param metrics the request clock
      * @param access  request ids and the access log
      * @param ops     mounts the probes and, behind the admin token, every ops endpoint
+     * @param tracing the server spans, or null with tracing off
      */
     static RequestChain publicChain(GatewayContext gw, RequestMetrics metrics, AccessLog access,
-                                    Consumer<Router> ops,
+                                    Consumer<Router> ops, @Nullable Tracing tracing,
                                     UpstreamClient upstream) {
         Optional<AdmissionFeature> admission = gw.find(AdmissionFeature.class);
         Optional<EventsFeature> events = gw.find(EventsFeature.class);
@@ -78,6 +82,9 @@ public final class Assembly {
         chain.add(Filter.of(METRICS, metrics::handle));                       // every request, ops ones too
         chain.add(Filter.of(REQUEST_ID, access::handle));                     // -> state.requestId; the access line
         chain.add(Filter.routes(OPS, ops));                                   // probes; ops endpoints behind the token
+        if (tracing != null) {
+            chain.add(Filter.of(TRACING, tracing::handle));                   // -> state.trace: the server span
+        }
         chain.add(Filter.of(ROUTE_MATCH, routes::handle));                    // -> state.route
         chain.add(Filter.of(WARMING, Warming::handle));                       // -> state.warming
         admission.ifPresent(a -> chain.add(Filter.of(AUTHENTICATION, a::authenticate))); // -> class, identity
@@ -85,7 +92,7 @@ public final class Assembly {
         events.ifPresent(e -> chain.add(Filter.routes(EVENTS, e::mountIngestion))); // POST /api/v1/events
         readPath.ifPresent(r -> chain.add(Filter.of(READ_PATH, r::handle)));  // GET/HEAD on a route
         hotSpot.ifPresent(h -> chain.add(Filter.of(HOT_SPOT_PROXY, h::guardProxy))); // a slot, then the proxy
-        chain.add(Filter.of(PROXY, upstream::proxy));                         // everything left
+        chain.add(Filter.of(PROXY, tracing == null ? upstream::proxy : tracing.proxy(upstream::proxy))); // the rest
         return RequestChain.of(chain);
     }
 }

@@ -30,6 +30,7 @@ import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.ops.AccessLog;
 import dev.levee.gateway.ops.OpsEndpoints;
 import dev.levee.gateway.ops.RequestMetrics;
+import dev.levee.gateway.tracing.Tracing;
 import dev.levee.gateway.upstream.ProxyHeaders;
 import dev.levee.gateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -47,6 +48,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +95,7 @@ public final class GatewayServer {
     private final Router adminRouter;
     private List<Stage> stages;
     private AccessLog accessLog; // built with the public router
+    private final @Nullable Tracing tracing; // null: tracing off
 
     private GatewayServer(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
                           List<Function<GatewayContext, GatewayFeature>> factories, List<Filter> extraFilters) {
@@ -106,6 +109,7 @@ public final class GatewayServer {
         new JvmGcMetrics().bindTo(registry);
         this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes(),
                 new ProxyHeaders(config.server().trustedProxies()), registry, config.server().eventLoopCount());
+        this.tracing = Tracing.create(config.tracing());
         List<GatewayFeature> built = new ArrayList<>();
         // a read-only view: while a feature is built it lists those built before it (what it may take from them);
         // once the server is built it lists them all
@@ -181,7 +185,8 @@ public final class GatewayServer {
             mountOps(router, endpoints);
         };
         this.accessLog = new AccessLog(config.accessLog(), ticker, registry);
-        RequestChain chain = Assembly.publicChain(context, metrics, accessLog, ops, upstream).with(extraFilters);
+        RequestChain chain = Assembly.publicChain(context, metrics, accessLog, ops, tracing, upstream)
+                .with(extraFilters);
         this.stages = chain.stages();
         chain.mount(r);
         mountErrors(r);
@@ -395,6 +400,9 @@ public final class GatewayServer {
                         }
                     });
                     upstream.close();
+                    if (tracing != null) {
+                        tracing.close(); // after the listeners: every span of a served request is in
+                    }
                     if (accessLog != null) {
                         accessLog.close(); // after the listeners: every line of a served request is in
                     }

@@ -64,7 +64,8 @@ public class AccessLogBenchmark {
     private AccessLine line(long i) {
         return new AccessLine(1_764_770_000_000L + i, "9c4c29b87b10cd4805a4d7251380d30f", "GET",
                 "/api/v3/fixtures/odds", null, "/api/v3/fixtures/odds", "browser", false, 200, 1234,
-                1_234_567, 12_345, "MISS", "fixture-42", "allowed", "10.0.0.7:9000", 1_100_000, null);
+                1_234_567, 12_345, "MISS", "fixture-42", "allowed", "10.0.0.7:9000", 1_100_000, null,
+                "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 
     /**

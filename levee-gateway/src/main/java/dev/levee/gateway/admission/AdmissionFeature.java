@@ -43,6 +43,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import dev.levee.gateway.chain.EventLoop;
 import dev.levee.gateway.chain.RequestState;
+import dev.levee.gateway.chain.RequestTrace;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -291,6 +293,8 @@ public final class AdmissionFeature implements GatewayFeature {
         if (ctx.response().closed()) {
             return; // left while its token was checked (JWKS on a worker): no end event will come to release
         }
+        Span wait = RequestState.of(ctx).trace().start("admission wait");
+        wait.setAttribute(RequestTrace.CLIENT_CLASS, cls);
         CompletableFuture<Permit> waiter = admission.acquire(cls);
         ctx.addEndHandler(v -> {
             if (!waiter.cancel(false) && waiter.isDone() && !waiter.isCompletedExceptionally()) {
@@ -298,22 +302,26 @@ public final class AdmissionFeature implements GatewayFeature {
             }
         });
         // a permit may be granted on another event loop (the one that released it) or on a timer
-        EventLoop.resume(waiter).onComplete(ar -> proceed(ctx, waiter));
+        EventLoop.resume(waiter).onComplete(ar -> proceed(ctx, waiter, wait));
     }
 
-    private void proceed(RoutingContext ctx, CompletableFuture<Permit> waiter) {
+    private void proceed(RoutingContext ctx, CompletableFuture<Permit> waiter, Span wait) {
         Permit permit;
         try {
             permit = waiter.join();
         } catch (CancellationException e) {
-            return; // the client went away while queued
+            RequestTrace.failed(wait, "cancelled"); // the client went away while queued
+            return;
         } catch (CompletionException e) {
             if (ctx.response().closed()) {
-                return; // shed, but nobody is listening any more
+                RequestTrace.failed(wait, "cancelled"); // shed, but nobody is listening any more
+                return;
             }
             JsonResponses.sendError(ctx, e.getCause()); // a shed request: 429 or 503, see ErrorMapper
+            RequestTrace.failed(wait, RequestState.of(ctx).rejectReason());
             return;
         }
+        wait.end();
         RequestState.of(ctx).admissionWaitNanos(permit.waited().toNanos());
         metrics.recordWait(permit);
         if (ctx.response().ended() || ctx.response().closed()) {

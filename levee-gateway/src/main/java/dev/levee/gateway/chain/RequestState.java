@@ -42,6 +42,7 @@ public final class RequestState {
     private long upstreamNanos = -1;  // request sent -> response head (proxy) or whole answer (read path); -1: none
     private String rejectReason;      // whoever answered an error: the rejection's reason code, else its error
     private boolean servedWithoutUpstream; // READ_PATH: answered from the cache or another request's fetch
+    private RequestTrace trace = RequestTrace.NONE; // TRACING: the server span the later stages' spans go under
 
     private RequestState() {}
 
@@ -187,5 +188,14 @@ public final class RequestState {
 
     public void servedWithoutUpstream(boolean servedWithoutUpstream) {
         this.servedWithoutUpstream = servedWithoutUpstream;
+    }
+
+    /** The request's trace ({@link RequestTrace#NONE} when tracing is off or before the stage). */
+    public RequestTrace trace() {
+        return trace;
+    }
+
+    public void trace(RequestTrace trace) {
+        this.trace = trace;
     }
 }

@@ -30,6 +30,11 @@ public enum Stage {
     REQUEST_ID,
     /** Probes, and the ops endpoints behind the admin token: ends every ops request. */
     OPS,
+    /**
+     * Starts the request's server span (W3C {@code traceparent} from the client as its parent) and ends it with the
+     * response; writes {@link RequestState#trace()}. Only when {@code tracing.otlp-endpoint} is set.
+     */
+    TRACING,
     /** Matches the configured route once, on the canonical path; writes {@link RequestState#route()}. */
     ROUTE_MATCH,
     /** Checks and strips {@code X-Levee-Warm}; writes {@link RequestState#warming()}. */

@@ -37,7 +37,7 @@ public record AccessLogConfig(boolean enabled, String target, String path, ByteS
     /** Every field an access line can have, in their default order. */
     public static final List<String> FIELDS = List.of("time", "request_id", "method", "path", "query", "route",
             "client_class", "verified", "status", "bytes", "duration_ms", "admission_wait_ms", "cache",
-            "hot_spot_key", "hot_spot_decision", "upstream", "upstream_ms", "reject_reason");
+            "hot_spot_key", "hot_spot_decision", "upstream", "upstream_ms", "reject_reason", "trace_id");
 
     public AccessLogConfig {
         Checks.required("target", target);

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConfig auth, AdminConfig admin,
                           AdmissionConfig admission, List<RouteConfig> routes, EventsConfig events,
                           StoreConfig store, HotSpotsConfig hotSpots,
-                          AccessLogConfig accessLog, LogConfig log) {
+                          AccessLogConfig accessLog, LogConfig log, TracingConfig tracing) {
     public LeveeConfig {
         Checks.required("server", server);
         Checks.required("upstream", upstream);
@@ -38,6 +38,7 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
         Checks.required("hot-spots", hotSpots);
         Checks.required("access-log", accessLog);
         Checks.required("log", log);
+        Checks.required("tracing", tracing);
     }
 
     /** The first route whose prefix matches, or null. */
@@ -53,6 +54,6 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream, AuthConf
     /** A copy listening on {@code port}. */
     public LeveeConfig withPort(int port) {
         return new LeveeConfig(server.withPort(port), upstream, auth, admin, admission, routes, events, store, hotSpots,
-                accessLog, log);
+                accessLog, log, tracing);
     }
 }

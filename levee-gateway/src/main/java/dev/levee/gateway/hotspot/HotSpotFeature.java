@@ -27,6 +27,8 @@ import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.gateway.chain.EventLoop;
 import dev.levee.gateway.chain.RequestState;
+import dev.levee.gateway.chain.RequestTrace;
+import io.opentelemetry.api.trace.Span;
 import dev.levee.gateway.config.HotSpotsConfig;
 import dev.levee.gateway.http.HttpError;
 import io.vertx.ext.web.Router;
@@ -200,6 +202,8 @@ public final class HotSpotFeature implements GatewayFeature {
             ctx.next();
             return;
         }
+        Span wait = RequestState.of(ctx).trace().start("hot-spot wait");
+        wait.setAttribute(RequestTrace.HOT_SPOT_KEY, key);
         CompletableFuture<Permit> slot = rl.limiter().acquire(key);
         if (!slot.isDone()) {
             ctx.response().closeHandler(v -> slot.cancel(false)); // a client that leaves gives its place up
@@ -208,8 +212,10 @@ public final class HotSpotFeature implements GatewayFeature {
             if (ar.failed()) {
                 RequestState.of(ctx).hotSpot(key, "rejected");
                 JsonResponses.sendError(ctx, ar.cause()); // a rejection: 429 with the real Retry-After
+                RequestTrace.failed(wait, RequestState.of(ctx).rejectReason());
                 return;
             }
+            wait.end();
             Permit permit = ar.result();
             if (ctx.response().closed() || ctx.response().ended()) {
                 permit.refund();

@@ -17,9 +17,10 @@ package dev.levee.gateway.ops;
 
 /**
  * What the access log keeps of one request, captured on its event loop when the response ends (no formatting
- * there: the writer thread turns it into JSON). Nulls and -1 durations are left out of the line.
+ * there: the writer thread turns it into JSON). Nulls and -1 durations are left out of the line. {@code traceId}:
+ * the request's trace when tracing recorded it, so a line leads to its spans.
  */
 record AccessLine(long epochMillis, String requestId, String method, String path, String query, String route,
                   String clientClass, boolean verified, int status, long bytes, long durationNanos,
                   long admissionWaitNanos, String cache, String hotSpotKey, String hotSpotDecision,
-                  String upstream, long upstreamNanos, String rejectReason) {}
+                  String upstream, long upstreamNanos, String rejectReason, String traceId) {}

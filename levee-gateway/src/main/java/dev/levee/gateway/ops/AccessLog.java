@@ -85,7 +85,12 @@ public final class AccessLog implements AutoCloseable {
         return new AccessLine(startMillis, s.requestId(), req.method().name(), req.path(), query, s.routeLabel(),
                 s.clientClass(), s.verified(), status, ctx.response().bytesWritten(), nanos, s.admissionWaitNanos(),
                 s.cacheStatus(), s.hotSpotKey(), s.hotSpotDecision(), s.upstreamEndpoint(), s.upstreamNanos(),
-                s.rejectReason());
+                s.rejectReason(), traceId(s));
+    }
+
+    private static String traceId(RequestState s) {
+        var span = s.trace().server().getSpanContext();
+        return span.isValid() && span.isSampled() ? span.getTraceId() : null;
     }
 
     /** The query with the value of every secret-looking parameter ({@code token}, {@code api_key}, ...) replaced. */

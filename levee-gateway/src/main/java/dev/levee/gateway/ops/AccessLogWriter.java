@@ -51,7 +51,7 @@ final class AccessLogWriter implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final AccessLine STOP = new AccessLine(0, null, null, null, null, null, null, false, 0, 0, 0, 0,
-            null, null, null, null, 0, null);
+            null, null, null, null, 0, null, null);
     private static final int BATCH = 256;
 
     private final List<String> fields;
@@ -176,6 +176,7 @@ final class AccessLogWriter implements AutoCloseable {
                     case "upstream" -> string(g, f, l.upstream());
                     case "upstream_ms" -> millis(g, f, l.upstreamNanos());
                     case "reject_reason" -> string(g, f, l.rejectReason());
+                    case "trace_id" -> string(g, f, l.traceId());
                     default -> throw new IllegalStateException("unknown access-log field " + f); // config checks
                 }
             }

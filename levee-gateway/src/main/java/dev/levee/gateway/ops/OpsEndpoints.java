@@ -88,12 +88,17 @@ public final class OpsEndpoints {
             overall = overall.worst(r.status());
             sections.put(f.name(), render(r));
         }
+        BuildInfo build = BuildInfo.current();
         JsonResponses.send(ctx, overall == HealthStatus.DOWN ? 503 : 200, new Health(overall.name(),
-                ManagementFactory.getRuntimeMXBean().getUptime() / 1000, sections));
+                build.version(), build.commit(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000, sections));
     }
 
-    /** {@code GET /health}: the overall status (the worst section's) and every feature's section by name. */
-    record Health(String status, long uptimeSeconds, Map<String, ObjectNode> components) {}
+    /**
+     * {@code GET /health}: the overall status (the worst section's), the build ({@link BuildInfo}), and every
+     * feature's section by name.
+     */
+    record Health(String status, String version, String commit, long uptimeSeconds,
+                  Map<String, ObjectNode> components) {}
 
     /** {@code GET /health/readiness} (reasons by feature, only when not ready) and {@code /health/liveness}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -34,12 +34,16 @@ import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.ErrorMapper;
 import dev.levee.gateway.chain.EventLoop;
 import dev.levee.gateway.chain.RequestState;
+import dev.levee.gateway.chain.RequestTrace;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.RequestTargets;
 import dev.levee.gateway.upstream.UpstreamClient;
 import dev.levee.gateway.upstream.UpstreamFetcher;
 import dev.levee.gateway.upstream.UpstreamRequest;
 import dev.levee.gateway.upstream.UpstreamResponse;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,6 +61,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+
+import static dev.levee.gateway.chain.RequestTrace.CACHE_STATUS;
+import static dev.levee.gateway.chain.RequestTrace.HOT_SPOT_KEY;
+import static dev.levee.gateway.chain.RequestTrace.SERVER_ADDRESS;
 
 /**
  * The read path of one configured route: core's {@link ReadPath} (cache -> coalescer -> hot-spot window -> breaker)
@@ -193,7 +201,7 @@ final class RoutePipeline {
 
     /** A read of {@code key} through {@code path}: the hot keys of a load it starts are {@code ctx}'s. */
     private CompletableFuture<CacheResult<UpstreamResponse>> read(ReadPath<String, UpstreamResponse> path,
-            RoutingContext ctx, String key, Supplier<CompletionStage<UpstreamResponse>> loader) {
+            RoutingContext ctx, String key, Load loader) {
         if (hotSpot.isEmpty()) {
             return path.get(key, loader);
         }
@@ -206,6 +214,7 @@ final class RoutePipeline {
             Collection<String> keys = hotKeys.get();
             if (!keys.isEmpty()) {
                 state.hotSpot(String.join(",", keys), "allowed");
+                loader.hotSpotWait(String.join(",", keys));
             }
             return keys;
         }, loader);
@@ -311,7 +320,11 @@ final class RoutePipeline {
             }
         }
         Load load = new Load(ctx, resource, forwarded, batchValue, batchGroup);
+        if (cache != null) {
+            load.lookup = RequestState.of(ctx).trace().start("cache lookup");
+        }
         CompletableFuture<CacheResult<UpstreamResponse>> mine = read(readPath, ctx, key, load);
+        load.looked(mine);
         if (mine.isDone() && !mine.isCompletedExceptionally()) { // hit, stale or answered at once: right here
             deliver(ctx, resource, varyNames, retried, load, mine.join(), null);
             return;
@@ -336,6 +349,13 @@ final class RoutePipeline {
         private final Context origin = Vertx.currentContext();
         /** The answer of this request's own fetch, unless it is failing ({@link RoutePipeline#failing}). */
         volatile UpstreamResponse fetched;
+        // the request's spans of the read path (the invalid span, or null, when not traced); a load is started
+        // (get) on the request's event loop or another thread, the others are touched on the request's loop,
+        // each ordered after the one before by the read's futures
+        Span lookup;                 // the cache lookup: from the read to its first answer or the start of a load
+        volatile Span hotSpotWait;   // this request's load waits for a hot-spot slot
+        volatile boolean leads;      // this request's read started a load: it waits for no one else's
+        volatile Span coalescerWait; // waits for a load another request (or instance) leads
 
         Load(RoutingContext ctx, String resource, MultiMap headers, String batchValue, String batchGroup) {
             this.ctx = ctx;
@@ -345,8 +365,80 @@ final class RoutePipeline {
             this.batchGroup = batchGroup;
         }
 
+        /** The read started this request's load, which now waits for a slot in the window of {@code keys}. */
+        void hotSpotWait(String keys) {
+            leads = true;
+            endLookup(null);
+            Span wait = RequestState.of(ctx).trace().start("hot-spot wait");
+            wait.setAttribute(HOT_SPOT_KEY, keys);
+            hotSpotWait = wait;
+        }
+
+        /** The read returned: a first answer, or a wait for this request's load or another's. */
+        void looked(CompletableFuture<CacheResult<UpstreamResponse>> read) {
+            boolean answered = read.isDone() && !read.isCompletedExceptionally();
+            endLookup(answered ? read.join().status().name() : null);
+            if (!read.isDone() && !leads) {
+                coalescerWait = RequestState.of(ctx).trace().start("coalescer wait");
+            }
+        }
+
+        private void endLookup(String status) {
+            Span s = lookup;
+            if (s != null) {
+                lookup = null;
+                if (status != null) {
+                    s.setAttribute(CACHE_STATUS, status);
+                }
+                s.end();
+            }
+        }
+
+        /**
+         * The read is answered ({@code s}, or failed with {@code err}): the spans still open end, a waiter's
+         * linked to the upstream call of the load that answered it.
+         */
+        void answered(CacheResult<UpstreamResponse> s, Throwable err) {
+            endLookup(null);
+            if (err != null) {
+                JsonResponses.noteRejection(RequestState.of(ctx), err); // the reason the reply will give
+            }
+            Span wait = hotSpotWait;
+            if (wait != null) { // refused a slot: the load never started
+                hotSpotWait = null;
+                RequestTrace.failed(wait, RequestState.of(ctx).rejectReason());
+            }
+            Span coalesced = coalescerWait;
+            if (coalesced != null) {
+                coalescerWait = null;
+                if (s != null) {
+                    String leader = s.value().headers().get(TRACE_TAG);
+                    SpanContext link = leader == null ? null : RequestTrace.spanContext(leader);
+                    if (link != null) {
+                        coalesced.addLink(link);
+                    }
+                    coalesced.setAttribute(CACHE_STATUS, s.status().name());
+                    coalesced.end();
+                } else {
+                    RequestTrace.failed(coalesced, RequestState.of(ctx).rejectReason());
+                }
+            }
+        }
+
         @Override
         public CompletionStage<UpstreamResponse> get() {
+            leads = true;
+            endLookup(null);
+            Span wait = hotSpotWait;
+            if (wait != null) {
+                hotSpotWait = null;
+                wait.end(); // granted
+            }
+            Span coalesced = coalescerWait;
+            if (coalesced != null) { // waited for a flight lock held elsewhere, now leads the load itself
+                coalescerWait = null;
+                coalesced.end();
+            }
             return EventLoop.startOn(origin, () -> fetch(ctx, resource, headers != null ? headers : sharedHeaders(ctx),
                     batchValue, batchGroup, this));
         }
@@ -362,21 +454,49 @@ final class RoutePipeline {
         String uri = RequestTargets.canonicalUri(ctx.request().path(), ctx.request().uri());
         // the fetcher may add to the headers it is given (Host); the Vary tag is computed from what this request sends
         MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        Span call = RequestState.of(ctx).trace().start("upstream call", SpanKind.CLIENT, null);
+        String traceparent = RequestTrace.traceparent(call); // null when not traced: the client's passes through
+        if (traceparent != null) {
+            call.setAttribute(SERVER_ADDRESS, upstreamEndpoint);
+            sent.set(RequestTrace.TRACEPARENT, traceparent);
+        }
         UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, uri, sent, null);
         Future<UpstreamResponse> f = batchValue != null ? batcher.fetch(request, batchGroup, batchValue)
                 : upstream.fetch(request);
         long sentAt = gateway.ticker().read();
-        return f.toCompletionStage().thenApply(r -> {
+        return f.toCompletionStage().whenComplete((r, err) -> {
+            if (err != null) {
+                RequestTrace.failed(call, ErrorMapper.unwrap(err).getMessage());
+            } else {
+                RequestTrace.answered(call, r.status());
+            }
+        }).thenApply(r -> {
             // the call is this request's (it led the flight); read by the access log after the reply, which
             // the future chain orders after this write
             RequestState.of(ctx).upstream(upstreamEndpoint, gateway.ticker().read() - sentAt);
             if (failing(r)) {
-                return r;
+                return traceparent == null ? r : tag(r, TRACE_TAG, traceparent);
             }
             UpstreamResponse tagged = tagVary(r, headers, resource);
+            if (traceparent != null) {
+                tagged = tag(tagged, TRACE_TAG, traceparent);
+            }
             load.fetched = tagged;
             return tagged;
         });
+    }
+
+    /**
+     * Internal header on a fetched response when tracing recorded its call: the {@code traceparent} of the
+     * {@code upstream call} span, which the coalesced waiters it answers link their {@code coalescer wait} span to.
+     * Never sent to a client; an upstream's is dropped.
+     */
+    static final String TRACE_TAG = "X-Levee-Upstream-Span";
+
+    private static UpstreamResponse tag(UpstreamResponse r, String name, String value) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(r.headers());
+        h.set(name, value);
+        return new UpstreamResponse(r.status(), h, r.body());
     }
 
     /**
@@ -392,11 +512,12 @@ final class RoutePipeline {
         if (tag) {
             learn(resource, names); // the next request of this resource is keyed by them
         }
-        if (!tag && !r.headers().contains(VARY_TAG)) {
+        if (!tag && !r.headers().contains(VARY_TAG) && !r.headers().contains(TRACE_TAG)) {
             return r;
         }
         MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(r.headers());
         h.remove(VARY_TAG);
+        h.remove(TRACE_TAG);
         if (tag) {
             h.set(VARY_TAG, CacheKeys.varyDigest(requestHeaders, names));
         }
@@ -450,6 +571,7 @@ final class RoutePipeline {
     @SuppressWarnings("ReferenceEquality") // identity on purpose: is the served response the one this request fetched?
     private void deliver(RoutingContext ctx, String resource, List<String> keyNames, boolean retried, Load load,
                          CacheResult<UpstreamResponse> s, Throwable err) {
+        load.answered(s, err);
         if (err == null && s != null && s.value() != load.fetched) {
             Fit fit = fit(ctx, resource, keyNames, s);
             if (fit == Fit.RETRY && !retried) {
@@ -473,7 +595,10 @@ final class RoutePipeline {
             return;
         }
         Load load = new Load(ctx, resource, sharedHeaders(ctx), null, null);
-        reply(read(ownPath, ctx, resource, load), (s, err) -> write(ctx, s, err));
+        reply(read(ownPath, ctx, resource, load), (s, err) -> {
+            load.answered(s, err);
+            write(ctx, s, err);
+        });
     }
 
     /**
@@ -545,7 +670,8 @@ final class RoutePipeline {
         for (var h : r.headers()) {
             String name = h.getKey();
             if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
-                    && !name.equalsIgnoreCase(VARY_TAG) && (keepCookies || !name.equalsIgnoreCase("Set-Cookie"))) {
+                    && !name.equalsIgnoreCase(VARY_TAG) && !name.equalsIgnoreCase(TRACE_TAG)
+                    && (keepCookies || !name.equalsIgnoreCase("Set-Cookie"))) {
                 headers.add(name, h.getValue());
             }
         }
