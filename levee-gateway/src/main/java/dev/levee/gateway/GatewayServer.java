@@ -400,9 +400,6 @@ public final class GatewayServer {
                         }
                     });
                     upstream.close();
-                    if (tracing != null) {
-                        tracing.close(); // after the listeners: every span of a served request is in
-                    }
                     if (accessLog != null) {
                         accessLog.close(); // after the listeners: every line of a served request is in
                     }
@@ -410,6 +407,15 @@ public final class GatewayServer {
                         adminServer.close();
                     }
                     registry.close();
+                    // after the listeners: every span of a served request is in; the last export may wait for
+                    // the collector (up to tracing.export-timeout), on a worker thread, never the event loop
+                    return tracing == null ? Future.<Void>succeededFuture()
+                            : vertx.<Void>executeBlocking(() -> {
+                                tracing.close();
+                                return null;
+                            }, false).otherwiseEmpty();
+                })
+                .transform(ar -> {
                     // its servers are shut down already; awaited, so a Vert.x closed next finds nothing to undeploy
                     return deployment == null ? Future.<Void>succeededFuture()
                             : vertx.undeploy(deployment).otherwiseEmpty();

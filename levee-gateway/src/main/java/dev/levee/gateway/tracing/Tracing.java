@@ -70,9 +70,11 @@ public final class Tracing implements AutoCloseable {
 
     private final SdkTracerProvider provider;
     private final Tracer tracer;
+    private final Duration exportTimeout;
 
     private Tracing(TracingConfig config, BuildInfo build) {
         String endpoint = requireNonNull(config.otlpEndpoint(), "tracing.otlp-endpoint");
+        this.exportTimeout = config.exportTimeout();
         OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
                 .setEndpoint(endpoint)
                 .setTimeout(config.exportTimeout())
@@ -182,9 +184,12 @@ public final class Tracing implements AutoCloseable {
         };
     }
 
-    /** Exports what is queued (within the export timeout), then stops the exporter. */
+    /**
+     * Exports what is queued (within the export timeout), then stops the exporter. Blocks: call it off the event
+     * loop.
+     */
     @Override
     public void close() {
-        provider.shutdown().join(10, TimeUnit.SECONDS);
+        provider.shutdown().join(exportTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     }
 }

@@ -79,7 +79,7 @@ class TracingGatewayTest {
             .config("""
                     admission: { max-concurrent: 3, queue-capacity: 1 }
                     access-log: { target: file, path: "%s" }
-                    tracing: { otlp-endpoint: "%s", sample-ratio: 1.0 }
+                    tracing: { otlp-endpoint: "%s", sample-ratio: 1.0, export-timeout: 2s }
                     routes:
                       - path: /slow-odds
                         cache: { fresh: 60s, stale: 60s }

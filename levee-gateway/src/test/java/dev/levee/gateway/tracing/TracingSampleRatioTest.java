@@ -44,7 +44,7 @@ class TracingSampleRatioTest {
             }))
             .features(List.of())
             .config("""
-                    tracing: { otlp-endpoint: "%s", sample-ratio: 0.0 }
+                    tracing: { otlp-endpoint: "%s", sample-ratio: 0.0, export-timeout: 2s }
                     """.formatted(receiver.endpoint()))
             .build();
 
