@@ -24,8 +24,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LeveeCli.Version.class,
         description = "Levee keeps a backend and a quota-limited upstream API alive under load.",
-        subcommands = {ServeCommand.class, DemoCommand.class, LoadtestCommand.class, UpstreamSimCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ValidateCommand.class, ConfigCommand.class, DemoCommand.class,
+                LoadtestCommand.class, UpstreamSimCommand.class, CommandLine.HelpCommand.class})
 public final class LeveeCli {
 
     /** The root command: its subcommands do the work. */

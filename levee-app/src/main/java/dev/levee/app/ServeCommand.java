@@ -66,7 +66,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             cfg = load(config, port, preset);
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("levee: invalid config: " + e.getMessage());
+            for (String error : e.errors()) { // every error of the file, one a line
+                spec.commandLine().getErr().println("levee: invalid config: " + error);
+            }
             return 2;
         }
         if (cfg.log().json()) {

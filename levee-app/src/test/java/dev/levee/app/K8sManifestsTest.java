@@ -23,8 +23,11 @@ import dev.levee.gateway.config.LeveeConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code deploy/k8s} and its Redis overlay, rendered by {@code kubectl kustomize}: the ConfigMap's YAML loads
- * through the gateway's ConfigLoader, and the Deployment agrees with it (probe paths and ports, listeners, the
+ * {@code deploy/k8s} and its Redis overlay, rendered by {@code kubectl kustomize}: the ConfigMap's YAML passes
+ * {@code levee validate}, and the Deployment agrees with it (probe paths and ports, listeners, the
  * termination grace against the launcher's shutdown budget), with a non-root read-only container, resources,
  * a Service, a PodDisruptionBudget and a HorizontalPodAutoscaler. Skipped only when kubectl is not installed.
  */
@@ -79,6 +82,18 @@ class K8sManifestsTest {
     void theManifestsAgreeWithTheGatewaysConfig(String variant) throws Exception {
         List<JsonNode> docs = render(variant.isEmpty() ? K8S : K8S.resolve(variant));
         JsonNode configMap = one(docs, "ConfigMap");
+        // the config in the ConfigMap passes `levee validate`, as an operator would check it before applying it
+        Path mountedConfig = Files.createTempFile("levee-configmap-", ".yaml");
+        try {
+            Files.writeString(mountedConfig, configMap.path("data").path("levee.yaml").asText());
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new ValidateCommand(Map.of()));
+            cli.setOut(new PrintWriter(new StringWriter()));
+            cli.setErr(new PrintWriter(err));
+            assertThat(cli.execute("--config", mountedConfig.toString())).as(err.toString()).isZero();
+        } finally {
+            Files.delete(mountedConfig);
+        }
         LeveeConfig cfg = ConfigLoader.load(configMap.path("data").path("levee.yaml").asText(), Map.of());
 
         JsonNode deployment = one(docs, "Deployment");

@@ -20,6 +20,7 @@ import dev.levee.core.time.Ticker;
 import dev.levee.gateway.chain.Filter;
 import dev.levee.gateway.chain.RequestChain;
 import dev.levee.gateway.chain.Stage;
+import dev.levee.gateway.config.ConfigIdentity;
 import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.http.AdminAuth;
@@ -83,6 +84,7 @@ public final class GatewayServer {
 
     private final Vertx vertx;
     private final LeveeConfig config;
+    private volatile ConfigIdentity configIdentity; // volatile: a reload will replace it while /health reads it
     private final PrometheusMeterRegistry registry;
     private final UpstreamClient upstream;
     private final List<GatewayFeature> features;
@@ -101,6 +103,7 @@ public final class GatewayServer {
                           List<Function<GatewayContext, GatewayFeature>> factories, List<Filter> extraFilters) {
         this.vertx = vertx;
         this.config = config;
+        this.configIdentity = ConfigIdentity.of(config, ticker.epochMillis());
         this.scheduler = scheduler;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -168,7 +171,7 @@ public final class GatewayServer {
         Set<String> opsPaths = opsPaths(adminRouter);
         RequestMetrics metrics = new RequestMetrics(registry, ticker, path -> label(opsPaths, path));
         Consumer<Router> ops = router -> {
-            OpsEndpoints endpoints = new OpsEndpoints(features, registry, accepting::get);
+            OpsEndpoints endpoints = new OpsEndpoints(features, registry, accepting::get, this::configIdentity);
             Router probesOnly = Router.router(vertx);
             endpoints.mountProbes(probesOnly);
             Set<String> probes = opsPaths(probesOnly);
@@ -203,7 +206,7 @@ public final class GatewayServer {
         Router r = Router.router(vertx);
         Set<String> opsPaths = new HashSet<>();
         r.route().handler(new RequestMetrics(registry, ticker, path -> label(opsPaths, path))::handle);
-        OpsEndpoints ops = new OpsEndpoints(features, registry, accepting::get);
+        OpsEndpoints ops = new OpsEndpoints(features, registry, accepting::get, this::configIdentity);
         ops.mountProbes(r);
         mountOps(r, ops);
         opsPaths.addAll(opsPaths(r));
@@ -316,6 +319,11 @@ public final class GatewayServer {
     /** The admin listener's port, or -1 without one ({@code admin.listen: false}). */
     public int adminPort() {
         return adminServer == null ? -1 : adminServer.actualPort();
+    }
+
+    /** The hash of the config this gateway runs and when it was loaded, as {@code /health} shows them. */
+    public ConfigIdentity configIdentity() {
+        return configIdentity;
     }
 
     public LeveeConfig config() {

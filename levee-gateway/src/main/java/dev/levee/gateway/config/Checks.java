@@ -31,51 +31,61 @@ public final class Checks {
     private Checks() {}
 
     public static int positive(String key, int value) {
-        return check(() -> Arguments.positive(key, value));
+        return check(key, value, () -> Arguments.positive(key, value));
     }
 
     public static long positive(String key, long value) {
-        return check(() -> Arguments.positive(key, value));
+        return check(key, value, () -> Arguments.positive(key, value));
     }
 
     public static int nonNegative(String key, int value) {
-        return check(() -> Arguments.nonNegative(key, value));
+        return check(key, value, () -> Arguments.nonNegative(key, value));
     }
 
     public static long nonNegative(String key, long value) {
-        return check(() -> Arguments.nonNegative(key, value));
+        return check(key, value, () -> Arguments.nonNegative(key, value));
     }
 
     public static int inRange(String key, int value, int min, int max) {
-        return check(() -> Arguments.inRange(key, value, min, max));
+        return check(key, value, () -> Arguments.inRange(key, value, min, max));
     }
 
     public static double fraction(String key, double value) {
-        return check(() -> Arguments.fraction(key, value));
+        return check(key, value, () -> Arguments.fraction(key, value));
     }
 
     public static Duration positive(String key, Duration value) {
-        return check(() -> Arguments.positive(key, present(key, value), Durations::format));
+        return check(key, value, () -> Arguments.positive(key, present(key, value), Durations::format));
     }
 
     public static Duration nonNegative(String key, Duration value) {
-        return check(() -> Arguments.nonNegative(key, present(key, value), Durations::format));
+        return check(key, value, () -> Arguments.nonNegative(key, present(key, value), Durations::format));
     }
 
     public static <T> T required(String key, T value) {
-        return check(() -> Arguments.required(key, value, "a value"));
+        return check(key, value, () -> Arguments.required(key, value, "a value"));
     }
 
     private static Duration present(String key, Duration value) {
         return Arguments.required(key, value, "a duration such as 5s");
     }
 
-    /** Runs an {@link Arguments} check; its refusal becomes a config error with the same message. */
-    private static <T> T check(Supplier<T> check) {
+    /**
+     * Runs an {@link Arguments} check; its refusal becomes a config error with the same message. While a
+     * {@link ConfigLoader} load collects its errors ({@link ConfigErrors}), the refusal is recorded and the value given
+     * back, so that the constructor goes on and reports its other keys too.
+     */
+    private static <T> T check(String key, T value, Supplier<T> check) {
         try {
             return check.get();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigException(String.valueOf(e.getMessage())); // Arguments always gives one
+            String message = String.valueOf(e.getMessage()); // Arguments always gives one
+            ConfigErrors errors = ConfigErrors.current();
+            if (errors == null) {
+                throw new ConfigException(message);
+            }
+            errors.add(key, message);
+            return value;
         }
     }
 }

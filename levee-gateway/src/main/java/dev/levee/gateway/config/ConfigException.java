@@ -15,13 +15,39 @@
  */
 package dev.levee.gateway.config;
 
-/** A configuration that Levee refuses to start with; the message names the key and the bad value. */
+import java.util.List;
+
+/**
+ * A configuration that Levee refuses to start with; the message names the key and the bad value. A config with several
+ * mistakes gives one exception with all of them ({@link #errors()}, each starting with its key path), one a line in
+ * the message.
+ */
 public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String[] errors;
+
     public ConfigException(String message) {
         super(message);
+        this.errors = new String[] {message};
     }
 
     public ConfigException(String message, Throwable cause) {
         super(message, cause);
+        this.errors = new String[] {message};
+    }
+
+    /** Every error of one config, in the order found. */
+    public ConfigException(List<String> errors) {
+        super(String.join("\n", errors));
+        if (errors.isEmpty()) {
+            throw new IllegalArgumentException("errors: [] (expected: at least one)");
+        }
+        this.errors = errors.toArray(String[]::new);
+    }
+
+    /** The errors, each starting with its key path (one for most exceptions). */
+    public List<String> errors() {
+        return List.of(errors);
     }
 }

@@ -18,6 +18,7 @@ package dev.levee.gateway.ops;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.levee.gateway.config.ConfigIdentity;
 import dev.levee.gateway.http.JsonResponses;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Health and metrics endpoints. They bypass authentication and admission, so they answer while the gateway is
@@ -39,11 +41,15 @@ public final class OpsEndpoints {
     private final List<? extends HealthSource> features;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier accepting;
+    private final Supplier<ConfigIdentity> config;
 
-    public OpsEndpoints(List<? extends HealthSource> features, PrometheusMeterRegistry registry, BooleanSupplier accepting) {
+    /** {@code config}: the identity of the config the gateway runs now (a reload changes it). */
+    public OpsEndpoints(List<? extends HealthSource> features, PrometheusMeterRegistry registry, BooleanSupplier accepting,
+                        Supplier<ConfigIdentity> config) {
         this.features = features;
         this.registry = registry;
         this.accepting = accepting;
+        this.config = config;
     }
 
     /** The Kubernetes probes: served on every listener, to anyone. */
@@ -90,15 +96,17 @@ public final class OpsEndpoints {
         }
         BuildInfo build = BuildInfo.current();
         JsonResponses.send(ctx, overall == HealthStatus.DOWN ? 503 : 200, new Health(overall.name(),
-                build.version(), build.commit(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000, sections));
+                build.version(), build.commit(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000, sections,
+                config.get()));
     }
 
     /**
-     * {@code GET /health}: the overall status (the worst section's), the build ({@link BuildInfo}), and every
-     * feature's section by name.
+     * {@code GET /health}: the overall status (the worst section's), the build ({@link BuildInfo}), every
+     * feature's section by name, and which config runs ({@code config.hash}, as {@code levee validate} prints it,
+     * and {@code config.loaded_at}).
      */
     record Health(String status, String version, String commit, long uptimeSeconds,
-                  Map<String, ObjectNode> components) {}
+                  Map<String, ObjectNode> components, ConfigIdentity config) {}
 
     /** {@code GET /health/readiness} (reasons by feature, only when not ready) and {@code /health/liveness}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

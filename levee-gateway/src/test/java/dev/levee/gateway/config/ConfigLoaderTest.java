@@ -299,4 +299,84 @@ class ConfigLoaderTest {
         assertThat(env.accessLog().enabled()).isFalse();
         assertThat(env.accessLog().toFile()).isTrue();
     }
+
+    @Test
+    void everyErrorOfAFileIsReportedAtOnceEachStartingWithItsKeyPath() {
+        String yaml = """
+                server: { port: 70000 }
+                admission: { max-concurrent: 0 }
+                routes:
+                  - path: /ok
+                  - path: /a
+                    cache: { fresh: 0s }
+                """;
+        assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
+                        "server.port: 70000 (expected: 0..65535)",
+                        "admission.max-concurrent: 0 (expected: > 0)",
+                        "routes[1].cache.fresh: 0s (expected: > 0)"))
+                .hasMessage("""
+                        server.port: 70000 (expected: 0..65535)
+                        admission.max-concurrent: 0 (expected: > 0)
+                        routes[1].cache.fresh: 0s (expected: > 0)""");
+    }
+
+    @Test
+    void severalErrorsInOneBlockAreAllReported() {
+        String yaml = """
+                server: { port: abc, max-headers: 0, drain-period: 5, idle-timeout: 0s, colour: blue }
+                store: { type: postgres, redis: { url: 'http://x', expected-instances: 0 } }
+                """;
+        assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactlyInAnyOrder(
+                        "server.port: 'abc' is not a valid whole number",
+                        "server.max-headers: 0 (expected: 1..1000)",
+                        "server.drain-period: '5' has no unit (expected: a duration such as 5s)",
+                        "server.idle-timeout: 0s (expected: > 0)",
+                        "server.colour: unknown key (known here: " + knownKeys("server") + ")",
+                        "store.type: 'postgres' is not a valid choice (one of [memory, redis])",
+                        "store.redis.url: 'http://x' (expected: redis://host:port)"));
+    }
+
+    @Test
+    void anErrorIsNotEchoedByTheChecksThatDependOnIt() {
+        // the thresholds' order check would see the placeholder of the refused value; the block's required check
+        // would see the refused block: neither is reported
+        assertThatThrownBy(() -> ConfigLoader.load("events: { warning-threshold: lots }\n", Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .containsExactly("events.warning-threshold: 'lots' is not a valid whole number"));
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { url: 'http://x' } }\n", Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .containsExactly("store.redis.url: 'http://x' (expected: redis://host:port)"));
+        assertThatThrownBy(() -> ConfigLoader.load("admission: { queue-capacity: 0, max-wait: 0s }\n", Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
+                        "admission.queue-capacity: 0 (expected: > 0)", "admission.max-wait: 0s (expected: > 0)"));
+    }
+
+    @Test
+    void structuralAndEnvironmentErrorsAreCollectedWithTheRest() {
+        String yaml = """
+                routes:
+                  - 5
+                  - path: api
+                  - path: /b
+                    cache: 5
+                """;
+        assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of("LEVEE_ADMISSION_MAX_CONCURRENT", "zero")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactlyInAnyOrder(
+                        "routes[0]: expected a mapping with at least 'path'",
+                        "routes[2].cache: expected a mapping",
+                        "routes[1].path: 'api' (expected: a path prefix starting with /)",
+                        "admission.max-concurrent: 'zero' is not a valid whole number or auto"));
+    }
+
+    private static String knownKeys(String section) {
+        try {
+            ConfigLoader.load(section + ": { no-such-key: 1 }\n", Map.of());
+        } catch (ConfigException e) {
+            String m = e.getMessage();
+            return m.substring(m.indexOf("(known here: ") + "(known here: ".length(), m.length() - 1);
+        }
+        throw new AssertionError("no error for an unknown key");
+    }
 }
