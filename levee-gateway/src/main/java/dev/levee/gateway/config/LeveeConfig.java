@@ -53,9 +53,16 @@ public record LeveeConfig(ServerConfig server, UpstreamConfig upstream,
             String named = routes.get(i).upstream();
             if (named != null && !named.equals(DEFAULT_UPSTREAM) && !upstreams.containsKey(named)) {
                 throw new ConfigException("routes[" + i + "].upstream: '" + named + "' is not a configured upstream"
-                        + " (route " + routes.get(i).path() + "; known: " + upstreamClusters().keySet() + ")");
+                        + " (route " + routes.get(i).path() + "; known: " + known(upstreams) + ")");
             }
         }
+    }
+
+    /** The upstream names a route may use: {@value #DEFAULT_UPSTREAM} and those of {@code upstreams:}. */
+    private static List<String> known(Map<String, UpstreamClusterConfig> upstreams) {
+        List<String> names = new java.util.ArrayList<>(List.of(DEFAULT_UPSTREAM));
+        upstreams.keySet().stream().filter(n -> !n.equals(DEFAULT_UPSTREAM)).forEach(names::add);
+        return names;
     }
 
     /** The upstream of unmatched paths and of routes that name none. */
