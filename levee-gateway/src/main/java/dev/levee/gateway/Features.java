@@ -21,6 +21,7 @@ import dev.levee.gateway.events.EventsFeature;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.readpath.ReadPathFeature;
 import dev.levee.gateway.store.StoreFeature;
+import dev.levee.gateway.upstream.UpstreamsFeature;
 
 import java.util.List;
 import java.util.function.Function;
@@ -40,6 +41,7 @@ public final class Features {
                 EventsFeature::new,     // the event pipeline: the events stage and the queue's ops view
                 HotSpotFeature::new,    // before the read path, which takes each route's hot-spot limiter at construction
                 ReadPathFeature::new,   // the read path stage: cached, coalesced GETs on routes
+                UpstreamsFeature::new,  // the upstreams' health section (the clusters are the server's UpstreamClient)
                 DashboardFeature::new   // last: reads every other feature's stats
         );
     }

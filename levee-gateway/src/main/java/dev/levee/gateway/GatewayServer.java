@@ -110,8 +110,9 @@ public final class GatewayServer {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
-        this.upstream = new UpstreamClient(vertx, config.upstream(), config.server().maxBodySize().bytes(),
-                new ProxyHeaders(config.server().trustedProxies()), registry, config.server().eventLoopCount());
+        this.upstream = new UpstreamClient(vertx, config.upstreamClusters(), config.server().maxBodySize().bytes(),
+                new ProxyHeaders(config.server().trustedProxies()), registry, config.server().eventLoopCount(),
+                ticker);
         this.tracing = Tracing.create(config.tracing());
         List<GatewayFeature> built = new ArrayList<>();
         // a read-only view: while a feature is built it lists those built before it (what it may take from them);

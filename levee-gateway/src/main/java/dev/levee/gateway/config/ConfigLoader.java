@@ -166,6 +166,7 @@ public final class ConfigLoader {
             }
         }
         applyRouteDefaults(tree);
+        applyUpstreamDefaults(tree);
         applyEnv(tree, env);
         return tree;
     }
@@ -217,6 +218,42 @@ public final class ConfigLoader {
                 r.set(block, filled);
             }
             i++;
+        }
+    }
+
+    /** Keys an {@code upstreams:} entry takes from the {@code upstream:} block when it leaves them out. */
+    private static final List<String> FROM_UPSTREAM = List.of("timeout", "connect-timeout", "max-connections",
+            "max-in-flight");
+
+    /**
+     * Fills each {@code upstreams:} entry with {@code levee-upstream-defaults.yaml} and the {@code upstream:} block's
+     * timeouts and pool limits, before the environment overrides (which then find every key).
+     */
+    private static void applyUpstreamDefaults(ObjectNode tree) {
+        JsonNode upstreams = tree.get("upstreams");
+        if (upstreams == null || upstreams.isNull()) {
+            return;
+        }
+        if (!upstreams.isObject()) {
+            throw new ConfigException("upstreams: expected a mapping of named upstreams");
+        }
+        JsonNode legacy = tree.get("upstream");
+        ObjectNode defaults = (ObjectNode) resource("levee-upstream-defaults.yaml");
+        for (Iterator<Map.Entry<String, JsonNode>> it = upstreams.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isObject()) {
+                throw new ConfigException("upstreams." + e.getKey() + ": expected a mapping with at least 'endpoints'");
+            }
+            ObjectNode filled = defaults.deepCopy();
+            if (legacy != null && legacy.isObject()) {
+                for (String key : FROM_UPSTREAM) {
+                    if (legacy.has(key)) {
+                        filled.set(key, legacy.get(key).deepCopy());
+                    }
+                }
+            }
+            merge(filled, (ObjectNode) e.getValue(), "upstreams." + e.getKey() + ".");
+            e.setValue(filled);
         }
     }
 

@@ -17,6 +17,7 @@ package dev.levee.gateway.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of {@code routes:}. {@code path} is a prefix; the first matching route wins and unmatched paths are
@@ -30,10 +31,11 @@ import java.util.List;
  * @param identityHeaders on a non-public route, request headers that carry a credential (an API key under another
  *                     name) besides Authorization, Cookie and X-Api-Key: callers that differ in any never share an
  *                     answer
+ * @param upstream     the {@code upstreams:} entry this route's requests go to; null: the default upstream
  */
 public record RouteConfig(String path, @com.fasterxml.jackson.annotation.JsonProperty("public") Boolean isPublic,
                           List<String> varyHeaders, List<String> identityHeaders, Cache cache, Coalesce coalesce,
-                          HotSpot hotSpot, Batch batch, Breaker breaker) {
+                          HotSpot hotSpot, Batch batch, Breaker breaker, @Nullable String upstream) {
     public RouteConfig {
         Checks.required("path", path);
         if (!path.startsWith("/")) {

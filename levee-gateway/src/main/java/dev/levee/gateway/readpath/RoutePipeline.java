@@ -121,12 +121,12 @@ final class RoutePipeline {
     private final Cache<String, List<String>> varied;
     private final GatewayContext gateway;
     private final UpstreamFetcher upstream;
-    private final String upstreamEndpoint; // host:port, for the access log
+    private final String upstreamEndpoint; // host:port (the upstream's name if it has several), for the access log
 
     RoutePipeline(GatewayContext gateway, RouteConfig route, FlightCoordinator<String, UpstreamResponse> coordinator,
                   Optional<HotSpotFeature.ReadStage> hotSpot) {
         this.gateway = gateway;
-        this.upstreamEndpoint = gateway.config().upstream().host() + ":" + gateway.config().upstream().port();
+        this.upstreamEndpoint = gateway.upstream().label(route.upstream());
         this.route = route;
         this.hotSpot = hotSpot;
         RouteConfig.Coalesce c = route.coalesce();
@@ -177,7 +177,7 @@ final class RoutePipeline {
                 .openFor(bc.openFor())
                 .halfOpenProbes(bc.halfOpenProbes())
                 .build();
-        this.upstream = gateway.upstream()::fetch;
+        this.upstream = gateway.upstream().fetcher(route.upstream()); // routes[].upstream, else the default
         // below the breaker: each coalesced load has spent its own key's slot and is its own breaker call
         this.batcher = route.batch() == null ? null : new Batcher(route.batch(), gateway.scheduler(), () -> upstream);
         ReadPath.Builder<String, UpstreamResponse> shared = ReadPath.builder();

@@ -17,59 +17,65 @@ package dev.levee.gateway.upstream;
 
 import dev.levee.core.internal.SuppressForbidden;
 import dev.levee.gateway.chain.RequestState;
+import dev.levee.core.time.Ticker;
+import dev.levee.gateway.config.LeveeConfig;
+import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.config.UpstreamClusterConfig;
 import dev.levee.gateway.config.UpstreamConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.http.ErrorMapper;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
+import io.micrometer.core.instrument.Gauge;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The connection to the upstream: pooled Vert.x HTTP clients, one per event loop (each with its share of
- * {@code upstream.max-connections}), used two ways.
+ * The connection to the upstreams: one {@link UpstreamCluster} per configured upstream ({@code upstreams:}, and
+ * {@code default}, by default the legacy {@code upstream:} block), each with its endpoints, balancer and pooled
+ * Vert.x clients, used two ways.
  * <ul>
- *   <li>{@link #proxy}: streams a client's request to the upstream and the response back, both ways with
- *       back-pressure, for everything the read path does not handle;</li>
- *   <li>{@link #fetch}: a buffered exchange, the bottom of the read path.</li>
+ *   <li>{@link #proxy}: streams a client's request to the upstream of its route ({@code routes[].upstream}, else
+ *       the default) and the response back, both ways with back-pressure, for everything the read path does not
+ *       handle;</li>
+ *   <li>{@link #fetch} and {@link #fetcher}: a buffered exchange, the bottom of the read path.</li>
  * </ul>
- * The upstream timeout bounds the wait for a pooled connection plus the response head (and, for {@link #fetch},
- * the whole body): past it the client gets 504. A connection that cannot be made gets 502. At most
- * {@code upstream.max-in-flight} requests are at the upstream at once, both ways together; one more gets 503 with
- * Retry-After at once, so a hung upstream collects no more than that ({@link #refusedLocally} tells such a refusal
- * apart from an upstream outcome). All are JSON with an {@code error} field.
+ * The cluster's timeout bounds the wait for a pooled connection plus the response head (and, for a fetch, the
+ * whole body): past it the client gets 504. A connection that cannot be made gets 502, unless the request is
+ * idempotent and the cluster's retry budget allows sending it once more, to another endpoint (only a connect
+ * failure is retried: nothing of the request reached the upstream). At most {@code max-in-flight} requests are at
+ * a cluster at once, both ways together; one more gets 503 with Retry-After at once, so a hung upstream collects no
+ * more than that ({@link #refusedLocally} tells such a refusal apart from an upstream outcome). All are JSON with an
+ * {@code error} field. How each exchange ended feeds the cluster's outlier detection and metrics.
  *
- * <p>Metrics: {@code levee_upstream_in_flight} (gauge), {@code levee_upstream_rejected_total} (refused at the bound).
+ * <p>Metrics: {@code levee_upstream_in_flight} (gauge) and {@code levee_upstream_rejected_total} (refused at the
+ * bound), all clusters together; per cluster and endpoint those of {@link UpstreamCluster}.
  */
 public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
@@ -77,28 +83,14 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     public static final int MAX_BUFFERED_RESPONSE_BYTES = 64 << 20;
 
     private final Vertx vertx;
-    private final UpstreamConfig config;
-    private final HttpClientOptions clientOptions;
-    private final PoolOptions poolOptions; // one event loop's share of max-connections
-    // one client per event-loop thread, so a request's upstream connection is on its own loop (see client())
-    private final ConcurrentHashMap<Thread, HttpClientAgent> clients = new ConcurrentHashMap<>();
-    private final HttpClientAgent offLoop; // for callers on no event loop, or on more loops than serve requests
-    private final int eventLoops;
-    private volatile boolean closed;
-    private final String basePath;
-    // parsed once: UpstreamConfig derives these from its URL on every call, and options() runs per request
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String hostHeader;
-
+    private final Map<String, UpstreamCluster> clusters;
+    private final UpstreamCluster defaultCluster;
     private final long maxRequestBytes;
     private final ProxyHeaders proxyHeaders;
-    private final int maxInFlight;
-    private final AtomicInteger inFlight = new AtomicInteger(); // counts for every event loop's client
-    private final LongAdder rejected = new LongAdder();
 
     /**
+     * The legacy single upstream, as the cluster {@code default}, on the system ticker.
+     *
      * @param maxRequestBytes request bodies larger than this are refused with 413 ({@code server.max-body-size})
      * @param proxyHeaders    what of a client's headers goes upstream
      * @param registry        where the in-flight gauge and the refusal counter go
@@ -106,90 +98,92 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
      */
     public UpstreamClient(Vertx vertx, UpstreamConfig config, long maxRequestBytes, ProxyHeaders proxyHeaders,
                           MeterRegistry registry, int eventLoops) {
-        this.vertx = requireNonNull(vertx, "vertx");
-        this.proxyHeaders = requireNonNull(proxyHeaders, "proxyHeaders");
-        this.config = requireNonNull(config, "config");
-        this.maxRequestBytes = maxRequestBytes;
-        this.maxInFlight = config.maxInFlight();
-        this.basePath = config.basePath();
-        this.host = config.host();
-        this.port = config.port();
-        this.ssl = config.ssl();
-        this.hostHeader = host + ":" + port;
-        if (eventLoops < 1) {
-            throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
-        }
-        this.eventLoops = eventLoops;
-        this.clientOptions = new HttpClientOptions()
-                .setDefaultHost(host)
-                .setDefaultPort(port)
-                .setSsl(ssl)
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                .setDecompressionSupported(false);
-        // waiting for a pooled connection is bounded too: never more waiters than requests allowed in flight
-        int perLoop = Math.max(1, (config.maxConnections() + eventLoops - 1) / eventLoops);
-        this.poolOptions = new PoolOptions().setHttp1MaxSize(perLoop).setMaxWaitQueueSize(maxInFlight);
-        this.offLoop = newClient();
-        Gauge.builder("levee.upstream.in.flight", inFlight, AtomicInteger::get)
-                .description("Requests at the upstream, read path and proxy together").register(registry);
-        FunctionCounter.builder("levee.upstream.rejected", rejected, LongAdder::sum)
-                .description("Requests refused at once because upstream.max-in-flight were at the upstream")
-                .register(registry);
-    }
-
-    private HttpClientAgent newClient() {
-        return vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
+        this(vertx, Map.of(LeveeConfig.DEFAULT_UPSTREAM, UpstreamClusterConfig.of(config)), maxRequestBytes,
+                proxyHeaders, registry, eventLoops, Ticker.system());
     }
 
     /**
-     * The client of the caller's event loop. One pool shared by every loop hands a connection made on one loop to
-     * a request on another, and each read and write of that exchange then hops between the two threads; a client
-     * per loop (its connections made on the loop that asked, Vert.x's default) keeps an exchange on one thread.
+     * Every cluster of {@code clusters} ({@link LeveeConfig#upstreamClusters()}: it holds
+     * {@value LeveeConfig#DEFAULT_UPSTREAM}); health checks start at once, ejections and the retry budget run on
+     * {@code ticker}.
      */
-    private HttpClientAgent client() {
-        Context context = Vertx.currentContext();
-        if (context == null || !context.isEventLoopContext() || closed) {
-            return offLoop;
+    public UpstreamClient(Vertx vertx, Map<String, UpstreamClusterConfig> clusters, long maxRequestBytes,
+                          ProxyHeaders proxyHeaders, MeterRegistry registry, int eventLoops, Ticker ticker) {
+        this.vertx = requireNonNull(vertx, "vertx");
+        this.proxyHeaders = requireNonNull(proxyHeaders, "proxyHeaders");
+        requireNonNull(clusters, "clusters");
+        requireNonNull(ticker, "ticker");
+        this.maxRequestBytes = maxRequestBytes;
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
         }
-        Thread loop = Thread.currentThread();
-        HttpClientAgent client = clients.get(loop);
-        if (client != null) {
-            return client;
+        if (!clusters.containsKey(LeveeConfig.DEFAULT_UPSTREAM)) {
+            throw new IllegalArgumentException("clusters: " + clusters.keySet() + " (expected: one named "
+                    + LeveeConfig.DEFAULT_UPSTREAM + ")");
         }
-        // max-connections holds with at most one client per serving loop (others: an admin listener's, a timer's)
-        synchronized (clients) {
-            return clients.size() >= eventLoops ? offLoop : clients.computeIfAbsent(loop, t -> newClient());
-        }
+        Map<String, UpstreamCluster> built = new LinkedHashMap<>();
+        clusters.forEach((name, config) -> built.put(name,
+                new UpstreamCluster(vertx, name, config, eventLoops, ticker, registry)));
+        this.clusters = Collections.unmodifiableMap(built);
+        this.defaultCluster = requireNonNull(built.get(LeveeConfig.DEFAULT_UPSTREAM), "default");
+        Gauge.builder("levee.upstream.in.flight", this, c -> c.clusters.values().stream()
+                        .mapToInt(UpstreamCluster::inFlight).sum())
+                .description("Requests at the upstream, read path and proxy together").register(registry);
+        FunctionCounter.builder("levee.upstream.rejected", this, c -> c.clusters.values().stream()
+                        .mapToLong(UpstreamCluster::rejected).sum())
+                .description("Requests refused at once because upstream.max-in-flight were at the upstream")
+                .register(registry);
+        this.clusters.values().forEach(UpstreamCluster::startHealthChecks);
     }
 
-    /** Takes an in-flight slot, or refuses (counted) when all {@code max-in-flight} are taken. */
-    private boolean acquire() {
-        int n;
-        do {
-            n = inFlight.get();
-            if (n >= maxInFlight) {
-                rejected.increment();
-                return false;
+    /** The cluster named {@code name}, the default one for null. */
+    private UpstreamCluster cluster(@Nullable String name) {
+        if (name == null) {
+            return defaultCluster;
+        }
+        UpstreamCluster c = clusters.get(name);
+        if (c == null) { // LeveeConfig checked every route's name
+            throw new IllegalArgumentException("upstream: '" + name + "' (known: " + clusters.keySet() + ")");
+        }
+        return c;
+    }
+
+    private UpstreamCluster clusterOf(RoutingContext ctx) {
+        RouteConfig route = RequestState.of(ctx).route();
+        return cluster(route == null ? null : route.upstream());
+    }
+
+    /** The buffered exchanges of upstream {@code name} (a route's {@code upstream}; null: the default one). */
+    public UpstreamFetcher fetcher(@Nullable String name) {
+        UpstreamCluster c = cluster(name);
+        return request -> fetch(c, request);
+    }
+
+    /**
+     * What the access log shows as the upstream of upstream {@code name}'s calls made through {@link #fetcher}: the
+     * endpoint's {@code host:port} when it has only one, else the upstream's name.
+     */
+    public String label(@Nullable String name) {
+        UpstreamCluster c = cluster(name);
+        return c.endpoints.size() == 1 ? c.endpoints.get(0).label : c.name;
+    }
+
+    /** Every cluster's state, for {@code GET /health}. */
+    public UpstreamsView view() {
+        Map<String, UpstreamsView.Cluster> out = new LinkedHashMap<>();
+        clusters.forEach((name, c) -> {
+            long now = c.now();
+            List<UpstreamsView.EndpointState> eps = new ArrayList<>();
+            for (Endpoint e : c.endpoints) {
+                boolean ejected = e.ejected(now);
+                eps.add(new UpstreamsView.EndpointState(e.url, !e.healthy() ? "down" : ejected ? "ejected" : "up",
+                        e.healthy(), ejected, TimeUnit.NANOSECONDS.toMillis(e.ejectedForNanos(now)), e.active(),
+                        e.consecutiveFailures(), c.ejections(e)));
             }
-        } while (!inFlight.compareAndSet(n, n + 1));
-        return true;
-    }
-
-    /** A slot's release, safe to call from every path that ends an exchange: only the first call counts. */
-    private Runnable releaser() {
-        return new Release();
-    }
-
-    /** One object per proxied request (its own flag), where a lambda over an AtomicBoolean would be two. */
-    private final class Release extends AtomicBoolean implements Runnable {
-        @Override
-        public void run() {
-            if (compareAndSet(false, true)) {
-                inFlight.decrementAndGet();
-            }
-        }
+            out.put(name, new UpstreamsView.Cluster(c.config.balancer(), c.inFlight(), c.config.maxInFlight(),
+                    c.retries(), c.retriesDenied(), eps));
+        });
+        return new UpstreamsView(out);
     }
 
     /**
@@ -200,20 +194,8 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         return e instanceof HttpError he && he.status() == 503;
     }
 
-    private HttpError busyError() {
-        return ErrorMapper.toHttpError(new UpstreamBusyException(maxInFlight));
-    }
-
-    private RequestOptions options(io.vertx.core.http.HttpMethod method, String uri, MultiMap headers) {
-        return new RequestOptions()
-                .setMethod(method)
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
-                .setURI(basePath.isEmpty() ? uri : basePath + uri)
-                .setHeaders(headers)
-                .setConnectTimeout(config.timeout().toMillis()) // the wait for a pooled connection
-                .putHeader("Host", hostHeader);
+    private static HttpError busyError(UpstreamCluster cluster) {
+        return ErrorMapper.toHttpError(new UpstreamBusyException(cluster.config.maxInFlight()));
     }
 
     /** The forwarding rules, for stages that build their own upstream request (the read path). */
@@ -221,45 +203,74 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         return proxyHeaders;
     }
 
-    /** Streams the routed request to the upstream and the upstream's answer back to the client. */
+    /** Streams the routed request to its upstream and the upstream's answer back to the client. */
     public void proxy(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse resp = ctx.response();
         req.pause();
-        long timeoutMs = config.timeout().toMillis();
+        UpstreamCluster cluster = clusterOf(ctx);
         String declared = req.getHeader("Content-Length");
         if (declared != null && parseLong(declared) > maxRequestBytes) {
             JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes)); // and close, unread
             return;
         }
         boolean hasBody = req.headers().contains("Content-Length") || req.headers().contains("Transfer-Encoding");
-        if (!acquire()) {
+        if (!cluster.acquire()) {
             if (hasBody) {
                 resp.putHeader("Connection", "close"); // the unread body must not be taken for the next request
             }
-            JsonResponses.sendError(ctx, busyError());
+            JsonResponses.sendError(ctx, busyError(cluster));
             return;
         }
-        Runnable release = releaser();
-        long deadline = realNanos() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Runnable release = new Release(cluster);
+        long deadline = realNanos() + cluster.config.timeout().toNanos();
         MultiMap headers = proxyHeaders.forRequest(req);
         Buffer ahead = Bodies.buffered(ctx); // read before admission (AdmissionFeature): sent as it is
         headers.remove("Expect"); // the gateway answers it (Bodies.continueIfExpected); the upstream gets a body
         if (ahead != null) {
             headers.set("Content-Length", Integer.toString(ahead.length()));
         }
+        Endpoint endpoint = cluster.choose(null);
+        proxyTo(ctx, cluster, requireNonNull(endpoint, "endpoint"), headers, ahead, deadline, release, false);
+    }
+
+    /**
+     * One attempt of {@link #proxy} at {@code endpoint}. A connect failure is retried once ({@code retried} false),
+     * on another endpoint, when {@link UpstreamCluster#retryTarget} allows: the client's body has not been read yet
+     * then (the request stays paused until it is sent), so it can still go anywhere.
+     */
+    private void proxyTo(RoutingContext ctx, UpstreamCluster cluster, Endpoint endpoint, MultiMap headers,
+                         @Nullable Buffer ahead, long deadline, Runnable release, boolean retried) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse resp = ctx.response();
+        long timeoutMs = cluster.config.timeout().toMillis();
+        endpoint.begin();
+        Runnable done = new Release(endpoint, release); // this attempt's end, and with it the request's
         long sentAt = realNanos();
-        client().request(options(req.method(), req.uri(), headers)).onComplete(ar -> {
+        cluster.client().request(cluster.options(endpoint, req.method(), req.uri(), headers, millisLeft(deadline)))
+                .onComplete(ar -> {
             if (ar.failed()) {
+                endpoint.end();
+                UpstreamCluster.Outcome outcome = UpstreamCluster.Outcome.of(ar.cause());
+                cluster.record(endpoint, outcome);
+                if (!retried && outcome == UpstreamCluster.Outcome.CONNECT_FAILURE && !resp.closed()) {
+                    Endpoint other = cluster.retryTarget(req.method(), endpoint);
+                    if (other != null) {
+                        log.debug("upstream {}: connect to {} failed, {} {} retried on {}", cluster.name,
+                                endpoint.url, req.method(), req.uri(), other.url);
+                        proxyTo(ctx, cluster, other, headers, ahead, deadline, release, true);
+                        return;
+                    }
+                }
                 release.run();
-                JsonResponses.sendError(ctx, translate(ar.cause()));
+                JsonResponses.sendError(ctx, translate(cluster, endpoint, ar.cause()));
                 return;
             }
             HttpClientRequest upstream = ar.result();
             upstream.exceptionHandler(UpstreamClient::ended); // the outcome is the send's; unhandled, Vert.x logs it
             if (resp.closed()) { // the client left while we waited for a pooled connection
                 upstream.reset();
-                release.run();
+                done.run();
                 return;
             }
             upstream.idleTimeout(timeoutMs);
@@ -290,27 +301,72 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             sent.onComplete(rar -> {
                 vertx.cancelTimer(timer);
                 if (tooLarge[0] || rar.failed()) {
-                    release.run();
+                    done.run();
                 }
                 if (tooLarge[0]) {
                     JsonResponses.sendError(ctx, HttpError.payloadTooLarge(maxRequestBytes)); // and close, unread
                     return;
                 }
                 if (rar.failed()) {
-                    JsonResponses.sendError(ctx, timedOut[0] ? timeoutError() : translate(rar.cause()));
+                    if (!resp.closed()) { // a client that left reset the exchange: no news about the endpoint
+                        cluster.record(endpoint, timedOut[0] ? UpstreamCluster.Outcome.TIMEOUT
+                                : UpstreamCluster.Outcome.of(rar.cause()));
+                    }
+                    JsonResponses.sendError(ctx, timedOut[0] ? timeoutError(cluster)
+                            : translate(cluster, endpoint, rar.cause()));
                     return;
                 }
                 HttpClientResponse answer = rar.result();
-                RequestState.of(ctx).upstream(hostHeader, realNanos() - sentAt); // to the response head
+                cluster.record(endpoint, UpstreamCluster.ofStatus(answer.statusCode()));
+                RequestState.of(ctx).upstream(endpoint.hostHeader, realNanos() - sentAt); // to the response head
                 resp.setStatusCode(answer.statusCode());
                 resp.setStatusMessage(answer.statusMessage());
                 ProxyHeaders.copyEndToEnd(answer.headers(), resp.headers());
                 if (!answer.headers().contains("Content-Length")) {
                     resp.setChunked(true);
                 }
-                relay(answer, resp, req, release);
+                relay(answer, resp, req, done);
             });
         });
+    }
+
+    /**
+     * The end of an exchange, safe to call from every path that ends one: only the first call counts. For a
+     * request, it gives back the cluster's in-flight slot; for an attempt at an endpoint, the endpoint's count
+     * too, then the request's. One object per proxied request (its own flag), where a lambda over an AtomicBoolean
+     * would be two.
+     */
+    private static final class Release extends AtomicBoolean implements Runnable {
+        private final @Nullable UpstreamCluster cluster;
+        private final @Nullable Endpoint endpoint;
+        private final @Nullable Runnable then;
+
+        Release(UpstreamCluster cluster) {
+            this.cluster = cluster;
+            this.endpoint = null;
+            this.then = null;
+        }
+
+        Release(Endpoint endpoint, Runnable then) {
+            this.cluster = null;
+            this.endpoint = endpoint;
+            this.then = then;
+        }
+
+        @Override
+        public void run() {
+            if (compareAndSet(false, true)) {
+                if (cluster != null) {
+                    cluster.release();
+                }
+                if (endpoint != null) {
+                    endpoint.end();
+                }
+                if (then != null) {
+                    then.run();
+                }
+            }
+        }
     }
 
     /**
@@ -354,28 +410,56 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         log.debug("upstream request ended: {}", e.toString());
     }
 
-    /** A buffered exchange: the upstream's whole response, or a failed future with an {@link HttpError}. */
+    /** A buffered exchange with the default upstream: its whole response, or a failed future with an {@link HttpError}. */
     @Override
     public Future<UpstreamResponse> fetch(UpstreamRequest request) {
-        if (!acquire()) {
-            return Future.failedFuture(busyError());
+        return fetch(defaultCluster, request);
+    }
+
+    private Future<UpstreamResponse> fetch(UpstreamCluster cluster, UpstreamRequest request) {
+        if (!cluster.acquire()) {
+            return Future.failedFuture(busyError(cluster));
         }
         Promise<UpstreamResponse> promise = Promise.promise();
-        promise.future().onComplete(done -> inFlight.decrementAndGet()); // a promise completes once
-        long deadline = realNanos() + config.timeout().toNanos();
-        client().request(options(request.method(), request.uri(), request.headers())).onComplete(ar -> {
+        promise.future().onComplete(done -> cluster.release()); // a promise completes once
+        long deadline = realNanos() + cluster.config.timeout().toNanos();
+        fetchFrom(cluster, requireNonNull(cluster.choose(null), "endpoint"), request, deadline, promise, false);
+        return promise.future();
+    }
+
+    /** One attempt of a fetch at {@code endpoint}; a connect failure is retried as in {@link #proxyTo}. */
+    private void fetchFrom(UpstreamCluster cluster, Endpoint endpoint, UpstreamRequest request, long deadline,
+                           Promise<UpstreamResponse> promise, boolean retried) {
+        endpoint.begin();
+        cluster.client().request(cluster.options(endpoint, request.method(), request.uri(), request.headers(),
+                millisLeft(deadline))).onComplete(ar -> {
             if (ar.failed()) {
-                promise.fail(translate(ar.cause()));
+                endpoint.end();
+                UpstreamCluster.Outcome outcome = UpstreamCluster.Outcome.of(ar.cause());
+                cluster.record(endpoint, outcome);
+                if (!retried && outcome == UpstreamCluster.Outcome.CONNECT_FAILURE) {
+                    Endpoint other = cluster.retryTarget(request.method(), endpoint);
+                    if (other != null) {
+                        log.debug("upstream {}: connect to {} failed, {} {} retried on {}", cluster.name,
+                                endpoint.url, request.method(), request.uri(), other.url);
+                        fetchFrom(cluster, other, request, deadline, promise, true);
+                        return;
+                    }
+                }
+                promise.fail(translate(cluster, endpoint, ar.cause()));
                 return;
             }
             HttpClientRequest upstream = ar.result();
+            boolean[] timedOut = {false}; // only touched on this request's event loop
             long timer = vertx.setTimer(millisLeft(deadline), t -> {
-                promise.tryFail(timeoutError()); // first: the reset fails the send at once, as a 502 stream reset
+                timedOut[0] = true;
+                promise.tryFail(timeoutError(cluster)); // first: the reset fails the send at once, as a 502 reset
                 upstream.reset(0, new TimeoutException());
             });
             upstream.exceptionHandler(UpstreamClient::ended); // the outcome is the send's; unhandled, Vert.x logs it
             Future<HttpClientResponse> sent = request.body() == null ? upstream.send() : upstream.send(request.body());
             sent.compose(answer -> {
+                        cluster.record(endpoint, UpstreamCluster.ofStatus(answer.statusCode()));
                         String len = answer.getHeader("Content-Length");
                         if (len != null && parseLong(len) > MAX_BUFFERED_RESPONSE_BYTES) {
                             answer.request().reset();
@@ -386,17 +470,21 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
                             ProxyHeaders.copyEndToEnd(answer.headers(), headers);
                             return new UpstreamResponse(answer.statusCode(), headers, body);
                         });
+                    }, cause -> {
+                        cluster.record(endpoint, timedOut[0] ? UpstreamCluster.Outcome.TIMEOUT
+                                : UpstreamCluster.Outcome.of(cause));
+                        return Future.failedFuture(cause);
                     })
                     .onComplete(rar -> {
                         vertx.cancelTimer(timer);
+                        endpoint.end();
                         if (rar.succeeded()) {
                             promise.tryComplete(rar.result());
                         } else {
-                            promise.tryFail(translate(rar.cause()));
+                            promise.tryFail(translate(cluster, endpoint, rar.cause()));
                         }
                     });
         });
-        return promise.future();
     }
 
     /** Time left until {@code deadline} ({@link #realNanos()}), at least 1 ms (a Vert.x timer's minimum). */
@@ -418,32 +506,34 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         }
     }
 
-    private HttpError timeoutError() {
-        return HttpError.of(504, "Upstream timeout").with("timeout_ms", config.timeout().toMillis());
+    private static HttpError timeoutError(UpstreamCluster cluster) {
+        return HttpError.of(504, "Upstream timeout").with("timeout_ms", cluster.config.timeout().toMillis());
     }
 
-    private HttpError translate(Throwable cause) {
+    private static HttpError translate(UpstreamCluster cluster, Endpoint endpoint, Throwable cause) {
         if (cause instanceof HttpError he) {
             return he;
         }
         if (cause instanceof ConnectionPoolTooBusyException) { // cannot happen while max-in-flight bounds the queue
-            rejected.increment();
-            return busyError();
+            cluster.countRejected();
+            return busyError(cluster);
         }
         if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
-            return timeoutError();
+            return timeoutError(cluster);
         }
-        if (cause instanceof ConnectException || cause instanceof UnknownHostException
-                || cause.getCause() instanceof ConnectException) {
-            return HttpError.of(502, "Upstream unreachable").with("upstream", config.url());
+        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            // the upstream's certificate or host name did not verify (see upstream.tls.ca-file)
+            return HttpError.of(502, "Upstream TLS handshake failed").with("upstream", endpoint.url)
+                    .with("detail", String.valueOf(cause.getMessage()));
+        }
+        if (UpstreamCluster.Outcome.isConnectFailure(cause)) {
+            return HttpError.of(502, "Upstream unreachable").with("upstream", endpoint.url);
         }
         return HttpError.of(502, "Upstream error").with("detail", String.valueOf(cause.getMessage()));
     }
 
     @Override
     public void close() {
-        closed = true;
-        clients.values().forEach(HttpClientAgent::close);
-        offLoop.close();
+        clusters.values().forEach(UpstreamCluster::close);
     }
 }

@@ -379,4 +379,98 @@ class ConfigLoaderTest {
         }
         throw new AssertionError("no error for an unknown key");
     }
+
+    @Test
+    void namedUpstreamsGetTheDefaultsAndTheLegacyBlocksTimeoutsAndRoutesNameThem() {
+        LeveeConfig c = ConfigLoader.load("""
+                upstream: { url: "http://legacy:9000", timeout: 3s, max-in-flight: 64 }
+                upstreams:
+                  odds: { endpoints: ["http://a:9000", "https://b:9443/base"], balancer: least-requests }
+                routes:
+                  - { path: /api/odds, upstream: odds }
+                  - { path: /api/other }
+                """, Map.of("LEVEE_UPSTREAMS_ODDS_RETRY_BUDGET", "0.5"));
+        UpstreamClusterConfig odds = c.upstreams().get("odds");
+        assertThat(odds.endpoints()).containsExactly("http://a:9000", "https://b:9443/base");
+        assertThat(odds.balancer()).isEqualTo("least-requests");
+        assertThat(odds.timeout()).isEqualTo(Duration.ofSeconds(3)); // from upstream:
+        assertThat(odds.maxInFlight()).isEqualTo(64);
+        assertThat(odds.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(odds.healthCheck().enabled()).isTrue();
+        assertThat(odds.healthCheck().path()).isEqualTo("/health");
+        assertThat(odds.outlier().consecutiveFailures()).isEqualTo(5);
+        assertThat(odds.retry().budget()).isEqualTo(0.5); // the environment reaches the filled-in keys
+        assertThat(c.routes().get(0).upstream()).isEqualTo("odds");
+        assertThat(c.routes().get(1).upstream()).isNull();
+        // the legacy block is the default: one endpoint, nothing retried or ejected
+        UpstreamClusterConfig fallback = c.upstreamClusters().get(LeveeConfig.DEFAULT_UPSTREAM);
+        assertThat(fallback.endpoints()).containsExactly("http://legacy:9000");
+        assertThat(fallback.healthCheck().enabled()).isFalse();
+        assertThat(fallback.outlier().enabled()).isFalse();
+        assertThat(c.upstreamClusters().keySet()).containsExactly("default", "odds");
+    }
+
+    @Test
+    void anUpstreamNamedDefaultReplacesTheLegacyBlockAsTheDefault() {
+        LeveeConfig c = ConfigLoader.load("upstreams: { default: { endpoints: [\"http://a:1\", \"http://b:1\"] } }",
+                Map.of());
+        assertThat(c.upstreamClusters().get("default").endpoints()).hasSize(2);
+    }
+
+    @Test
+    void aRouteNamingAnUnknownUpstreamIsAnErrorNamingTheRouteAndTheKnownOnes() {
+        assertThatThrownBy(() -> ConfigLoader.load("""
+                upstreams: { odds: { endpoints: ["http://a:9000"] } }
+                routes: [ { path: /api/odds, upstream: oddz } ]
+                """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("routes[0].upstream: 'oddz' is not a configured upstream (route /api/odds; known: "
+                        + "[default, odds])");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "endpoints: [\"ftp://a:1\"]|upstreams.u.endpoints[0]: 'ftp://a:1' (expected: an http:// or https:// URL with a host)",
+            "endpoints: [\"http://a:1\", \"not a url\"]|upstreams.u.endpoints[1]: 'not a url' (expected: an http:// or https:// URL with a host)",
+            "endpoints: []|upstreams.u.endpoints: [] (expected: at least one http:// or https:// URL)",
+            "endpoints: [\"http://a:1\", \"http://a:1/x\"]|upstreams.u.endpoints[1]: 'http://a:1/x' (expected: each host and port once)",
+            "{ endpoints: [\"http://a:1\"], balancer: random }|upstreams.u.balancer: 'random' (expected: round-robin or least-requests)",
+            "{ endpoints: [\"http://a:1\"], health-check: { unhealthy-threshold: 0 } }|upstreams.u.health-check.unhealthy-threshold: 0 (expected: > 0)",
+            "{ endpoints: [\"http://a:1\"], health-check: { healthy-threshold: -1 } }|upstreams.u.health-check.healthy-threshold: -1 (expected: > 0)",
+            "{ endpoints: [\"http://a:1\"], health-check: { interval: 0s } }|upstreams.u.health-check.interval: 0s (expected: > 0)",
+            "{ endpoints: [\"http://a:1\"], health-check: { path: health } }|upstreams.u.health-check.path: 'health' (expected: a path starting with /)",
+            "{ endpoints: [\"http://a:1\"], outlier: { consecutive-failures: 0 } }|upstreams.u.outlier.consecutive-failures: 0 (expected: > 0)",
+            "{ endpoints: [\"http://a:1\"], outlier: { ejection-time: 0s } }|upstreams.u.outlier.ejection-time: 0s (expected: > 0)",
+            "{ endpoints: [\"http://a:1\"], retry: { budget: 1.5 } }|upstreams.u.retry.budget: 1.5 (expected: >= 0 and <= 1)",
+            "{ endpoints: [\"http://a:1\"], retry: { budget: -0.1 } }|upstreams.u.retry.budget: -0.1 (expected: >= 0 and <= 1)",
+            "{ endpoints: [\"http://a:1\"], tls: { ca-file: /no/such/ca.pem } }|upstreams.u.tls.ca-file: /no/such/ca.pem (expected: a readable PEM file)",
+            "7|upstreams.u: expected a mapping with at least 'endpoints'",
+    })
+    void badUpstreamsAreErrorsWithTheKeyPathAndValue(String entry, String message) {
+        String yaml = entry.startsWith("{") || entry.equals("7") ? "upstreams: { u: " + entry + " }"
+                : "upstreams: { u: { " + entry + " } }";
+        assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void theLegacyUpstreamTakesACaFileAndRejectsAnUnreadableOne(@TempDir Path dir) throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        assertThat(ConfigLoader.load("upstream: { url: \"https://x:1\", tls: { ca-file: " + ca + " } }", Map.of())
+                .upstream().tls().caFile()).isEqualTo(ca.toString());
+        assertThat(ConfigLoader.load(Map.of()).upstream().tls().caFile()).isNull();
+        assertThatThrownBy(() -> ConfigLoader.load("upstream: { tls: { ca-file: " + dir.resolve("no.pem") + " } }",
+                Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("upstream.tls.ca-file: " + dir.resolve("no.pem") + " (expected: a readable PEM file)");
+    }
+
+    @Test
+    void anUpstreamNameMustBeALabel() {
+        assertThatThrownBy(() -> ConfigLoader.load("upstreams: { \"a b\": { endpoints: [\"http://a:1\"] } }",
+                Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("upstreams.a b: 'a b' is not a valid upstream name");
+    }
 }
