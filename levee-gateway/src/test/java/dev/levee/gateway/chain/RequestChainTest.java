@@ -41,7 +41,7 @@ class RequestChainTest {
                 at(Stage.AUTHENTICATION))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("request chain: AUTHENTICATION declared after ADMISSION (expected: stages in "
-                        + "the order [METRICS, REQUEST_ID, OPS, ROUTE_MATCH, WARMING, AUTHENTICATION, ADMISSION, EVENTS, "
+                        + "the order [METRICS, REQUEST_ID, OPS, TRACING, ROUTE_MATCH, WARMING, AUTHENTICATION, ADMISSION, EVENTS, "
                         + "READ_PATH, HOT_SPOT_PROXY, PROXY], each at most once)");
     }
 
