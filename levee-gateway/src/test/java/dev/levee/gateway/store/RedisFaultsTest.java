@@ -92,12 +92,16 @@ class RedisFaultsTest {
     }
 
     private GatewayServer gateway(RedisProcess redis, String redisExtra) throws Exception {
+        return gateway(redis, redisExtra, "500ms");
+    }
+
+    private GatewayServer gateway(RedisProcess redis, String redisExtra, String commandTimeout) throws Exception {
         HttpServer up = upstream();
         LeveeConfig config = ConfigLoader.load("""
                 server: { host: 127.0.0.1, port: 0, event-loops: 2, shutdown-grace: 1s, drain-period: 0s }
                 admin: { port: 0 }
                 upstream: { url: "http://127.0.0.1:%d", timeout: 5s }
-                store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: 500ms %s } }
+                store: { type: redis, redis: { url: "%s", expected-instances: 2, command-timeout: %s %s } }
                 events: { sink: "http://127.0.0.1:%d/ingest", workers: 2, drain-grace: 1s }
                 routes:
                   - path: /plain
@@ -106,7 +110,7 @@ class RedisFaultsTest {
                     public: true
                     cache: { fresh: 30s, stale: 60s }
                     coalesce: { max-wait: 5s }
-                """.formatted(up.actualPort(), redis.url(), redisExtra, up.actualPort()), Map.of());
+                """.formatted(up.actualPort(), redis.url(), commandTimeout, redisExtra, up.actualPort()), Map.of());
         Vertx v = Vertx.vertx(); // one per gateway, as in production
         instances.add(v);
         GatewayServer g = GatewayServer.start(v, config).await(20, TimeUnit.SECONDS);
@@ -277,8 +281,8 @@ class RedisFaultsTest {
             return new String(p.getInputStream().readAllBytes()).contains("state=online") && p.waitFor() == 0;
         });
         // a margin for a busy machine: the replica's ack is what is tested, not how fast it comes (400 ms failed
-        // under a load of 7 on 2 cores)
-        GatewayServer g = gateway(primary, ", events-wait: { replicas: 1, timeout: 5s }");
+        // under a load of 7 on 2 cores); events-wait must stay below command-timeout
+        GatewayServer g = gateway(primary, ", events-wait: { replicas: 1, timeout: 5s }", "10s");
         await().atMost(Duration.ofSeconds(10)).until(() -> store(g).get("durability").asText().equals("replicated"));
         HttpResponse<String> r = post(g, "{\"type\":\"t\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
