@@ -15,14 +15,19 @@
  */
 package dev.levee.gateway.http;
 
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.Http1xOrH2CHandler;
+import io.vertx.core.net.impl.ConnectionBase;
 
 import java.time.Duration;
 import java.util.List;
@@ -82,12 +87,33 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
     }
 
     /**
-     * A connection handler: installs the strict decoder (see {@link StrictRequestDecoder}) and the header timeout
-     * (see {@link HeaderTimeout}) on a new connection.
+     * An HTTP server with the options this guard was made with, whose requests pass this guard and whose HTTP/1.x
+     * connections get the strict decoder and the header timeout before their first request is read (on a cleartext
+     * port with h2c, through {@link CleartextServers} and the {@link H2cSniffer}).
      */
-    public void accept(HttpConnection connection) {
-        StrictRequestDecoder.install(connection, options);
-        HeaderTimeout.install(connection, headerTimeoutNanos);
+    public HttpServer createServer(Vertx vertx) {
+        HttpServer server = options.isHttp2ClearTextEnabled() && !options.isSsl()
+                ? CleartextServers.create(vertx, options, pipeline -> pipeline.addBefore(
+                        pipeline.context(Http1xOrH2CHandler.class).name(), H2cSniffer.NAME,
+                        new H2cSniffer(this::installHttp1)))
+                : vertx.createHttpServer(options);
+        return server.connectionHandler(this::accept).requestHandler(this);
+    }
+
+    /**
+     * A connection handler: installs the strict decoder (see {@link StrictRequestDecoder}) and the header timeout
+     * (see {@link HeaderTimeout}) on a new HTTP/1.x connection, unless they are in already; HTTP/2 connections have
+     * neither (their framing is HTTP/2's, checked by Netty's codec).
+     */
+    void accept(HttpConnection connection) {
+        if (connection instanceof ConnectionBase base) {
+            installHttp1(base.channelHandlerContext().pipeline());
+        }
+    }
+
+    private void installHttp1(ChannelPipeline pipeline) {
+        StrictRequestDecoder.install(pipeline, options);
+        HeaderTimeout.install(pipeline, headerTimeoutNanos);
     }
 
     @Override

@@ -20,10 +20,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpVersion;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The decoder can only be swapped through Vert.x internals (the connection's Netty pipeline); {@link #install}
  * is the one place that does it (and adds the scanner), when the connection is accepted and before its first byte
- * is read. Everything
+ * is read (on a cleartext port with h2c, the {@link H2cSniffer} calls it once the connection is known to be
+ * HTTP/1.x). Everything
  * else about framing that can be decided on the parsed request is checked by {@link RequestGuard}.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
@@ -64,13 +63,13 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         this.refusal = why;
     }
 
-    /** Replaces the connection's request decoder with the strict one; HTTP/2 connections are left as they are. */
-    static void install(HttpConnection connection, HttpServerOptions options) {
-        if (!(connection instanceof ConnectionBase base)) {
-            return;
-        }
-        ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-        if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
+    /**
+     * Replaces the pipeline's request decoder with the strict one, and adds the scanner ahead of it; a pipeline
+     * without an HTTP/1.x decoder (HTTP/2), or with the strict one already, is left as it is.
+     */
+    static void install(ChannelPipeline pipeline, HttpServerOptions options) {
+        if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder
+                && !(pipeline.get(DECODER) instanceof StrictRequestDecoder)) {
             StrictRequestDecoder strict = new StrictRequestDecoder(options);
             pipeline.replace(DECODER, DECODER, strict);
             pipeline.addBefore(DECODER, FramingScanner.NAME, new FramingScanner(strict));
