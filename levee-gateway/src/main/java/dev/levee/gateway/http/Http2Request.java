@@ -41,7 +41,12 @@ final class Http2Request extends HttpServerRequestWrapper {
         if (!(request.connection() instanceof ConnectionBase base)) {
             return false;
         }
-        Http2ConnectionHandler handler = base.channelHandlerContext().pipeline().get(Http2ConnectionHandler.class);
+        io.netty.channel.ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+        if (request.streamId() == 1 && pipeline.channel().hasAttr(StrictRequestDecoder.UPGRADE_HAS_BODY)) {
+            // the request of an h2c upgrade: "ended" by Netty at once, its body (if any) still to come
+            return !Boolean.TRUE.equals(pipeline.channel().attr(StrictRequestDecoder.UPGRADE_HAS_BODY).get());
+        }
+        Http2ConnectionHandler handler = pipeline.get(Http2ConnectionHandler.class);
         Http2Stream stream = handler == null ? null : handler.connection().stream(request.streamId());
         return stream != null && (stream.state() == Http2Stream.State.HALF_CLOSED_REMOTE
                 || stream.state() == Http2Stream.State.CLOSED);

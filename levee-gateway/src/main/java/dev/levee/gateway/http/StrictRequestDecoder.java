@@ -52,6 +52,15 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     private long refused = -1;
     private @Nullable String refusal;
     private long decoded;
+    private io.netty.channel.@Nullable Channel channel;
+
+    /**
+     * Set on the channel when an {@code Upgrade: h2c} request is decoded: whether it has a body. Vert.x turns the
+     * request into stream 1 of the new HTTP/2 connection, which Netty marks as ended with its headers (RFC 9113
+     * 3.2) while its body still follows as DATA frames, and drops Transfer-Encoding from it.
+     */
+    static final io.netty.util.AttributeKey<Boolean> UPGRADE_HAS_BODY =
+            io.netty.util.AttributeKey.valueOf("levee-upgrade-has-body");
 
     StrictRequestDecoder(HttpServerOptions options) {
         super(options);
@@ -83,11 +92,22 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      * {@code Content-Length}s leave the body's end unknown, and whatever follows would be read as the next request.
      */
     @Override
+    public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        super.handlerAdded(ctx);
+    }
+
+    @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
         if (++decoded == refused) {
             throw new IllegalArgumentException(refusal);
         }
         HttpHeaders headers = message.headers();
+        if (channel != null && headers.contains(HttpHeaderNames.UPGRADE, "h2c", true)) {
+            String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+            channel.attr(UPGRADE_HAS_BODY).set(headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                    || (length != null && !length.trim().equals("0")));
+        }
         List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
             throw new IllegalArgumentException("Transfer-Encoding must be exactly chunked: " + te);

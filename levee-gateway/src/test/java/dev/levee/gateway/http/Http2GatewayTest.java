@@ -163,6 +163,17 @@ class Http2GatewayTest {
     }
 
     @Test
+    void anUpgradeRequestWithABodyBringsItsBody() throws Exception {
+        HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        byte[] body = "chunked on HTTP/1.1, DATA frames after the upgrade".getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(gw.uri("/echo")).POST(HttpRequest.BodyPublishers
+                .ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString()); // no length: Transfer-Encoding: chunked, Upgrade: h2c
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(new String(body, StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void upstreamGetsHostFromAuthorityAndNoPseudoHeaders() throws Exception {
         Answer a = send(client, HttpMethod.GET, "/headers", null).await(10, TimeUnit.SECONDS);
         assertThat(a.status()).isEqualTo(200);
