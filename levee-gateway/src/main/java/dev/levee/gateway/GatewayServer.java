@@ -21,8 +21,12 @@ import dev.levee.gateway.chain.Filter;
 import dev.levee.gateway.chain.RequestChain;
 import dev.levee.gateway.chain.Stage;
 import dev.levee.gateway.config.ConfigIdentity;
+import dev.levee.gateway.config.ConfigException;
+import dev.levee.gateway.config.Http2Config;
 import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.config.RouteConfig;
+import dev.levee.gateway.config.ServerConfig;
+import dev.levee.gateway.config.TlsConfig;
 import dev.levee.gateway.http.AdminAuth;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
@@ -45,16 +49,27 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,6 +78,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -93,6 +109,12 @@ public final class GatewayServer {
     private volatile String deployment; // the server verticle's, undeployed last on shutdown; null before listen
     private HttpServer adminServer; // null when admin.listen is false
     private final AtomicBoolean accepting = new AtomicBoolean(true);
+    /** What the public port serves (null: cleartext); replaced by the reload, read by the log and the tests. */
+    private volatile TlsConfig.@Nullable Material tlsMaterial;
+    private final HttpServerOptions publicOptions;
+    private volatile String tlsStamp = "";
+    private final AtomicBoolean reloading = new AtomicBoolean();
+    private long tlsTimer = -1;
     private final Router router;
     private final Router adminRouter;
     private List<Stage> stages;
@@ -123,6 +145,9 @@ public final class GatewayServer {
             built.add(factory.apply(context));
         }
         this.features = List.copyOf(built);
+        TlsConfig tls = config.server().tls();
+        this.tlsMaterial = tls.enabled() ? tls.load() : null;
+        this.publicOptions = serverOptions(config.server(), tlsMaterial);
         this.adminRouter = buildAdminRouter(ticker);
         this.router = buildRouter(context, ticker, extraFilters);
     }
@@ -266,23 +291,15 @@ public final class GatewayServer {
      */
     private Future<Void> listen() {
         int instances = config.server().eventLoopCount();
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(config.server().host())
-                .setAcceptBacklog(8192)
-                .setTcpNoDelay(true)
-                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.server().idleTimeout().toMillis()))
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setCompressionSupported(false)
-                // h2c upgrades of requests that carry a body stall with some clients; cleartext stays HTTP/1.1
-                .setHttp2ClearTextEnabled(false);
+        HttpServerOptions options = publicOptions;
         // Vert.x spreads connections over server instances that share a port; a negative port is its way of
         // sharing one random port between instances (port 0 would give each instance its own).
         int port = config.server().port() == 0 ? -1 : config.server().port();
         // every request passes the guard before the router sees it; it also installs the strict decoder
         RequestGuard guard = new RequestGuard(router, config.server().maxHeaders(),
                 config.server().maxBodySize().bytes(), options, config.server().headerTimeout());
-        Supplier<Deployable> server = () -> context -> vertx.createHttpServer(options)
-                .connectionHandler(guard::accept).requestHandler(guard).listen(port, config.server().host()).map(s -> {
+        Supplier<Deployable> server = () -> context -> guard.createServer(vertx)
+                .listen(port, config.server().host()).map(s -> {
                     servers.add(s);
                     return null;
                 });
@@ -292,24 +309,150 @@ public final class GatewayServer {
                     return null;
                 })
                 .compose(v -> listenAdmin(options)).onSuccess(v -> features.forEach(f -> f.listening(port())))
+                .onSuccess(v -> startTlsReload())
                 .onSuccess(v -> log.info(
-                "levee gateway listening on {}:{} ({} event loops) -> upstream {}; admin on {}",
-                config.server().host(), port(), instances, config.upstream().url(), adminServer == null
+                "levee gateway listening on {}:{} ({} event loops, {}{}) -> upstream {}; admin on {}",
+                config.server().host(), port(), instances, tlsMaterial != null ? "TLS " + tlsMaterial.describe()
+                        : "cleartext", http2Description(), config.upstream().url(), adminServer == null
                         ? "the public port (token)" : config.admin().host() + ":" + adminPort()));
+    }
+
+    private String http2Description() {
+        Http2Config h2 = config.server().http2();
+        if (!h2.enabled()) {
+            return ", HTTP/1.1";
+        }
+        return tlsMaterial != null ? ", h2 and HTTP/1.1 by ALPN"
+                : h2.clearText() ? ", h2c and HTTP/1.1" : ", HTTP/1.1";
+    }
+
+    /** The public listener's options: timeouts, HTTP/2 settings and limits, and TLS when {@code material} is set. */
+    static HttpServerOptions serverOptions(ServerConfig server, TlsConfig.@Nullable Material material) {
+        Http2Config h2 = server.http2();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(server.host())
+                .setAcceptBacklog(8192)
+                .setTcpNoDelay(true)
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, server.idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setCompressionSupported(false)
+                .setHttp2ClearTextEnabled(h2.enabled() && h2.clearText() && material == null)
+                .setInitialSettings(new Http2Settings()
+                        .setMaxConcurrentStreams(h2.maxConcurrentStreams())
+                        .setMaxHeaderListSize(h2.maxHeaderListSize().bytes()))
+                // rapid reset (CVE-2023-44487): Netty counts RST_STREAM frames per window and sends GOAWAY past it
+                .setHttp2RstFloodMaxRstFramePerWindow(h2.rstFloodMaxPerWindow())
+                .setHttp2RstFloodWindowDuration((int) h2.rstFloodWindow().toSeconds())
+                .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
+        if (material != null) {
+            TlsConfig tls = server.tls();
+            options.setSsl(true)
+                    .setUseAlpn(h2.enabled())
+                    .setAlpnVersions(h2.enabled() ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
+                            : List.of(HttpVersion.HTTP_1_1))
+                    .setKeyCertOptions(keyCertOptions(tls, material))
+                    .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
+            tls.cipherSuites().forEach(options::addEnabledCipherSuite);
+        }
+        return options;
+    }
+
+    /** The key and certificate as Vert.x takes them: the bytes that were checked, so what is served is what was read. */
+    static KeyCertOptions keyCertOptions(TlsConfig tls, TlsConfig.Material material) {
+        Buffer keystore = material.keystore();
+        if (keystore != null) {
+            return new PfxOptions().setValue(keystore).setPassword(tls.keystorePassword());
+        }
+        return new PemKeyCertOptions().setCertValue(material.cert()).setKeyValue(material.key());
+    }
+
+    /**
+     * Certificate reload: every {@code server.tls.reload-interval}, the files' modification times and sizes are
+     * compared with the last seen (off the event loop); when they changed, the files are read and checked as at
+     * start-up, and if they differ from what is served, every public server instance gets them for its next
+     * handshakes. A file that is unreadable or wrong (say, the certificate replaced and the key not yet) is logged
+     * once per change and the served certificate stays; the next change is tried again.
+     */
+    private void startTlsReload() {
+        TlsConfig tls = config.server().tls();
+        if (tlsMaterial == null || tls.reloadInterval().isZero()) {
+            return;
+        }
+        tlsStamp = stamp(tls);
+        tlsTimer = vertx.setPeriodic(tls.reloadInterval().toMillis(), id -> {
+            if (reloading.compareAndSet(false, true)) {
+                vertx.executeBlocking(() -> checkTlsFiles(tls)).onComplete(ar -> {
+                    reloading.set(false);
+                    if (ar.failed()) {
+                        log.warn("server.tls: checking the certificate files failed", ar.cause());
+                    }
+                });
+            }
+        });
+    }
+
+    private @Nullable Void checkTlsFiles(TlsConfig tls) {
+        String now = stamp(tls);
+        if (now.equals(tlsStamp)) {
+            return null;
+        }
+        tlsStamp = now;
+        TlsConfig.Material current = tlsMaterial;
+        TlsConfig.Material next;
+        try {
+            next = tls.load();
+        } catch (ConfigException e) {
+            log.warn("server.tls.{} -- keeping the served certificate until the files change again", e.getMessage());
+            return null;
+        }
+        if (current != null && next.sameAs(current)) {
+            return null;
+        }
+        ServerSSLOptions ssl = publicOptions.getSslOptions().copy().setKeyCertOptions(keyCertOptions(tls, next));
+        List<Future<Boolean>> updates = new ArrayList<>();
+        for (HttpServer s : servers) {
+            updates.add(s.updateSSLOptions(ssl, true));
+        }
+        Future.all(updates).onSuccess(v -> {
+            tlsMaterial = next;
+            log.info("server.tls: certificate reloaded from {}: {} (was {})", tls.files(), next.describe(),
+                    current == null ? "none" : current.describe());
+        }).onFailure(e -> log.warn("server.tls: reloading the certificate failed; the served one stays", e));
+        return null;
+    }
+
+    /** Modification time and size of each watched file ("missing" for one that cannot be read). */
+    private static String stamp(TlsConfig tls) {
+        StringBuilder sb = new StringBuilder();
+        for (Path file : tls.files()) {
+            try {
+                sb.append(Files.getLastModifiedTime(file).toMillis()).append('/').append(Files.size(file)).append(';');
+            } catch (IOException e) {
+                sb.append("missing;");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The certificate the public port serves to new handshakes (null without TLS). */
+    public java.security.cert.@Nullable X509Certificate servedCertificate() {
+        TlsConfig.Material m = tlsMaterial;
+        return m == null ? null : m.leaf();
     }
 
     private Future<Void> listenAdmin(HttpServerOptions publicOptions) {
         if (!config.admin().listen()) {
             return Future.succeededFuture();
         }
-        HttpServerOptions options = new HttpServerOptions(publicOptions).setHost(config.admin().host());
+        // the admin listener is on the loopback: cleartext HTTP/1.1, whatever the public port speaks
+        HttpServerOptions options = new HttpServerOptions(publicOptions).setHost(config.admin().host())
+                .setSsl(false).setUseAlpn(false).setKeyCertOptions(null).setHttp2ClearTextEnabled(false);
         RequestGuard guard = new RequestGuard(adminRouter, config.server().maxHeaders(),
                 config.server().maxBodySize().bytes(), options, config.server().headerTimeout());
-        return vertx.createHttpServer(options).connectionHandler(guard::accept).requestHandler(guard)
-                .listen(config.admin().port(), config.admin().host()).map(s -> {
-                    adminServer = s;
-                    return null;
-                });
+        return guard.createServer(vertx).listen(config.admin().port(), config.admin().host()).map(s -> {
+            adminServer = s;
+            return null;
+        });
     }
 
     /** The port actually bound (useful with port 0). */
@@ -369,6 +512,9 @@ public final class GatewayServer {
     public Future<Void> shutdown() {
         if (!accepting.compareAndSet(true, false)) { // readiness answers 503 from here on
             return Future.succeededFuture();
+        }
+        if (tlsTimer >= 0) {
+            vertx.cancelTimer(tlsTimer);
         }
         long drainMs = config.server().drainPeriod().toMillis();
         long graceMs = config.server().shutdownGrace().toMillis();

@@ -38,10 +38,13 @@ import java.util.List;
  * @param idleTimeout     a kept-alive connection with no traffic for this long is closed
  * @param bodyBufferLimit request bodies held in memory while they are read before admission, all requests
  *                        together; a body that does not fit gets 503 with Retry-After
+ * @param tls             TLS on the public port ({@link TlsConfig}), once a certificate is set
+ * @param http2           HTTP/2 next to HTTP/1.1 on the public port ({@link Http2Config})
  */
 public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration shutdownGrace, int eventLoops,
                            int maxHeaders, List<String> trustedProxies, Duration drainPeriod, Duration headerTimeout,
-                           Duration bodyTimeout, Duration idleTimeout, ByteSize bodyBufferLimit) {
+                           Duration bodyTimeout, Duration idleTimeout, ByteSize bodyBufferLimit,
+                           TlsConfig tls, Http2Config http2) {
     public ServerConfig {
         Checks.required("host", host);
         Checks.inRange("port", port, 0, 65535);
@@ -58,6 +61,8 @@ public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration
             throw new ConfigException("body-buffer-limit: " + bodyBufferLimit + " (expected: >= max-body-size "
                     + maxBodySize + ")");
         }
+        Checks.required("tls", tls);
+        Checks.required("http2", http2);
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         for (String entry : trustedProxies) {
             try {
@@ -76,6 +81,6 @@ public record ServerConfig(String host, int port, ByteSize maxBodySize, Duration
     /** A copy listening on {@code port}. */
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, maxBodySize, shutdownGrace, eventLoops, maxHeaders, trustedProxies,
-                drainPeriod, headerTimeout, bodyTimeout, idleTimeout, bodyBufferLimit);
+                drainPeriod, headerTimeout, bodyTimeout, idleTimeout, bodyBufferLimit, tls, http2);
     }
 }

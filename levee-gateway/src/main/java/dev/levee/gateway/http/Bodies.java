@@ -82,9 +82,9 @@ public final class Bodies {
         }
     }
 
-    /** True if the client waits for {@code 100 Continue} before it sends its body (HTTP/1.1 only). */
+    /** True if the client waits for {@code 100 Continue} before it sends its body (HTTP/1.1 and HTTP/2). */
     public static boolean expectsContinue(HttpServerRequest request) {
-        return request.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
+        return request.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
     }
 
     /**
@@ -97,13 +97,16 @@ public final class Bodies {
         }
     }
 
-    /** True if the request carries a body: a declared length above 0, or a chunked one. */
+    /**
+     * True if the request carries a body: a declared length above 0, or a chunked one; on HTTP/2, any stream
+     * without a length (the {@link RequestGuard} gives a stream that ended with its headers a length of 0).
+     */
     public static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader("Content-Length");
         if (length != null) {
             return !length.trim().equals("0");
         }
-        return request.headers().contains("Transfer-Encoding");
+        return request.version() == HttpVersion.HTTP_2 || request.headers().contains("Transfer-Encoding");
     }
 
     /**

@@ -19,12 +19,11 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,12 +39,16 @@ import org.jspecify.annotations.Nullable;
  * before Vert.x's connection handler, where it sees decoded request heads coming in and response parts going out.
  * Requests are counted in and out (pipelined requests may arrive before the previous response ended); the timer
  * runs only while none is pending. Interim responses (100 Continue) do not end a request. The connection is closed
- * without an answer, as nginx does: a request that never finished its head has nothing to be answered.
+ * without an answer, as nginx does: a request that never finished its head has nothing to be answered. A
+ * connection upgraded to h2c leaves the handler (HTTP/2 connections are bounded by {@code server.idle-timeout}
+ * and {@code server.http2.max-header-list-size}).
  */
 final class HeaderTimeout extends ChannelDuplexHandler {
     /** Name of Vert.x's HTTP connection handler in the pipeline; ours goes right before it. */
     private static final String VERTX_HANDLER = "handler";
     private static final String NAME = "levee-header-timeout";
+    /** Name of Vert.x's HTTP/1.x request decoder: only an HTTP/1.x connection has one. */
+    private static final String HTTP1_DECODER = "httpDecoder";
 
     private final long timeoutNanos;
     // all fields: only touched on the channel's event loop
@@ -57,13 +60,12 @@ final class HeaderTimeout extends ChannelDuplexHandler {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** Installs the timeout on a new HTTP/1.x connection and starts its clock; others are left as they are. */
-    static void install(HttpConnection connection, long timeoutNanos) {
-        if (!(connection instanceof ConnectionBase base)) {
-            return;
-        }
-        ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-        if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(NAME) == null) {
+    /**
+     * Installs the timeout on a new HTTP/1.x connection's pipeline and starts its clock; an HTTP/2 pipeline (no
+     * HTTP/1.x decoder), or one that has it already, is left as it is.
+     */
+    static void install(ChannelPipeline pipeline, long timeoutNanos) {
+        if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(HTTP1_DECODER) != null && pipeline.get(NAME) == null) {
             pipeline.addBefore(VERTX_HANDLER, NAME, new HeaderTimeout(timeoutNanos));
         }
     }
@@ -86,6 +88,12 @@ final class HeaderTimeout extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof HttpObject)) { // upgraded to h2c: streams are not HTTP/1.x requests, nothing to time
+            cancel();
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(msg);
+            return;
+        }
         if (msg instanceof HttpRequest) {
             pending++;
             cancel();

@@ -25,6 +25,7 @@ import dev.levee.gateway.chain.RequestIds;
 import dev.levee.gateway.chain.RequestState;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -107,12 +108,26 @@ public final class JsonResponses {
         if (state.rejectReason() == null) {
             state.rejectReason(String.valueOf(e.body().get("error")));
         }
+        boolean h2 = ctx.request().version() == HttpVersion.HTTP_2;
         if (resp.headWritten()) { // too late for a status: cut the response so the client sees it failed
-            ctx.request().connection().close();
+            if (h2) {
+                resp.reset(); // the stream, not the connection and its other streams
+            } else {
+                ctx.request().connection().close();
+            }
             return;
         }
         if (e.retryAfterSeconds() >= 0) {
             resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        if (e.closesConnection() && h2) {
+            // HTTP/2 frames every stream: the rest of this one's body is dropped by resetting it, nothing else
+            send(ctx, e.status(), e.body()).onComplete(v -> {
+                if (!ctx.request().isEnded()) {
+                    resp.reset();
+                }
+            });
+            return;
         }
         if (e.closesConnection()) {
             // nothing after the request on the connection could be trusted to start a request

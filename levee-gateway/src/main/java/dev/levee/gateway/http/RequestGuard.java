@@ -15,14 +15,20 @@
  */
 package dev.levee.gateway.http;
 
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.Http1xOrH2CHandler;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.impl.ConnectionBase;
 
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +53,11 @@ import static java.util.Objects.requireNonNull;
  * {@code CONNECT} (405). Body framing (Content-Length versus Transfer-Encoding) is refused earlier, while the
  * request is parsed, by the {@link StrictRequestDecoder}; over-long request lines (414) and header blocks (431) by
  * the decoder's own limits.
+ *
+ * <p>HTTP/2 streams pass the same checks, with the host taken from {@code :authority} (see {@link #authority});
+ * a refused stream gets its error without closing the connection, whose other streams are other requests.
+ * Content-Length versus DATA frames, connection-specific headers and malformed pseudo-headers are refused by
+ * Netty's HTTP/2 codec before the stream reaches us (the stream is reset).
  *
  * <p>{@code Expect: 100-continue}: 413 (and close) here when the declared body is over {@code server.max-body-size};
  * any other expectation gets 417. The {@code 100 Continue} itself is sent where the body starts being read
@@ -82,17 +93,39 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
     }
 
     /**
-     * A connection handler: installs the strict decoder (see {@link StrictRequestDecoder}) and the header timeout
-     * (see {@link HeaderTimeout}) on a new connection.
+     * An HTTP server with the options this guard was made with, whose requests pass this guard and whose HTTP/1.x
+     * connections get the strict decoder and the header timeout before their first request is read (on a cleartext
+     * port with h2c, through {@link CleartextServers} and the {@link H2cSniffer}).
      */
-    public void accept(HttpConnection connection) {
-        StrictRequestDecoder.install(connection, options);
-        HeaderTimeout.install(connection, headerTimeoutNanos);
+    public HttpServer createServer(Vertx vertx) {
+        HttpServer server = options.isHttp2ClearTextEnabled() && !options.isSsl()
+                ? CleartextServers.create(vertx, options, pipeline -> pipeline.addBefore(
+                        pipeline.context(Http1xOrH2CHandler.class).name(), H2cSniffer.NAME,
+                        new H2cSniffer(this::installHttp1)))
+                : vertx.createHttpServer(options);
+        return server.connectionHandler(this::accept).requestHandler(this);
+    }
+
+    /**
+     * A connection handler: installs the strict decoder (see {@link StrictRequestDecoder}) and the header timeout
+     * (see {@link HeaderTimeout}) on a new HTTP/1.x connection, unless they are in already; HTTP/2 connections have
+     * neither (their framing is HTTP/2's, checked by Netty's codec).
+     */
+    void accept(HttpConnection connection) {
+        if (connection instanceof ConnectionBase base) {
+            installHttp1(base.channelHandlerContext().pipeline());
+        }
+    }
+
+    private void installHttp1(ChannelPipeline pipeline) {
+        StrictRequestDecoder.install(pipeline, options);
+        HeaderTimeout.install(pipeline, headerTimeoutNanos);
     }
 
     @Override
     public void handle(HttpServerRequest request) {
-        if (closing.contains(request.connection())) {
+        boolean h2 = request.version() == HttpVersion.HTTP_2;
+        if (!h2 && closing.contains(request.connection())) {
             return;
         }
         HttpError refused = check(request);
@@ -112,7 +145,7 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
                 return;
             }
         }
-        next.handle(request);
+        next.handle(h2 ? new Http2Request(request) : request);
     }
 
     /** The error {@code request} must get, or null when it may go on. */
@@ -148,6 +181,13 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
             return HttpError.of(400, "Content-Length must be a non-negative number");
         }
         String host = headers.get("Host");
+        if (request.version() == HttpVersion.HTTP_2) {
+            HttpError refused = authority(request, host);
+            if (refused != null) {
+                return refused;
+            }
+            host = headers.get("Host");
+        }
         if (request.version() == HttpVersion.HTTP_1_1 && host == null) {
             return HttpError.of(400, "Missing Host header");
         }
@@ -157,7 +197,56 @@ public final class RequestGuard implements Handler<HttpServerRequest> {
         return null;
     }
 
+    /**
+     * HTTP/2: the host is the {@code :authority} pseudo-header (RFC 9113 8.3.1). A {@code Host} header that names
+     * another one is refused (the upstream, which gets HTTP/1.1, would read the Host); without a Host header, one
+     * is set from {@code :authority}, as a proxy that forwards HTTP/2 as HTTP/1.1 must, so every stage reads the
+     * host the same way on both versions. Pseudo-headers themselves never reach the header map the stages see. A
+     * stream that ended with its headers gets {@code Content-Length: 0}, so "no body" reads as on HTTP/1.1.
+     */
+    private static @Nullable HttpError authority(HttpServerRequest request, @Nullable String host) {
+        HostAndPort authority = request.authority();
+        if (authority == null) {
+            return host == null ? HttpError.of(400, "Missing :authority") : null;
+        }
+        String value = authority.port() >= 0 ? hostLiteral(authority.host()) + ":" + authority.port()
+                : hostLiteral(authority.host());
+        if (host == null) {
+            request.headers().set("Host", value);
+        } else if (!host.equalsIgnoreCase(value)) {
+            return HttpError.of(400, "Host header differs from :authority");
+        }
+        if (!request.headers().contains("Content-Length") && Http2Request.endedWithHeaders(request)) {
+            // no DATA frame follows: the body is empty, said in the HTTP/1.1 way the stages read (Bodies#hasBody)
+            request.headers().set("Content-Length", "0");
+        }
+        return null;
+    }
+
+    private static String hostLiteral(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
     private void refuse(HttpServerRequest request, HttpError error) {
+        if (request.version() == HttpVersion.HTTP_2) {
+            // one stream is refused, not the connection: its other streams are other requests. Connection-specific
+            // headers do not exist in HTTP/2; a body still arriving is cut by resetting the stream.
+            HttpServerResponse response = request.response();
+            if (response.headWritten()) {
+                response.reset();
+                return;
+            }
+            response.setStatusCode(error.status())
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(JsonResponses.toBuffer(error.body()))
+                    .onComplete(v -> {
+                        if (!request.isEnded()) {
+                            response.reset();
+                        }
+                    });
+            return;
+        }
         HttpConnection connection = request.connection();
         closing.add(connection);
         HttpServerResponse response = request.response();

@@ -20,10 +20,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpVersion;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The decoder can only be swapped through Vert.x internals (the connection's Netty pipeline); {@link #install}
  * is the one place that does it (and adds the scanner), when the connection is accepted and before its first byte
- * is read. Everything
+ * is read (on a cleartext port with h2c, the {@link H2cSniffer} calls it once the connection is known to be
+ * HTTP/1.x). Everything
  * else about framing that can be decided on the parsed request is checked by {@link RequestGuard}.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
@@ -53,6 +52,15 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     private long refused = -1;
     private @Nullable String refusal;
     private long decoded;
+    private io.netty.channel.@Nullable Channel channel;
+
+    /**
+     * Set on the channel when an {@code Upgrade: h2c} request is decoded: whether it has a body. Vert.x turns the
+     * request into stream 1 of the new HTTP/2 connection, which Netty marks as ended with its headers (RFC 9113
+     * 3.2) while its body still follows as DATA frames, and drops Transfer-Encoding from it.
+     */
+    static final io.netty.util.AttributeKey<Boolean> UPGRADE_HAS_BODY =
+            io.netty.util.AttributeKey.valueOf("levee-upgrade-has-body");
 
     StrictRequestDecoder(HttpServerOptions options) {
         super(options);
@@ -64,13 +72,13 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         this.refusal = why;
     }
 
-    /** Replaces the connection's request decoder with the strict one; HTTP/2 connections are left as they are. */
-    static void install(HttpConnection connection, HttpServerOptions options) {
-        if (!(connection instanceof ConnectionBase base)) {
-            return;
-        }
-        ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-        if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
+    /**
+     * Replaces the pipeline's request decoder with the strict one, and adds the scanner ahead of it; a pipeline
+     * without an HTTP/1.x decoder (HTTP/2), or with the strict one already, is left as it is.
+     */
+    static void install(ChannelPipeline pipeline, HttpServerOptions options) {
+        if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder
+                && !(pipeline.get(DECODER) instanceof StrictRequestDecoder)) {
             StrictRequestDecoder strict = new StrictRequestDecoder(options);
             pipeline.replace(DECODER, DECODER, strict);
             pipeline.addBefore(DECODER, FramingScanner.NAME, new FramingScanner(strict));
@@ -84,11 +92,22 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
      * {@code Content-Length}s leave the body's end unknown, and whatever follows would be read as the next request.
      */
     @Override
+    public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        super.handlerAdded(ctx);
+    }
+
+    @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
         if (++decoded == refused) {
             throw new IllegalArgumentException(refusal);
         }
         HttpHeaders headers = message.headers();
+        if (channel != null && headers.contains(HttpHeaderNames.UPGRADE, "h2c", true)) {
+            String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+            channel.attr(UPGRADE_HAS_BODY).set(headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                    || (length != null && !length.trim().equals("0")));
+        }
         List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
             throw new IllegalArgumentException("Transfer-Encoding must be exactly chunked: " + te);

@@ -216,7 +216,7 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         }
         boolean hasBody = req.headers().contains("Content-Length") || req.headers().contains("Transfer-Encoding");
         if (!cluster.acquire()) {
-            if (hasBody) {
+            if (hasBody && req.version() != io.vertx.core.http.HttpVersion.HTTP_2) { // HTTP/2 has no such header
                 resp.putHeader("Connection", "close"); // the unread body must not be taken for the next request
             }
             JsonResponses.sendError(ctx, busyError(cluster));
@@ -382,7 +382,11 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             if (resp.closed()) {
                 log.debug("client left during the response to {} {}", req.method(), req.uri());
             } else if (!resp.ended()) { // the upstream failed mid-body: cut the response so the client sees it
-                req.connection().close();
+                if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+                    resp.reset(); // the stream, not the connection with its other streams
+                } else {
+                    req.connection().close();
+                }
             }
         });
         answer.handler(chunk -> {

@@ -15,6 +15,7 @@
  */
 package dev.levee.gateway.config;
 
+import dev.levee.gateway.testing.TestCerts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -189,6 +190,54 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.yaml").hasMessageContaining("cannot be read");
     }
 
+    @Test
+    void tlsDefaultsAreCleartextHttp2OnAndModernTls() {
+        LeveeConfig c = ConfigLoader.load(Map.of());
+        assertThat(c.server().tls().enabled()).isFalse();
+        assertThat(c.server().tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(c.server().tls().cipherSuites()).allMatch(s -> s.startsWith("TLS_AES") || s.startsWith("TLS_CHACHA")
+                || s.startsWith("TLS_ECDHE"));
+        assertThat(c.server().http2().enabled()).isTrue();
+        assertThat(c.server().http2().clearText()).isTrue();
+        assertThat(c.server().http2().maxConcurrentStreams()).isEqualTo(100);
+        assertThat(c.server().http2().rstFloodMaxPerWindow()).isEqualTo(200);
+        assertThat(c.server().http2().rstFloodWindow()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void tlsFilesThatCannotBeServedStopStartupNamingTheKey(@TempDir Path dir) throws Exception {
+        TestCerts.Pem a = TestCerts.selfSigned(dir, "a", "a");
+        TestCerts.Pem b = TestCerts.selfSigned(dir, "b", "b");
+        String pem = "server: { tls: { cert-file: '%s', key-file: '%s' } }";
+        assertThat(ConfigLoader.load(pem.formatted(a.cert(), a.key()), Map.of()).server().tls().enabled()).isTrue();
+        Path garbage = Files.writeString(dir.resolve("garbage.key"), "-----BEGIN PRIVATE KEY-----\nnot base64!\n"
+                + "-----END PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> ConfigLoader.load(pem.formatted(a.cert(), garbage), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("server.tls.key-file: " + garbage + " (expected: a PEM private key");
+        Path text = Files.writeString(dir.resolve("text.key"), "hello\n");
+        assertThatThrownBy(() -> ConfigLoader.load(pem.formatted(a.cert(), text), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("server.tls.key-file: " + text + " (expected: a PEM private key");
+        assertThatThrownBy(() -> ConfigLoader.load(pem.formatted(a.cert(), b.key()), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("server.tls.key-file: " + b.key()
+                        + " (expected: the private key of the certificate CN=a");
+        Path missing = dir.resolve("missing.key");
+        assertThatThrownBy(() -> ConfigLoader.load(pem.formatted(a.cert(), missing), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("server.tls.key-file: " + missing + " (expected: a readable PEM private key");
+        assertThatThrownBy(() -> ConfigLoader.load(pem.formatted(a.key(), a.key()), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("server.tls.cert-file: " + a.key());
+        Path p12 = TestCerts.pkcs12(a, dir.resolve("a.p12"), "right");
+        String ks = "server: { tls: { keystore-file: '%s', keystore-password: '%s' } }";
+        assertThat(ConfigLoader.load(ks.formatted(p12, "right"), Map.of()).server().tls().enabled()).isTrue();
+        assertThatThrownBy(() -> ConfigLoader.load(ks.formatted(p12, "wrong"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("server.tls.keystore-file: " + p12 + " (expected: a PKCS#12 keystore");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "admission: { max-concurrent: 0 }                 | admission.max-concurrent: 0 (expected: > 0)",
@@ -257,6 +306,19 @@ class ConfigLoaderTest {
             "server: { idle-timeout: 0s }                     | server.idle-timeout: 0s (expected: > 0)",
             "server: { body-buffer-limit: 1MB }               | server.body-buffer-limit: 1MB (expected: >= max-body-size 10MB)",
             "'[not: closed'                                   | config file: expected a mapping",
+            "server: { http2: { max-concurrent-streams: 0 } } | server.http2.max-concurrent-streams: 0 (expected: > 0)",
+            "server: { http2: { max-header-list-size: 100B } } | server.http2.max-header-list-size: 100B (expected: 1KB..1MB)",
+            "server: { http2: { rst-flood-max-per-window: 0 } } | server.http2.rst-flood-max-per-window: 0 (expected: > 0)",
+            "server: { http2: { rst-flood-window: 500ms } }   | server.http2.rst-flood-window: 500ms (expected: whole seconds",
+            "server: { http2: { enabled: sometimes } }        | server.http2.enabled: 'sometimes' is not a valid boolean",
+            "server: { tls: { key-file: /k.pem } }            | server.tls.cert-file: missing",
+            "server: { tls: { cert-file: /c.pem } }           | server.tls.key-file: missing",
+            "server: { tls: { keystore-file: /k.p12 } }       | server.tls.keystore-password: missing",
+            "server: { tls: { cert-file: /c, key-file: /k, keystore-file: /s } } | server.tls.keystore-file: /s (expected: either",
+            "server: { tls: { cert-file: /nope.crt, key-file: /nope.key } } | server.tls.cert-file: /nope.crt (expected: a readable PEM certificate file",
+            "server: { tls: { protocols: [TLSv1.1] } }        | server.tls.protocols: [TLSv1.1] (expected: some of [TLSv1.2, TLSv1.3])",
+            "server: { tls: { cipher-suites: [TLS_RSA_WITH_NULL_NOPE] } } | server.tls.cipher-suites: TLS_RSA_WITH_NULL_NOPE (expected: a cipher suite",
+            "server: { tls: { reload-interval: -1s } }        | server.tls.reload-interval: '-1s' is not a duration",
     })
     void badValuesStopStartupWithAMessageNamingKeyAndValue(String yaml, String message) {
         assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
