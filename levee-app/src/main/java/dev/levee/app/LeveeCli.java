@@ -38,6 +38,9 @@ public final class LeveeCli {
      * @param args the command line
      */
     public static void main(String[] args) {
+        if ("json".equalsIgnoreCase(System.getenv("LEVEE_LOG_FORMAT"))) {
+            LogFormat.useJson(); // before the first line; a config's log.format is applied once it is loaded
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -23,9 +23,9 @@ import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code log.format} of the loaded config: logback.xml already chose the format from
- * {@code LEVEE_LOG_FORMAT}; a config file that says {@code log: { format: json }} switches the root logger to a
- * console appender with logback's {@link JsonEncoder} here (the few lines logged before are plain).
+ * JSON application logs: logback.xml declares the plain format only; {@code LEVEE_LOG_FORMAT=json} (at start, from
+ * {@link LeveeCli#main}) or a config file that says {@code log: { format: json }} (once loaded; the few lines
+ * logged before are plain) switch the root logger here to a console appender with logback's {@link JsonEncoder}.
  */
 final class LogFormat {
     static final String JSON_APPENDER = "json";

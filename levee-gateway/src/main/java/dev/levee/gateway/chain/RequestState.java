@@ -56,6 +56,17 @@ public final class RequestState {
         return s;
     }
 
+    /**
+     * The status a request's end reports, for the access log, metrics and traces: the response's, or 499 when the
+     * client went away before the response ended. {@code endSucceeded} is the end handler's outcome; an HTTP/2
+     * stream whose response ended before its request was read (an error answered without reading the body, a
+     * paused request) is reset by Vert.x after the response went out, which fails that outcome although the client
+     * got its answer: an ended response counts as answered.
+     */
+    public static int endStatus(RoutingContext ctx, boolean endSucceeded) {
+        return endSucceeded || ctx.response().ended() ? ctx.response().getStatusCode() : 499;
+    }
+
     /** The configured route of the request's canonical path, or null. */
     public RouteConfig route() {
         return route;

@@ -67,7 +67,7 @@ public final class AccessLog implements AutoCloseable {
         RequestIds.assign(ctx);
         if (writer != null) {
             ctx.addEndHandler(ar -> {
-                int status = ar.succeeded() ? ctx.response().getStatusCode() : 499; // 499: the client went away
+                int status = RequestState.endStatus(ctx, ar.succeeded());
                 if (status < 400 && config.sampleRate() < 1.0
                         && ThreadLocalRandom.current().nextDouble() >= config.sampleRate()) {
                     return;

@@ -61,7 +61,7 @@ public final class RequestMetrics {
             if (route == null) {
                 route = routeOf.apply(ctx.request().path());
             }
-            int status = ar.succeeded() ? ctx.response().getStatusCode() : 499; // 499: client went away
+            int status = RequestState.endStatus(ctx, ar.succeeded());
             timer(route, status).record(ticker.read() - start, TimeUnit.NANOSECONDS);
         });
         ctx.next();

@@ -138,10 +138,11 @@ public final class Tracing implements AutoCloseable {
                     if (state.upstreamEndpoint() != null) {
                         call.setAttribute(RequestTrace.SERVER_ADDRESS, state.upstreamEndpoint());
                     }
-                    if (ar.succeeded()) {
-                        RequestTrace.answered(call, ctx.response().getStatusCode());
-                    } else {
+                    int status = RequestState.endStatus(ctx, ar.succeeded());
+                    if (status == 499) {
                         RequestTrace.failed(call, "client closed the connection");
+                    } else {
+                        RequestTrace.answered(call, status);
                     }
                 });
             }
@@ -156,7 +157,7 @@ public final class Tracing implements AutoCloseable {
             server.updateName(ctx.request().method().name() + " " + route);
             server.setAttribute(ROUTE, route);
         }
-        int status = answered ? ctx.response().getStatusCode() : 499; // 499: the client went away
+        int status = RequestState.endStatus(ctx, answered);
         server.setAttribute(RequestTrace.STATUS, status);
         set(server, REQUEST_ID, s.requestId());
         set(server, RequestTrace.CLIENT_CLASS, s.clientClass());
