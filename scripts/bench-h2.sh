@@ -7,7 +7,8 @@
 # What runs: an upstream (nginx serving a fixed 1 KB body from memory), then one proxy at a time (so none shares the
 # CPU with another's load): Levee (`./levee serve`, admission off, TLS from a self-signed EC P-256 certificate made
 # here with openssl) and nginx (proxy_pass with 200 kept-alive upstream connections, the same certificate). Each
-# listens twice: TLS (h2 and HTTP/1.1 by ALPN) and cleartext (HTTP/1.1, and h2c by prior knowledge). Measured with
+# listens twice: TLS (h2 and HTTP/1.1 by ALPN) and cleartext (HTTP/1.1, and h2c by prior knowledge; nginx 1.22, as
+# Debian 12 ships it, cannot serve both on one cleartext port, so it gets a third, h2c-only listener). Measured with
 # h2load, per proxy:
 #   h2 over TLS           h2load -c C -m M        (C connections, M concurrent streams each)
 #   HTTP/1.1 over TLS     h2load --h1 -c C        (one request at a time per connection, kept alive)
@@ -34,7 +35,7 @@ HANDSHAKES="${HANDSHAKES:-2000}"; S_TIME="${S_TIME:-10}"; THREADS="${THREADS:-2}
 OUT="${OUT:-target/bench-h2}"; mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
 UPSTREAM_PORT=$((BASE_PORT + 1))
 LEVEE_TLS=$((BASE_PORT + 10)); LEVEE_CLEAR=$((BASE_PORT + 11)); LEVEE_ADMIN=$((BASE_PORT + 12))
-NGINX_TLS=$((BASE_PORT + 20)); NGINX_CLEAR=$((BASE_PORT + 21))
+NGINX_TLS=$((BASE_PORT + 20)); NGINX_CLEAR=$((BASE_PORT + 21)); NGINX_H2C=$((BASE_PORT + 22))
 RESULTS="$OUT/results.tsv"; TABLE="$OUT/table.txt"
 
 die() { echo "bench-h2: $*" >&2; exit 1; }
@@ -82,7 +83,7 @@ start() { # name url-that-must-answer-200 command...
   die "$name did not answer $url within 120 s; see $OUT/$name.log"
 }
 
-for port in "$UPSTREAM_PORT" "$LEVEE_TLS" "$LEVEE_CLEAR" "$LEVEE_ADMIN" "$NGINX_TLS" "$NGINX_CLEAR"; do
+for port in "$UPSTREAM_PORT" "$LEVEE_TLS" "$LEVEE_CLEAR" "$LEVEE_ADMIN" "$NGINX_TLS" "$NGINX_CLEAR" "$NGINX_H2C"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is in use (BASE_PORT=...)"; fi
 done
 
@@ -109,13 +110,17 @@ http {
   access_log off; keepalive_requests 1000000; http2_max_concurrent_streams 100;
   upstream up { server 127.0.0.1:$UPSTREAM_PORT; keepalive 200; }
   server {
-    listen 127.0.0.1:$NGINX_TLS ssl; http2 on;
+    listen 127.0.0.1:$NGINX_TLS ssl http2;
     ssl_certificate $OUT/cert.pem; ssl_certificate_key $OUT/key.pem; ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_cache off; ssl_session_tickets off;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
   server {
-    listen 127.0.0.1:$NGINX_CLEAR; http2 on;
+    listen 127.0.0.1:$NGINX_CLEAR;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_H2C http2;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
 }
@@ -127,7 +132,9 @@ levee_config() { # file port tls(yes|no)
     echo "server: { host: 127.0.0.1, port: $2, drain-period: 0s, shutdown-grace: 1s"
     [ "$3" = yes ] && echo "  , tls: { cert-file: \"$OUT/cert.pem\", key-file: \"$OUT/key.pem\" }"
     echo "}"
-    echo "upstream: { url: \"http://127.0.0.1:$UPSTREAM_PORT\" }"
+    # C x M concurrent streams must fit the upstream client's in-flight bound (default 512: a 503 past it), as
+    # nginx has none; the pool as large as nginx's kept-alive 200
+    echo "upstream: { url: \"http://127.0.0.1:$UPSTREAM_PORT\", max-in-flight: 8192, max-connections: 200 }"
     echo "admission: { enabled: false }"
     echo "admin: { port: 0 }"
     echo "access-log: { enabled: false }"
@@ -151,14 +158,15 @@ h2rate() { # round server metric h2load-args...
   log "$server $metric: ${rate:-?} req/s ($ok succeeded)"
 }
 
-measure() { # round server tls-port clear-port
+measure() { # round server tls-port clear-port [h2c-port, default: clear-port]
   local r="$1" s="$2" tls="https://127.0.0.1:$3/bench" clear="http://127.0.0.1:$4/bench"
+  local h2c="http://127.0.0.1:${5:-$4}/bench"
   local warm=$((REQUESTS / 10))
   h2load -t "$THREADS" -n "$warm" -c "$CONNECTIONS" -m "$STREAMS" "$tls" >/dev/null 2>&1 || true   # JIT, caches
   h2load -t "$THREADS" -n "$warm" -c "$CONNECTIONS" --h1 "$clear" >/dev/null 2>&1 || true
   h2rate "$r" "$s" "h2 TLS (c$CONNECTIONS m$STREAMS)" -n "$REQUESTS" -c "$CONNECTIONS" -m "$STREAMS" "$tls"
   h2rate "$r" "$s" "HTTP/1.1 TLS (c$CONNECTIONS)" --h1 -n "$REQUESTS" -c "$CONNECTIONS" "$tls"
-  h2rate "$r" "$s" "h2c (c$CONNECTIONS m$STREAMS)" -n "$REQUESTS" -c "$CONNECTIONS" -m "$STREAMS" "$clear"
+  h2rate "$r" "$s" "h2c (c$CONNECTIONS m$STREAMS)" -n "$REQUESTS" -c "$CONNECTIONS" -m "$STREAMS" "$h2c"
   h2rate "$r" "$s" "HTTP/1.1 cleartext (c$CONNECTIONS)" --h1 -n "$REQUESTS" -c "$CONNECTIONS" "$clear"
   h2rate "$r" "$s" "new TLS connection per request" -n "$HANDSHAKES" -c "$HANDSHAKES" -m 1 "$tls"
   local st="$OUT/raw-$s-s_time-r$r.txt"
@@ -180,7 +188,7 @@ for r in $(seq 1 "$ROUNDS"); do
   measure "$r" levee "$LEVEE_TLS" "$LEVEE_CLEAR"
   stop levee-tls; stop levee-clear
   start nginx "https://127.0.0.1:$NGINX_TLS/bench" nginx -c "$OUT/nginx/nginx.conf"
-  measure "$r" nginx "$NGINX_TLS" "$NGINX_CLEAR"
+  measure "$r" nginx "$NGINX_TLS" "$NGINX_CLEAR" "$NGINX_H2C"
   stop nginx
 done
 
