@@ -62,7 +62,8 @@ class SharedReadPathTest {
     private final List<Vertx> instances = new ArrayList<>();
     private final List<String> cacheKeys = new ArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1) // see GatewayExtension
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private volatile Promise<Void> release; // when set, the upstream holds every answer until it completes
 
     private RedisProcess ownRedis;

@@ -66,6 +66,9 @@ class SharedWindowTest {
                       - path: /odds
                         public: false
                         hot-spot: { key: "query:fixture_id", limit: %d, window: %dms, queue: 100, max-wait: 2500ms }
+                        # the windows are tested, not the breaker: on a loaded machine the burst's calls can pass
+                        # slow-call-duration and open it (503 "Upstream circuit open")
+                        breaker: { enabled: false }
                     """.formatted(LIMIT, WINDOW.toMillis()))
             .build();
 
@@ -117,7 +120,9 @@ class SharedWindowTest {
 
         long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
         long limited = responses.stream().filter(r -> r.statusCode() == 429).count();
-        assertThat(ok + limited).as("only 200 and 429").isEqualTo(responses.size());
+        assertThat(ok + limited).as("only 200 and 429: " + responses.stream().filter(r -> r.statusCode() != 200
+                && r.statusCode() != 429).map(r -> r.statusCode() + " " + r.body()).distinct().toList())
+                .isEqualTo(responses.size());
         assertThat(ok).isEqualTo(arrivals.size());
         assertThat(ok).as("both windows were used").isGreaterThan(LIMIT);
         assertThat(limited).isPositive();
