@@ -46,30 +46,8 @@ missing=()
 for t in h2load nginx openssl curl python3; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
 [ ${#missing[@]} -eq 0 ] || die "missing: ${missing[*]} (h2load is in the nghttp2-client package; this script installs nothing)"
 
-declare -A PIDS=()
-cleanup() {
-  local name pid
-  for name in "${!PIDS[@]}"; do kill -TERM "${PIDS[$name]}" 2>/dev/null || true; done
-  for name in "${!PIDS[@]}"; do
-    pid="${PIDS[$name]}"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-stop() { # name
-  local pid="${PIDS[$1]:-}"
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  unset "PIDS[$1]"
-}
+# shellcheck source=scripts/children.sh
+source scripts/children.sh # PIDS, cleanup at exit, stop NAME (the working directory is the repository root)
 
 start() { # name url-that-must-answer-200 command...
   local name="$1" url="$2"; shift 2
