@@ -116,12 +116,17 @@ public record ConfigChanges(LeveeConfig applied, List<String> changed, List<Stri
         return key.substring(0, end);
     }
 
+    private static boolean isWrapped(JsonNode node) {
+        return node.size() == 1 && node.has("value");
+    }
+
     /** Appends the path of every leaf (or whole subtree added, removed or resized) that differs. */
     private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
         if (a.equals(b)) {
             return;
         }
-        if (a.isObject() && b.isObject()) {
+        if (a.isObject() && b.isObject() && !(isWrapped(a) && isWrapped(b))) {
+            // (a value written as a record, max-concurrent's {value: N}, is reported by its own key)
             Set<String> keys = new LinkedHashSet<>();
             a.properties().forEach(e -> keys.add(e.getKey()));
             b.properties().forEach(e -> keys.add(e.getKey()));
