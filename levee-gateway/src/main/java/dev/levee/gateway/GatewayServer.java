@@ -220,7 +220,8 @@ public final class GatewayServer {
 
     private void mountOps(Router r, OpsEndpoints ops) {
         ops.mount(r);
-        r.post(RELOAD_PATH).handler(ctx -> vertx.executeBlocking(this::reload, false).onComplete(ar -> {
+        // the token on both listeners, as every POST that changes the gateway (the admin one serves without it)
+        r.post(RELOAD_PATH).handler(new AdminAuth(config.admin().token())).handler(ctx -> vertx.executeBlocking(this::reload, false).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
                 return;

@@ -196,6 +196,9 @@ class ConfigReloadTest {
                 .replace("cache: { fresh: 60s }\n    hot-spot", "cache: { fresh: soon }\n    hot-spot"), ENV);
 
         assertThat(postReload().statusCode()).as("the admin token is required").isEqualTo(401);
+        assertThat(gw.send(HttpRequest.newBuilder(gw.adminUri(GatewayServer.RELOAD_PATH))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode())
+                .as("on the admin listener too").isEqualTo(401);
         HttpResponse<String> r = reloadWithToken();
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(422);

@@ -38,7 +38,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param applied      the config that runs from the reload on: the new one, with the sections that need a restart
  *                     as they were
- * @param changed      every changed key path ({@code server.port}, {@code routes[1].cache.ttl}), in order
+ * @param changed      every changed key path ({@code server.port}, {@code routes[1].cache.fresh}), keys sorted
  * @param needsRestart the changed keys that only a restart applies
  */
 public record ConfigChanges(LeveeConfig applied, List<String> changed, List<String> needsRestart) {
