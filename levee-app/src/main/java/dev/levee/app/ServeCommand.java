@@ -16,6 +16,7 @@
 package dev.levee.app;
 
 import dev.levee.gateway.GatewayServer;
+import dev.levee.gateway.ReloadResult;
 import dev.levee.gateway.config.ConfigException;
 import dev.levee.gateway.config.ConfigLoader;
 import dev.levee.gateway.config.EventsConfig;
@@ -28,7 +29,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +42,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** {@code levee serve}: the gateway, until SIGTERM or Ctrl-C, then a graceful stop. */
+/**
+ * {@code levee serve}: the gateway, until SIGTERM or Ctrl-C, then a graceful stop. SIGHUP reloads the config file
+ * (as {@code POST /admin/reload} does).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the gateway in front of upstream.url.",
                 "Config: --config FILE (YAML), else ./levee.yaml if present, else the defaults; every key can be",
                 "overridden by LEVEE_<KEY_PATH> environment variables (e.g. LEVEE_ADMISSION_MAX_CONCURRENT=800)."})
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -90,6 +98,9 @@ final class ServeCommand implements Callable<Integer> {
                         ? "health and metrics on this port with the admin token"
                         : "admin (health, metrics, dashboard) on http://" + cfg.admin().host() + ":" + gateway.adminPort());
         spec.commandLine().getOut().flush();
+        // a reload (SIGHUP, POST /admin/reload) reads the same file again, with the environment and --port as now
+        gateway.reloadFrom(() -> load(config, port, preset));
+        installSighup(sighupHandler(gateway));
         awaitShutdown(vertx, gateway);
         return 0;
     }
@@ -105,6 +116,59 @@ final class ServeCommand implements Callable<Integer> {
         }
         LeveeConfig cfg = f == null ? ConfigLoader.load(env) : ConfigLoader.load(f, env);
         return port == null ? cfg : cfg.withPort(port);
+    }
+
+    /**
+     * What SIGHUP does: a config reload, on a thread of its own (never the JVM's signal thread, which must return
+     * at once; a reload reads a file and rebuilds what changed), its outcome logged. Reloads run one at a time.
+     */
+    static Runnable sighupHandler(GatewayServer gateway) {
+        return () -> Thread.ofPlatform().name("levee-reload").daemon().start(() -> {
+            try {
+                ReloadResult r = gateway.reload();
+                if (ReloadResult.REJECTED.equals(r.status())) {
+                    log.error("SIGHUP: config reload rejected, generation {} (hash {}) keeps running: {}",
+                            r.generation(), r.hash(), r.errors());
+                } else {
+                    log.info("SIGHUP: config {}: generation {} (hash {}), changed {}, needs restart {}", r.status(),
+                            r.generation(), r.hash(), r.changed(), r.needsRestart());
+                }
+            } catch (RuntimeException e) {
+                log.error("SIGHUP: config reload failed", e);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code handler} on every SIGHUP. The JDK has no public API for signals other than the shutdown hook's
+     * (SIGTERM, SIGINT), so this is {@code sun.misc.Signal} (module jdk.unsupported, which the dist's runtime
+     * always holds), reached reflectively: javac warns about any direct use of it and the build has -Werror.
+     * Where the platform has no SIGHUP (Windows, -Xrs), the reload is {@code POST /admin/reload} only.
+     *
+     * @return true if the handler is installed
+     */
+    static boolean installSighup(Runnable handler) {
+        try {
+            Class<?> signalType = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            Object hup = signalType.getConstructor(String.class).newInstance("HUP");
+            Object onSignal = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "handle" -> {
+                            handler.run();
+                            yield null;
+                        }
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> "levee SIGHUP handler";
+                    });
+            signalType.getMethod("handle", signalType, handlerType).invoke(null, hup, onSignal);
+            return true;
+        } catch (ReflectiveOperationException | IllegalArgumentException | LinkageError e) {
+            // no such signal here, the JVM reserved it, or no jdk.unsupported in this runtime
+            log.warn("SIGHUP cannot be handled here ({}): reload the config with POST /admin/reload", e.toString());
+            return false;
+        }
     }
 
     /** What the shutdown hook adds to the configured phases for closing features, Vert.x and the log. */

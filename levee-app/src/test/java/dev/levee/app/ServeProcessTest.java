@@ -20,6 +20,8 @@ import dev.levee.core.events.Event;
 import dev.levee.core.events.EventJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
@@ -132,6 +134,66 @@ class ServeProcessTest {
         try (EventJournal j = EventJournal.open(journal, 256L * 1024 * 1024, EventJournal.Fsync.NEVER)) {
             assertThat(j.recovered()).extracting(Event::id).containsExactlyInAnyOrderElementsOf(accepted);
         }
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "no SIGHUP, no kill")
+    void sighupReloadsTheConfigFileAndAnInvalidOneKeepsTheOldRunning() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", ex -> {
+            byte[] b = "upstream".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        upstream.start();
+        int up = upstream.getAddress().getPort();
+        Path config = dir.resolve("levee.yaml");
+        String yaml = """
+                server: { host: 127.0.0.1, port: 0, drain-period: 0s }
+                admin: { listen: false, token: "hup-token" }
+                upstream: { url: "http://127.0.0.1:%d" }
+                admission: { max-concurrent: %d }
+                events: { enabled: false }
+                """;
+        Files.writeString(config, yaml.formatted(up, 10));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        out = dir.resolve("serve.log");
+        process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LeveeCli.class.getName(),
+                "serve", "--config", config.toString()).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        int port = await().atMost(60, TimeUnit.SECONDS).until(this::port, p -> p > 0);
+        String before = configHash(port);
+
+        Files.writeString(config, yaml.formatted(up, 20));
+        hangUp();
+        await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().until(() -> !configHash(port).equals(before));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Files.readString(out)
+                .contains("SIGHUP: config reloaded: generation 2"));
+        String reloaded = configHash(port);
+        assertThat(get(port, "/anything").body()).isEqualTo("upstream");
+
+        Files.writeString(config, yaml.formatted(up, -1));
+        hangUp();
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Files.readString(out)
+                .contains("SIGHUP: config reload rejected, generation 2"));
+        assertThat(Files.readString(out)).contains("admission.max-concurrent: -1");
+        assertThat(configHash(port)).isEqualTo(reloaded);
+        assertThat(get(port, "/anything").body()).isEqualTo("upstream");
+        assertThat(process.isAlive()).isTrue();
+    }
+
+    private void hangUp() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    private String configHash(int port) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(port, "/health"))
+                .header("Authorization", "Bearer hup-token").timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return dev.levee.gateway.http.JsonResponses.MAPPER.readTree(r.body()).path("config").path("hash").asText();
     }
 
     private int port() throws java.io.IOException {

@@ -75,8 +75,9 @@ public final class Assembly {
         Optional<AdmissionFeature> admission = gw.find(AdmissionFeature.class);
         Optional<EventsFeature> events = gw.find(EventsFeature.class);
         Optional<ReadPathFeature> readPath = gw.find(ReadPathFeature.class);
-        Optional<HotSpotFeature> hotSpot = gw.find(HotSpotFeature.class).filter(HotSpotFeature::guardsProxy);
-        RouteMatch routes = new RouteMatch(gw.config());
+        // present with the feature even while no route has a hot-spot block: a reload may add one
+        Optional<HotSpotFeature> hotSpot = gw.find(HotSpotFeature.class);
+        RouteMatch routes = new RouteMatch(gw::config); // the config running now: a reload replaces it
 
         List<Filter> chain = new ArrayList<>();
         chain.add(Filter.of(METRICS, metrics::handle));                       // every request, ops ones too

@@ -25,6 +25,7 @@ import io.vertx.core.Vertx;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What every feature is built from: the config, the shared Vert.x, time, metrics and upstream client, and the
@@ -34,15 +35,18 @@ import java.util.Optional;
  */
 public final class GatewayContext {
     private final Vertx vertx;
-    private final LeveeConfig config;
+    private final Supplier<LeveeConfig> config;
     private final Ticker ticker;
     private final Scheduler scheduler;
     private final PrometheusMeterRegistry registry;
     private final UpstreamClient upstream;
     private final List<?> built;
 
-    /** {@code built}: a live read-only view of the features built so far (all of them once the server is built). */
-    public GatewayContext(Vertx vertx, LeveeConfig config, Ticker ticker, Scheduler scheduler,
+    /**
+     * {@code config}: the config running now (a reload replaces it); {@code built}: a live read-only view of the
+     * features built so far (all of them once the server is built).
+     */
+    public GatewayContext(Vertx vertx, Supplier<LeveeConfig> config, Ticker ticker, Scheduler scheduler,
                           PrometheusMeterRegistry registry, UpstreamClient upstream, List<?> built) {
         this.vertx = vertx;
         this.config = config;
@@ -57,8 +61,12 @@ public final class GatewayContext {
         return vertx;
     }
 
+    /**
+     * The config running now: at construction, the one the feature is built from; later, the last one a reload
+     * applied ({@link GatewayFeature#reconfigure}), so what a feature reads per request is current.
+     */
     public LeveeConfig config() {
-        return config;
+        return config.get();
     }
 
     public Ticker ticker() {

@@ -15,10 +15,13 @@
  */
 package dev.levee.gateway;
 
+import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthSource;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+
+import java.util.List;
 
 /**
  * A capability of the gateway (admission, read path, hot-spot windows, events, ...): the owner of its state, its
@@ -38,6 +41,17 @@ public interface GatewayFeature extends HealthSource, AutoCloseable {
 
     @Override
     HealthReport health();
+
+    /**
+     * A config reload: {@code next} runs from now on (its sections that need a restart are still the running
+     * values, see {@link dev.levee.gateway.config.ConfigChanges}). Apply what changed for this feature, keeping
+     * the state of what did not (a route's cache, window and breaker when its config is equal); requests in flight
+     * finish on what they started with. Returns the changed keys this feature could not apply (they are reported
+     * as needing a restart). Called on a worker thread, one reload at a time, before new requests see {@code next}.
+     */
+    default List<String> reconfigure(LeveeConfig old, LeveeConfig next) {
+        return List.of();
+    }
 
     /**
      * Runs first in graceful shutdown, when readiness turns 503 and the server still serves for

@@ -72,6 +72,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -99,8 +100,8 @@ public final class GatewayServer {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
     private final Vertx vertx;
-    private final LeveeConfig config;
-    private volatile ConfigIdentity configIdentity; // volatile: a reload will replace it while /health reads it
+    private final LeveeConfig config; // the start-up config: what the listeners were bound with
+    private final ConfigReloader reloader; // the config running now (start-up's until a reload), and its reload
     private final PrometheusMeterRegistry registry;
     private final UpstreamClient upstream;
     private final List<GatewayFeature> features;
@@ -125,7 +126,6 @@ public final class GatewayServer {
                           List<Function<GatewayContext, GatewayFeature>> factories, List<Filter> extraFilters) {
         this.vertx = vertx;
         this.config = config;
-        this.configIdentity = ConfigIdentity.of(config, ticker.epochMillis());
         this.scheduler = scheduler;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -135,12 +135,14 @@ public final class GatewayServer {
         this.upstream = new UpstreamClient(vertx, config.upstreamClusters(), config.server().maxBodySize().bytes(),
                 new ProxyHeaders(config.server().trustedProxies()), registry, config.server().eventLoopCount(),
                 ticker);
+        this.reloader = new ConfigReloader(config, ticker, upstream, registry);
         this.tracing = Tracing.create(config.tracing());
         List<GatewayFeature> built = new ArrayList<>();
         // a read-only view: while a feature is built it lists those built before it (what it may take from them);
         // once the server is built it lists them all
         List<GatewayFeature> view = java.util.Collections.unmodifiableList(built);
-        GatewayContext context = new GatewayContext(vertx, config, ticker, scheduler, registry, upstream, view);
+        GatewayContext context = new GatewayContext(vertx, reloader::config, ticker, scheduler, registry, upstream,
+                view);
         for (Function<GatewayContext, GatewayFeature> factory : factories) {
             built.add(factory.apply(context));
         }
@@ -148,6 +150,7 @@ public final class GatewayServer {
         TlsConfig tls = config.server().tls();
         this.tlsMaterial = tls.enabled() ? tls.load() : null;
         this.publicOptions = serverOptions(config.server(), tlsMaterial);
+        reloader.features(features);
         this.adminRouter = buildAdminRouter(ticker);
         this.router = buildRouter(context, ticker, extraFilters);
     }
@@ -242,7 +245,47 @@ public final class GatewayServer {
 
     private void mountOps(Router r, OpsEndpoints ops) {
         ops.mount(r);
+        // the token on both listeners, as every POST that changes the gateway (the admin one serves without it)
+        r.post(RELOAD_PATH).handler(new AdminAuth(config.admin().token())).handler(ctx -> vertx.executeBlocking(this::reload, false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            ReloadResult result = ar.result();
+            JsonResponses.send(ctx, ReloadResult.REJECTED.equals(result.status()) ? 422 : 200, result);
+        }));
         features.forEach(f -> f.mountOps(r));
+    }
+
+    /** {@code POST /admin/reload}: reads the config file again and applies it (see {@link #reload()}). */
+    public static final String RELOAD_PATH = "/admin/reload";
+
+    /**
+     * Where {@link #reload()} reads the new config from: {@code levee serve} passes its {@code --config} file, read
+     * with the environment overrides as at start-up. Without one, a reload is rejected.
+     */
+    public void reloadFrom(Callable<LeveeConfig> source) {
+        reloader.source(source);
+    }
+
+    /**
+     * Reads the config again (see {@link #reloadFrom}) and, if valid, applies it: new requests run on the new
+     * routes, limits, classes and upstreams, those in flight finish on the old; an unchanged route keeps its state.
+     * Invalid: rejected, the old config keeps running. Blocks (it reads a file): never call it on an event loop.
+     * {@code SIGHUP} and {@code POST /admin/reload} call it.
+     */
+    public ReloadResult reload() {
+        return reloader.reload();
+    }
+
+    /** Applies {@code next} as {@link #reload()} applies the file it reads (tests and embedders). */
+    public ReloadResult reload(LeveeConfig next) {
+        return reloader.apply(next);
+    }
+
+    /** The config generation running: 1 from the start, +1 per applied reload. */
+    public long configGeneration() {
+        return reloader.current().number();
     }
 
     private static void mountErrors(Router r) {
@@ -279,7 +322,8 @@ public final class GatewayServer {
         if (opsPaths.contains(path)) {
             return path;
         }
-        RouteConfig route = config.routeFor(RequestTargets.canonicalPath(path)); // as the read path matches
+        // as the read path matches, on the config running now
+        RouteConfig route = reloader.config().routeFor(RequestTargets.canonicalPath(path));
         return route != null ? route.path() : "proxy";
     }
 
@@ -467,11 +511,12 @@ public final class GatewayServer {
 
     /** The hash of the config this gateway runs and when it was loaded, as {@code /health} shows them. */
     public ConfigIdentity configIdentity() {
-        return configIdentity;
+        return reloader.current().identity();
     }
 
+    /** The config running now: the start-up one until a reload applies another. */
     public LeveeConfig config() {
-        return config;
+        return reloader.config();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -52,8 +52,8 @@ class AssemblyTest {
 
     @Test
     void aGatewayWithoutTheirFeaturesLeavesTheirStagesOut() {
-        // no hot-spot route either: the proxy guard would have nothing to guard
+        // the proxy guard stays with its feature though no route has a hot-spot block yet: a reload may add one
         assertThat(bare.gateway().stages()).containsExactly(Stage.METRICS, Stage.REQUEST_ID, Stage.OPS, Stage.ROUTE_MATCH,
-                Stage.WARMING, Stage.PROXY);
+                Stage.WARMING, Stage.HOT_SPOT_PROXY, Stage.PROXY);
     }
 }

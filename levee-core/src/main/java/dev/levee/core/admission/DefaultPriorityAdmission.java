@@ -101,9 +101,9 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private final List<String> names;
     private final Map<String, Integer> indexByName;
     private final ClassState[] classes;
-    private volatile int maxConcurrent; // written under the lock, only by an adaptive limit; read lock-free by the accessor
+    private volatile int maxConcurrent; // written under the lock (adaptive limit or setMaxConcurrent); read lock-free by the accessor
     private final @Nullable AdaptiveLimit adaptive;
-    private final int totalCapacity;
+    private int totalCapacity; // guarded by the lock: setQueueCapacity changes it
     private final Duration defaultMaxWait;
     private final long defaultMaxWaitNanos; // saturated: the cold-start Retry-After estimate uses it
     private final long fixedRetryAfterSeconds; // -1: computed
@@ -428,6 +428,61 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     }
 
     @Override
+    public void setMaxConcurrent(int maxConcurrent) {
+        positive("maxConcurrent", maxConcurrent);
+        if (adaptive != null) {
+            throw new IllegalStateException("maxConcurrent: " + maxConcurrent
+                    + " (expected: a static limit; this admission's limit is adaptive)");
+        }
+        List<Waiter> waiters = new ArrayList<>();
+        List<PermitImpl> permits = new ArrayList<>();
+        lock.lock();
+        try {
+            this.maxConcurrent = maxConcurrent;
+            // a raise grants the waiters it makes room for at once; a cut grants nothing until enough permits
+            // come back (in-flight requests are never revoked)
+            Waiter next;
+            long now = Long.MIN_VALUE;
+            while (inFlight < maxConcurrent && (next = pollHighest()) != null) {
+                if (now == Long.MIN_VALUE) {
+                    now = ticker.read();
+                }
+                queued--;
+                next.cls.drain.record(now);
+                waiters.add(next);
+                permits.add(grantLocked(next.cls, next.enqueuedAt, now));
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < waiters.size(); i++) { // completed outside the lock, as every grant
+            PermitImpl back = handOver(waiters.get(i), permits.get(i));
+            if (back != null) {
+                release(back, NO_SAMPLE);
+            }
+        }
+    }
+
+    @Override
+    public void setQueueCapacity(String admissionClass, int queueCapacity) {
+        requireNonNull(admissionClass, "admissionClass");
+        positive("queueCapacity", queueCapacity);
+        Integer index = indexByName.get(admissionClass);
+        if (index == null) {
+            throw new IllegalArgumentException("admissionClass: " + admissionClass + " (expected one of "
+                    + names + ")");
+        }
+        lock.lock();
+        try {
+            ClassState cs = classes[index];
+            totalCapacity = Math.addExact(totalCapacity - cs.capacity, queueCapacity);
+            cs.capacity = queueCapacity; // waiters over a lowered capacity stay queued; arrivals see the new one
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public List<String> classes() {
         return names;
     }
@@ -459,7 +514,7 @@ final class DefaultPriorityAdmission implements PriorityAdmission {
     private static final class ClassState {
         final int index;
         final String name;
-        final int capacity;
+        int capacity; // setQueueCapacity changes it
         final WaitHistogram waits = new WaitHistogram();
         final DrainRate drain;
         @Nullable Waiter head; // oldest

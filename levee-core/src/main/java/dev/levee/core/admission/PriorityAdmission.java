@@ -64,6 +64,20 @@ public interface PriorityAdmission {
     /** The concurrency limit now (with an adaptive limit, it changes over time). */
     int maxConcurrent();
 
+    /**
+     * Changes a static concurrency limit (a config reload): a raise grants as many waiters as it makes room for,
+     * at once, in priority order; a cut revokes no permit, it grants nothing until enough in-flight ones are
+     * released. No waiter is dropped either way. Refused ({@link IllegalStateException}) with an adaptive limit.
+     */
+    void setMaxConcurrent(int maxConcurrent);
+
+    /**
+     * Changes the queue capacity of {@code admissionClass} (a config reload). Waiters already queued beyond a
+     * lowered capacity stay queued (none is dropped); arrivals meet the new capacity, so until the queue drains
+     * below it the total of waiters may exceed the sum of the capacities.
+     */
+    void setQueueCapacity(String admissionClass, int queueCapacity);
+
     /** A consistent snapshot of every figure. */
     AdmissionStats stats();
 

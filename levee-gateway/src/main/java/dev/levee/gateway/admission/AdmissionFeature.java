@@ -31,6 +31,7 @@ import dev.levee.gateway.auth.Authenticated;
 import dev.levee.gateway.auth.Classifier;
 import dev.levee.gateway.auth.JwtAuthenticator;
 import dev.levee.gateway.config.AdmissionConfig;
+import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.http.Bodies;
 import dev.levee.gateway.http.HttpError;
 import dev.levee.gateway.http.JsonResponses;
@@ -94,9 +95,9 @@ public final class AdmissionFeature implements GatewayFeature {
     static final List<String> OPS_PREFIXES = List.of("/health", "/metrics", "/dashboard", "/docs",
             "/api/v1/health", "/api/v1/metrics");
 
-    private final AdmissionConfig config;
+    private volatile AdmissionConfig config; // a reload replaces it (and the classifier): see reconfigure
     private final JwtAuthenticator authenticator;
-    private final Classifier classifier;
+    private volatile Classifier classifier;
     private final PriorityAdmission admission;
     private final AdmissionMetrics metrics;
     private final long maxBodyBytes;
@@ -151,6 +152,30 @@ public final class AdmissionFeature implements GatewayFeature {
             b.initial(initial);
         }
         return b.build();
+    }
+
+    /**
+     * A config reload ({@link dev.levee.gateway.config.ConfigChanges} let through only what a running admission
+     * takes: the same classes in the same order, the same kind of limit): the static limit and the queue
+     * capacities change in place (a raise admits waiters at once, a cut lets the in-flight drain; no waiter is
+     * dropped), the max wait applies to requests queued from now on, the class rules and {@code enabled} at once.
+     */
+    @Override
+    public synchronized List<String> reconfigure(LeveeConfig old, LeveeConfig next) {
+        AdmissionConfig was = config;
+        AdmissionConfig now = next.admission();
+        if (was.equals(now)) {
+            return List.of();
+        }
+        if (!now.maxConcurrent().auto() && now.maxConcurrent().value() != was.maxConcurrent().value()) {
+            admission.setMaxConcurrent(now.maxConcurrent().value());
+        }
+        for (AdmissionConfig.ClassConfig c : now.classes()) {
+            admission.setQueueCapacity(c.name(), c.queueCapacity() == null ? now.queueCapacity() : c.queueCapacity());
+        }
+        this.classifier = new Classifier(now);
+        this.config = now;
+        return List.of();
     }
 
     /** The admission itself, for tests and the dashboard. */
@@ -295,7 +320,7 @@ public final class AdmissionFeature implements GatewayFeature {
         }
         Span wait = RequestState.of(ctx).trace().start("admission wait");
         wait.setAttribute(RequestTrace.CLIENT_CLASS, cls);
-        CompletableFuture<Permit> waiter = admission.acquire(cls);
+        CompletableFuture<Permit> waiter = admission.acquire(cls, config.maxWait()); // max-wait may be reloaded
         ctx.addEndHandler(v -> {
             if (!waiter.cancel(false) && waiter.isDone() && !waiter.isCompletedExceptionally()) {
                 release(ctx, waiter.join());

@@ -15,6 +15,7 @@
  */
 package dev.levee.gateway.chain;
 
+import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.config.RouteConfig;
 import io.vertx.ext.web.RoutingContext;
 
@@ -26,6 +27,7 @@ import io.vertx.ext.web.RoutingContext;
 public final class RequestState {
     private static final String KEY = RequestState.class.getName();
 
+    private LeveeConfig config;       // ROUTE_MATCH: the config running when the request was matched
     private RouteConfig route;        // ROUTE_MATCH; null: no configured route
     private String routeLabel;        // ROUTE_MATCH or EVENTS; null: ended before them, METRICS labels it by path
     private boolean warming;          // WARMING
@@ -65,6 +67,15 @@ public final class RequestState {
      */
     public static int endStatus(RoutingContext ctx, boolean endSucceeded) {
         return endSucceeded || ctx.response().ended() ? ctx.response().getStatusCode() : 499;
+    }
+
+    /** The config the request runs on (the one running when its route was matched), or null before that. */
+    public LeveeConfig config() {
+        return config;
+    }
+
+    public void config(LeveeConfig config) {
+        this.config = config;
     }
 
     /** The configured route of the request's canonical path, or null. */

@@ -19,20 +19,27 @@ import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.http.RequestTargets;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Supplier;
+
 /**
  * {@link Stage#ROUTE_MATCH}: the configured route of the request, matched once, on the canonical path
  * ({@code /api/%6Fdds} and {@code //api/./odds} are {@code /api/odds}, not a way around the route). Every later
- * stage reads {@link RequestState#route()}.
+ * stage reads {@link RequestState#route()}. The config running at that moment is the request's to the end
+ * ({@link RequestState#config()}): a reload that comes while it is in flight does not change its route.
  */
 public final class RouteMatch {
-    private final LeveeConfig config;
+    private final Supplier<LeveeConfig> config;
 
-    public RouteMatch(LeveeConfig config) {
+    /** {@code config}: the config running now (a reload replaces it). */
+    public RouteMatch(Supplier<LeveeConfig> config) {
         this.config = config;
     }
 
     public void handle(RoutingContext ctx) {
-        RequestState.of(ctx).route(config.routeFor(RequestTargets.canonicalPath(ctx.request().path())));
+        LeveeConfig running = config.get(); // once per request: the request runs on this config to the end
+        RequestState state = RequestState.of(ctx);
+        state.config(running);
+        state.route(running.routeFor(RequestTargets.canonicalPath(ctx.request().path())));
         ctx.next();
     }
 }

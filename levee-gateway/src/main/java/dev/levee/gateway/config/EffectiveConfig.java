@@ -109,6 +109,11 @@ public record EffectiveConfig(LeveeConfig config, JsonNode tree) {
         }
     }
 
+    /** {@code config}'s records as the canonical tree the hash is taken of, not redacted (a reload diffs two). */
+    static JsonNode canonicalTree(LeveeConfig config) {
+        return CANONICAL.valueToTree(requireNonNull(config, "config"));
+    }
+
     /** A copy of {@code tree} with every secret value redacted. */
     static JsonNode redacted(JsonNode tree) {
         JsonNode copy = tree.deepCopy();

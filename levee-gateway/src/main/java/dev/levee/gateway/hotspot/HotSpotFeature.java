@@ -29,7 +29,9 @@ import dev.levee.gateway.chain.EventLoop;
 import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.chain.RequestTrace;
 import io.opentelemetry.api.trace.Span;
+import dev.levee.gateway.config.ConfigChanges;
 import dev.levee.gateway.config.HotSpotsConfig;
+import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.http.HttpError;
 import io.vertx.ext.web.Router;
 import dev.levee.gateway.config.RouteConfig;
@@ -37,6 +39,7 @@ import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.gateway.ops.OpsEndpoints;
+import dev.levee.gateway.ops.RouteMeters;
 import dev.levee.gateway.store.StoreFeature;
 import dev.levee.gateway.store.WindowStores;
 import io.vertx.core.http.HttpServerRequest;
@@ -95,7 +98,7 @@ public final class HotSpotFeature implements GatewayFeature {
     private final GatewayContext gw;
     private final HotSpotsConfig config;
     private final WindowStore store;
-    private final Map<String, RouteLimiter> routes = new LinkedHashMap<>();
+    private volatile Map<String, RouteLimiter> routes; // a reload replaces it; a request reads it once
     private final HotSpotMetrics metrics;
     private final CacheWarmer warmer;
     private volatile int port;
@@ -108,21 +111,13 @@ public final class HotSpotFeature implements GatewayFeature {
         this.port = gw.config().server().port();
         this.store = WindowStores.forConfig(gw, config.maxKeys()); // memory, or Redis with a local fallback
         this.metrics = new HotSpotMetrics(gw.registry(), config.metricsTopK());
+        Map<String, RouteLimiter> built = new LinkedHashMap<>();
         for (RouteConfig r : gw.config().routes()) {
-            RouteConfig.HotSpot h = r.hotSpot();
-            if (h == null || routes.containsKey(r.path())) {
-                continue;
+            if (r.hotSpot() != null && !built.containsKey(r.path())) {
+                built.put(r.path(), limiterOf(r));
             }
-            HotSpotLimiter limiter = HotSpotLimiter.builder()
-                    .limit(h.limit()).window(h.window()).queueCapacity(h.queue()).maxWait(h.maxWait())
-                    .maxKeys(config.maxKeys()).alertThreshold(config.alertThreshold())
-                    .topKeys(config.sketchCounters())
-                    .store(store).namespace(r.path() + "|") // routes share one store
-                    .ticker(gw.ticker()).scheduler(gw.scheduler())
-                    .build();
-            routes.put(r.path(), new RouteLimiter(r, KeyExtractor.parse(h.key()), limiter, new LongAdder()));
-            metrics.bind(r.path(), limiter);
         }
+        this.routes = built;
         scheduleMetrics();
         if (config.warming().enabled()) {
             warmer = new CacheWarmer(gw, config.warming(), () -> port, Warming.token());
@@ -130,6 +125,67 @@ public final class HotSpotFeature implements GatewayFeature {
         } else {
             warmer = null;
         }
+    }
+
+    /** A new window for hot-spot route {@code r}, its meters bound. */
+    private RouteLimiter limiterOf(RouteConfig r) {
+        RouteConfig.HotSpot h = java.util.Objects.requireNonNull(r.hotSpot(), "hot-spot");
+        HotSpotLimiter limiter = HotSpotLimiter.builder()
+                .limit(h.limit()).window(h.window()).queueCapacity(h.queue()).maxWait(h.maxWait())
+                .maxKeys(config.maxKeys()).alertThreshold(config.alertThreshold())
+                .topKeys(config.sketchCounters())
+                .store(store).namespace(r.path() + "|") // routes share one store
+                .ticker(gw.ticker()).scheduler(gw.scheduler())
+                .build();
+        metrics.bind(r.path(), limiter);
+        return new RouteLimiter(r, KeyExtractor.parse(h.key()), limiter, new LongAdder());
+    }
+
+    /**
+     * A config reload: a route whose {@code hot-spot} block is unchanged keeps its window (counts, queue, alerts);
+     * a changed one gets a new window on the same store namespace (so the calls counted go on counting against
+     * the new limit), and the old one, with its waiters, closes only after the requests in flight are done.
+     */
+    @Override
+    public synchronized List<String> reconfigure(LeveeConfig old, LeveeConfig next) {
+        Map<String, RouteLimiter> running = routes;
+        Map<String, RouteLimiter> built = new LinkedHashMap<>();
+        for (RouteConfig r : next.routes()) {
+            RouteConfig.HotSpot h = r.hotSpot();
+            if (h == null || built.containsKey(r.path())) {
+                continue;
+            }
+            RouteLimiter was = running.get(r.path());
+            if (was != null && h.equals(was.route().hotSpot())) {
+                built.put(r.path(), new RouteLimiter(r, was.extractor(), was.limiter(), was.unkeyed()));
+            } else {
+                if (was != null) {
+                    RouteMeters.remove(gw.registry(), r.path(), List.of("levee.hotspot."));
+                }
+                built.put(r.path(), limiterOf(r));
+            }
+        }
+        List<HotSpotLimiter> retired = new ArrayList<>();
+        running.forEach((path, rl) -> {
+            RouteLimiter now = built.get(path);
+            if (now == null || now.limiter() != rl.limiter()) {
+                retired.add(rl.limiter());
+                if (now == null) {
+                    RouteMeters.remove(gw.registry(), path, List.of("levee.hotspot."));
+                    metrics.unbind(path);
+                }
+            }
+        });
+        boolean wasIdle = running.isEmpty();
+        this.routes = built;
+        if (!retired.isEmpty()) {
+            long afterNanos = ConfigChanges.retireAfter(old).toNanos();
+            gw.scheduler().schedule(() -> retired.forEach(HotSpotLimiter::close), afterNanos, TimeUnit.NANOSECONDS);
+        }
+        if (wasIdle) {
+            scheduleMetrics(); // the first hot-spot route: its top-K series get refreshed from now on
+        }
+        return List.of();
     }
 
     @Override
@@ -172,11 +228,6 @@ public final class HotSpotFeature implements GatewayFeature {
                 return keys;
             };
         }));
-    }
-
-    /** True if some route has a hot-spot block (else the proxy guard stage is left out of the chain). */
-    public boolean guardsProxy() {
-        return !routes.isEmpty();
     }
 
     /**

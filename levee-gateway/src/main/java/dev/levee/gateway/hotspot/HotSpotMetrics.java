@@ -47,6 +47,11 @@ final class HotSpotMetrics {
         binder.bindTo(registry);
     }
 
+    /** Forgets {@code route} (a reload removed its hot-spot block; its meters are removed by the caller). */
+    void unbind(String route) {
+        routes.remove(route);
+    }
+
     /** Recomputes every route's snapshot and its top-K series. */
     void refresh() {
         routes.values().forEach(dev.levee.micrometer.HotSpotMetrics::refresh);

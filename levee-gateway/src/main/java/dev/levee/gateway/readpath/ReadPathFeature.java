@@ -21,6 +21,8 @@ import dev.levee.core.coalesce.CoalescerStats;
 import dev.levee.gateway.GatewayContext;
 import dev.levee.gateway.GatewayFeature;
 import dev.levee.core.coalesce.FlightCoordinator;
+import dev.levee.gateway.config.ConfigChanges;
+import dev.levee.gateway.config.LeveeConfig;
 import dev.levee.gateway.config.RouteConfig;
 import dev.levee.gateway.hotspot.HotSpotFeature;
 import dev.levee.gateway.store.FlightCoordinators;
@@ -30,16 +32,22 @@ import dev.levee.gateway.http.JsonResponses;
 import dev.levee.gateway.chain.RequestState;
 import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
+import dev.levee.gateway.ops.RouteMeters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -71,9 +79,13 @@ public final class ReadPathFeature implements GatewayFeature {
     public static final String RESET_PATH = "/api/v1/shared/deduplication/stats/reset";
 
     private final GatewayContext gateway;
-    private final Map<RouteConfig, RoutePipeline> pipelines = new IdentityHashMap<>();
-    private final List<RoutePipeline> ordered = new ArrayList<>();
+    // by the route's config (RouteConfig equals): a reload keeps the pipeline of a route whose config is equal
+    private volatile Map<RouteConfig, RoutePipeline> pipelines;
+    private volatile List<RoutePipeline> ordered; // in config order
+    // pipelines a reload replaced, for the requests matched before it, until they are done (see reconfigure)
+    private final Map<RouteConfig, RoutePipeline> retired = new ConcurrentHashMap<>();
     private final FlightCoordinators.Shared<UpstreamResponse> flights;
+    private final Function<RouteConfig, Optional<HotSpotFeature.ReadStage>> hotSpot;
 
     /** With the hot-spot stages of the {@link HotSpotFeature} built before this one, if any. */
     public ReadPathFeature(GatewayContext gateway) {
@@ -84,18 +96,64 @@ public final class ReadPathFeature implements GatewayFeature {
     public ReadPathFeature(GatewayContext gateway,
                            Function<RouteConfig, Optional<HotSpotFeature.ReadStage>> hotSpot) {
         this.gateway = gateway;
+        this.hotSpot = hotSpot;
         // store.type: redis -> one Redis coordinator for every route (cross-instance coalescing, shared cache tier)
         boolean anyCoalescing = gateway.config().routes().stream()
                 .anyMatch(r -> r.coalesce() != null || r.cache() != null);
         this.flights = anyCoalescing ? FlightCoordinators.forConfig(gateway, UpstreamResponseCodec.INSTANCE)
                 : new FlightCoordinators.Shared<>(FlightCoordinator.local(), () -> {});
+        Map<RouteConfig, RoutePipeline> built = new LinkedHashMap<>();
         for (RouteConfig route : gateway.config().routes()) {
-            RoutePipeline p = new RoutePipeline(gateway, route, flights.coordinator(), hotSpot.apply(route));
-            pipelines.put(route, p);
-            ordered.add(p);
+            built.computeIfAbsent(route, r -> new RoutePipeline(gateway, r, flights.coordinator(), hotSpot.apply(r)));
         }
+        this.pipelines = built;
+        this.ordered = List.copyOf(built.values());
         ReadPathMetrics.bind(gateway.registry(), ordered);
     }
+
+    /**
+     * A config reload: a route whose config (and upstream) is unchanged keeps its pipeline, with its cache entries,
+     * coalescer and breaker state; a new or changed route gets a new one (its meters rebound); a replaced pipeline
+     * stays for the requests matched before the reload (they finish on it) and goes after
+     * {@link ConfigChanges#retireAfter}.
+     */
+    @Override
+    public synchronized List<String> reconfigure(LeveeConfig old, LeveeConfig next) {
+        Map<RouteConfig, RoutePipeline> running = pipelines;
+        Map<RouteConfig, RoutePipeline> built = new LinkedHashMap<>();
+        List<RoutePipeline> fresh = new ArrayList<>();
+        for (RouteConfig route : next.routes()) {
+            if (built.containsKey(route)) {
+                continue;
+            }
+            RoutePipeline p = running.get(route);
+            String upstream = route.upstream() == null ? LeveeConfig.DEFAULT_UPSTREAM : route.upstream();
+            if (p == null || !Objects.equals(old.upstreamClusters().get(upstream),
+                    next.upstreamClusters().get(upstream))) {
+                p = new RoutePipeline(gateway, route, flights.coordinator(), hotSpot.apply(route));
+                fresh.add(p);
+            }
+            built.put(route, p);
+        }
+        Set<String> kept = new HashSet<>();
+        built.values().stream().filter(p -> !fresh.contains(p)).forEach(p -> kept.add(p.route.path()));
+        Duration grace = ConfigChanges.retireAfter(old);
+        running.forEach((route, p) -> {
+            if (built.get(route) != p) {
+                retired.put(route, p);
+                gateway.scheduler().schedule(() -> retired.remove(route, p), grace.toNanos(), TimeUnit.NANOSECONDS);
+                if (!kept.contains(route.path())) { // its meters read the old objects: they go before new ones bind
+                    RouteMeters.remove(gateway.registry(), route.path(), METER_PREFIXES);
+                }
+            }
+        });
+        ReadPathMetrics.bind(gateway.registry(), fresh);
+        this.pipelines = built;
+        this.ordered = List.copyOf(built.values());
+        return List.of();
+    }
+
+    private static final List<String> METER_PREFIXES = List.of("levee.coalescer.", "levee.cache.", "levee.breaker.");
 
     private static Function<RouteConfig, Optional<HotSpotFeature.ReadStage>> hotSpotStages(GatewayContext gateway) {
         HotSpotFeature hs = gateway.find(HotSpotFeature.class).orElse(null);
@@ -143,7 +201,13 @@ public final class ReadPathFeature implements GatewayFeature {
             return;
         }
         RouteConfig route = RequestState.of(ctx).route();
-        RoutePipeline p = route == null ? null : pipelines.get(route);
+        RoutePipeline p = null;
+        if (route != null) {
+            p = pipelines.get(route);
+            if (p == null) { // matched on the config before a reload that changed its route: it finishes on that
+                p = retired.get(route);
+            }
+        }
         if (p == null) {
             ctx.next();
             return;

@@ -45,14 +45,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import static java.util.Objects.requireNonNull;
 
@@ -83,8 +86,14 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     public static final int MAX_BUFFERED_RESPONSE_BYTES = 64 << 20;
 
     private final Vertx vertx;
-    private final Map<String, UpstreamCluster> clusters;
-    private final UpstreamCluster defaultCluster;
+    // volatile: a config reload replaces them (reconfigure); a request takes its cluster once
+    private volatile Map<String, UpstreamCluster> clusters;
+    private volatile UpstreamCluster defaultCluster;
+    private final Map<String, UpstreamCluster> retiring = new ConcurrentHashMap<>(); // replaced, not closed yet
+    private final LongAdder retiredRejected = new LongAdder(); // so the refusal counter never goes back
+    private final MeterRegistry registry;
+    private final int eventLoops;
+    private final Ticker ticker;
     private final long maxRequestBytes;
     private final ProxyHeaders proxyHeaders;
 
@@ -114,6 +123,9 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         requireNonNull(clusters, "clusters");
         requireNonNull(ticker, "ticker");
         this.maxRequestBytes = maxRequestBytes;
+        this.registry = requireNonNull(registry, "registry");
+        this.eventLoops = eventLoops;
+        this.ticker = ticker;
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
         }
@@ -129,11 +141,64 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
         Gauge.builder("levee.upstream.in.flight", this, c -> c.clusters.values().stream()
                         .mapToInt(UpstreamCluster::inFlight).sum())
                 .description("Requests at the upstream, read path and proxy together").register(registry);
-        FunctionCounter.builder("levee.upstream.rejected", this, c -> c.clusters.values().stream()
-                        .mapToLong(UpstreamCluster::rejected).sum())
+        FunctionCounter.builder("levee.upstream.rejected", this, c -> c.retiredRejected.sum()
+                        + c.clusters.values().stream().mapToLong(UpstreamCluster::rejected).sum())
                 .description("Requests refused at once because upstream.max-in-flight were at the upstream")
                 .register(registry);
         this.clusters.values().forEach(UpstreamCluster::startHealthChecks);
+    }
+
+    /**
+     * A config reload ({@link LeveeConfig#upstreamClusters()} of the new config): a cluster whose config is
+     * unchanged is kept as it is (connections, health, ejections, retry budget); a changed or new one is built
+     * afresh; a changed or removed one stops taking requests at once and is closed after {@code retireAfter}, so
+     * the exchanges in flight on it finish. Returns the names of the clusters built or removed.
+     */
+    public synchronized List<String> reconfigure(Map<String, UpstreamClusterConfig> next, Duration retireAfter) {
+        requireNonNull(next, "next");
+        if (!next.containsKey(LeveeConfig.DEFAULT_UPSTREAM)) {
+            throw new IllegalArgumentException("clusters: " + next.keySet() + " (expected: one named "
+                    + LeveeConfig.DEFAULT_UPSTREAM + ")");
+        }
+        Map<String, UpstreamCluster> built = new LinkedHashMap<>();
+        List<UpstreamCluster> fresh = new ArrayList<>();
+        List<UpstreamCluster> retired = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, UpstreamClusterConfig> e : next.entrySet()) {
+            UpstreamCluster old = clusters.get(e.getKey());
+            if (old != null && old.config.equals(e.getValue())) {
+                built.put(e.getKey(), old);
+                continue;
+            }
+            if (old != null) {
+                old.unbind(registry); // before the new cluster binds meters of the same names and tags
+                retired.add(old);
+            }
+            UpstreamCluster c = new UpstreamCluster(vertx, e.getKey(), e.getValue(), eventLoops, ticker, registry);
+            built.put(e.getKey(), c);
+            fresh.add(c);
+            changed.add(e.getKey());
+        }
+        clusters.forEach((name, old) -> {
+            if (!next.containsKey(name)) {
+                old.unbind(registry);
+                retired.add(old);
+                changed.add(name);
+            }
+        });
+        // requests of the old config that name a removed upstream still find it until it closes
+        retired.forEach(c -> retiring.put(c.name, c));
+        this.clusters = Collections.unmodifiableMap(built);
+        this.defaultCluster = requireNonNull(built.get(LeveeConfig.DEFAULT_UPSTREAM), "default");
+        fresh.forEach(UpstreamCluster::startHealthChecks);
+        for (UpstreamCluster c : retired) {
+            vertx.setTimer(Math.max(1, retireAfter.toMillis()), t -> {
+                retiring.remove(c.name, c);
+                retiredRejected.add(c.rejected());
+                c.close();
+            });
+        }
+        return changed;
     }
 
     /** The cluster named {@code name}, the default one for null. */
@@ -142,6 +207,9 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
             return defaultCluster;
         }
         UpstreamCluster c = clusters.get(name);
+        if (c == null) {
+            c = retiring.get(name); // a request of the config before a reload that removed it
+        }
         if (c == null) { // LeveeConfig checked every route's name
             throw new IllegalArgumentException("upstream: '" + name + "' (known: " + clusters.keySet() + ")");
         }
@@ -155,8 +223,8 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
 
     /** The buffered exchanges of upstream {@code name} (a route's {@code upstream}; null: the default one). */
     public UpstreamFetcher fetcher(@Nullable String name) {
-        UpstreamCluster c = cluster(name);
-        return request -> fetch(c, request);
+        cluster(name); // fails now for an unknown name
+        return request -> fetch(cluster(name), request); // the cluster of now: a reload may have rebuilt it
     }
 
     /**
@@ -539,5 +607,6 @@ public final class UpstreamClient implements UpstreamFetcher, AutoCloseable {
     @Override
     public void close() {
         clusters.values().forEach(UpstreamCluster::close);
+        retiring.values().forEach(UpstreamCluster::close);
     }
 }

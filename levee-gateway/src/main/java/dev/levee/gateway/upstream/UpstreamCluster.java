@@ -20,6 +20,7 @@ import dev.levee.gateway.config.UpstreamClusterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -117,6 +118,9 @@ final class UpstreamCluster implements AutoCloseable {
     private final Counter retries;
     private final Counter retriesDenied;
     private final Map<Endpoint, Long> checkTimers = new ConcurrentHashMap<>();
+    // the meters that read this cluster's own objects: a reload that rebuilds the cluster removes them first (a
+    // meter of the same name and tags would otherwise stay bound to the old objects); counters carry on
+    private final List<Meter> ownMeters = new ArrayList<>();
     private volatile boolean closed;
 
     UpstreamCluster(Vertx vertx, String name, UpstreamClusterConfig config, int eventLoops, Ticker ticker,
@@ -157,15 +161,15 @@ final class UpstreamCluster implements AutoCloseable {
                             .tags("upstream", name, "endpoint", e.label, "outcome", o.label).register(registry);
                 }
             }
-            FunctionCounter.builder("levee.upstream.ejections", e.ejections, LongAdder::sum)
+            ownMeters.add(FunctionCounter.builder("levee.upstream.ejections", e.ejections, LongAdder::sum)
                     .description("Times an endpoint was ejected by passive outlier detection")
-                    .tags("upstream", name, "endpoint", e.label).register(registry);
-            Gauge.builder("levee.upstream.endpoint.up", e, ep -> ep.available(ticker.read()) ? 1 : 0)
+                    .tags("upstream", name, "endpoint", e.label).register(registry));
+            ownMeters.add(Gauge.builder("levee.upstream.endpoint.up", e, ep -> ep.available(ticker.read()) ? 1 : 0)
                     .description("1 while the endpoint gets requests: healthy and not ejected")
-                    .tags("upstream", name, "endpoint", e.label).register(registry);
-            Gauge.builder("levee.upstream.endpoint.active", e, Endpoint::active)
+                    .tags("upstream", name, "endpoint", e.label).register(registry));
+            ownMeters.add(Gauge.builder("levee.upstream.endpoint.active", e, Endpoint::active)
                     .description("Requests at the endpoint now")
-                    .tags("upstream", name, "endpoint", e.label).register(registry);
+                    .tags("upstream", name, "endpoint", e.label).register(registry));
         }
         this.retries = Counter.builder("levee.upstream.retries")
                 .description("Requests sent again to another endpoint after a connect failure")
@@ -377,6 +381,11 @@ final class UpstreamCluster implements AutoCloseable {
                     }
                     scheduleCheck(endpoint);
                 });
+    }
+
+    /** Removes the meters bound to this cluster's objects (a reload rebuilds it; see {@link #ownMeters}). */
+    void unbind(MeterRegistry registry) {
+        ownMeters.forEach(registry::remove);
     }
 
     @Override
