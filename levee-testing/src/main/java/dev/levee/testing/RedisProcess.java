@@ -213,6 +213,24 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
         }
     }
 
+    /**
+     * SIGKILL: the server dies at once, as in a crash (no shutdown, nothing flushed, replicas not waited for);
+     * {@link #start} may run it again on the same port.
+     */
+    public void kill() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+            frozen = false;
+        }
+    }
+
     /** Stops the server (SIGTERM, then SIGKILL after 10 s); {@link #start} may run it again on the same port. */
     public void stop() {
         thaw(); // a stopped process does not act on SIGTERM
