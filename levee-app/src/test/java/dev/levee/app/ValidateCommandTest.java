@@ -146,6 +146,33 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aRedisPasswordInTheUrlOrInThePasswordKeyIsRedactedAndLeavesTheHashAlone(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("levee.yaml");
+        String yaml = """
+                store:
+                  type: redis
+                  redis: { mode: cluster, nodes: ["redis://levee:node-password-value@r1:7000"], username: levee,
+                           password: "%s" }
+                """;
+        Files.writeString(file, yaml.formatted("key-password-value"));
+        Run r = run(new ConfigCommand(Map.of()), "--config", file.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("node-password-value").doesNotContain("key-password-value");
+        JsonNode printed = YAML.readTree(r.out());
+        assertThat(printed.at("/store/redis/nodes/0").asText()).isEqualTo("redis://levee:<redacted>@r1:7000");
+        assertThat(printed.at("/store/redis/password").asText()).isEqualTo(EffectiveConfig.REDACTED);
+        assertThat(printed.at("/store/redis/username").asText()).as("not a secret").isEqualTo("levee");
+
+        // the hash (shown in /health) does not move with the password: no way to test guesses against it
+        String hash = EffectiveConfig.hash(ConfigLoader.load(file, Map.of()));
+        Files.writeString(file, yaml.formatted("another-password"));
+        assertThat(EffectiveConfig.hash(ConfigLoader.load(file, Map.of()))).isEqualTo(hash);
+        assertThat(EffectiveConfig.hash(ConfigLoader.load(file, Map.of("LEVEE_STORE_REDIS_PASSWORD", "env-pw"))))
+                .isEqualTo(hash);
+    }
+
+    @Test
     void theHashIsTheSameWhateverTheSpellingAndChangesWithTheConfig() {
         String a = EffectiveConfig.hash(ConfigLoader.load("server: { drain-period: 5s }\n", Map.of()));
         String b = EffectiveConfig.hash(ConfigLoader.load("server:\n  drain-period: 5000ms\n", Map.of()));

@@ -21,6 +21,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.api.StatefulConnection;
@@ -115,6 +116,10 @@ public final class RedisConnection implements AutoCloseable {
     private final AtomicBoolean connecting = new AtomicBoolean();
     private volatile boolean closed;
     private volatile Durability durability = Durability.UNKNOWN;
+    /** Why the last connect attempt failed (null once connected). */
+    private volatile @Nullable String lastError;
+    /** Set when the server cannot be used the way it was connected to (a cluster node without the cluster client). */
+    private volatile @Nullable String misconfiguration;
     private final List<Consumer<Durability>> durabilityListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean probing = new AtomicBoolean();
     /** An activation came while a read was in flight: read once more when it ends. */
@@ -156,18 +161,33 @@ public final class RedisConnection implements AutoCloseable {
      * never fails for an unreachable Redis (it keeps trying in the background).
      */
     public static RedisConnection connect(String url, Duration commandTimeout) {
+        return connect(url, commandTimeout, RedisSecurity.NONE);
+    }
+
+    /**
+     * {@link #connect(String, Duration)} with credentials and TLS trust ({@code rediss://}): a wrong password or a
+     * certificate that does not verify is a failed connect like an unreachable Redis (retried every second, shown
+     * by {@link #lastError()}), never an exception here.
+     */
+    public static RedisConnection connect(String url, Duration commandTimeout, RedisSecurity security) {
         requireNonNull(url, "url");
         positive("commandTimeout", commandTimeout);
+        requireNonNull(security, "security");
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(commandTimeout);
+        security.applyTo(uri);
         ClientResources resources = resources();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(socketOptions(commandTimeout))
-                .build());
+                .socketOptions(socketOptions(commandTimeout));
+        SslOptions ssl = security.sslOptions();
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options.build());
         return start(new RedisConnection(resources, client, false,
                 () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture(),
                 () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture(),
@@ -180,8 +200,14 @@ public final class RedisConnection implements AutoCloseable {
      * like {@link #connect}, never fails for an unreachable cluster.
      */
     public static RedisConnection connectCluster(List<String> nodes, Duration commandTimeout) {
+        return connectCluster(nodes, commandTimeout, RedisSecurity.NONE);
+    }
+
+    /** {@link #connectCluster(List, Duration)} with credentials and TLS trust, used for every node. */
+    public static RedisConnection connectCluster(List<String> nodes, Duration commandTimeout, RedisSecurity security) {
         requireNonNull(nodes, "nodes");
         positive("commandTimeout", commandTimeout);
+        requireNonNull(security, "security");
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes: [] (expected: at least one redis://host:port)");
         }
@@ -190,12 +216,18 @@ public final class RedisConnection implements AutoCloseable {
         for (String node : nodes) {
             RedisURI uri = RedisURI.create(requireNonNull(node, "node"));
             uri.setTimeout(commandTimeout);
+            security.applyTo(uri);
             uris.add(uri);
             addresses.add(uri.getHost() + ":" + uri.getPort());
         }
         ClientResources resources = resources();
         RedisClusterClient client = RedisClusterClient.create(resources, uris);
-        client.setOptions(ClusterClientOptions.builder()
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+        SslOptions ssl = security.sslOptions();
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
@@ -270,17 +302,87 @@ public final class RedisConnection implements AutoCloseable {
                 commands = conn instanceof StatefulRedisClusterConnection<String, String> cc
                         ? cc.async() : ((StatefulRedisConnection<String, String>) conn).async();
                 connection = conn;
+                lastError = null;
                 log.info("connected to Redis at {}", redacted);
                 probeDurability();
+                if (!cluster) {
+                    checkNotAClusterNode();
+                }
             } else if (!closed) {
-                log.warn("Redis at {} unreachable ({}); retrying every {} ms", redacted, err.getMessage(),
-                        RETRY_CONNECT_MILLIS);
+                String why = describe(err);
+                lastError = why;
+                log.warn("Redis at {} unreachable ({}); retrying every {} ms", redacted, why, RETRY_CONNECT_MILLIS);
                 resources.eventExecutorGroup()
                         .schedule(() -> {
                             tryConnect();
                         }, RETRY_CONNECT_MILLIS, TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /**
+     * A standalone (or Sentinel) connection to a Redis Cluster node works for the keys of that node's slots only and
+     * gets MOVED for the rest: say so once, loudly, instead of a log full of MOVED errors.
+     */
+    private void checkNotAClusterNode() {
+        try {
+            server().info("cluster").toCompletableFuture().thenAccept(info -> {
+                if (info != null && info.contains("cluster_enabled:1")) {
+                    String why = "the Redis at " + redacted + " is a Redis Cluster node (INFO cluster: cluster_enabled:1)"
+                            + "; a standalone connection gets MOVED for every key of another node's slots: connect"
+                            + " with the cluster client (store.redis.mode: cluster, its address in nodes)";
+                    misconfiguration = why;
+                    log.error(why);
+                }
+            });
+        } catch (RuntimeException e) {
+            // INFO renamed away or the connection gone already: nothing to tell
+        }
+    }
+
+    /**
+     * Why a connect failed, in one line without credentials: a refused password and a certificate that does not
+     * verify are named as such (Lettuce wraps both in "Unable to connect to host:port").
+     */
+    static String describe(Throwable err) {
+        String root = null;
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof RedisCommandExecutionException && m != null
+                    && (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM"))) {
+                return "authentication failed: " + m;
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                Throwable deepest = t;
+                while (deepest.getCause() != null) {
+                    deepest = deepest.getCause();
+                }
+                return "TLS handshake failed: " + (deepest.getMessage() != null ? deepest.getMessage() : m);
+            }
+            if (m != null) {
+                root = m;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return root != null ? root : err.getClass().getSimpleName();
+    }
+
+    /**
+     * Why the last attempt to connect failed ({@code authentication failed: WRONGPASS ...}, {@code TLS handshake
+     * failed: ...}, a connection refused ...), or null once connected; no credentials in it.
+     */
+    public @Nullable String lastError() {
+        return lastError;
+    }
+
+    /**
+     * Null, or why the server this standalone connection reached cannot serve it (it is a Redis Cluster node):
+     * connected, but most keys would get MOVED.
+     */
+    public @Nullable String misconfiguration() {
+        return misconfiguration;
     }
 
     /** True for a {@link #connectCluster} connection. */

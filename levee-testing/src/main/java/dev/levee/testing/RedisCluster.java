@@ -27,11 +27,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * A throwaway Redis Cluster of the test's own: {@code primaries} {@link RedisProcess} nodes (plus
  * {@code replicasPerPrimary} replicas each) with {@code --cluster-enabled yes}, joined by
  * {@code redis-cli --cluster create}. {@link #start} returns once every node reports {@code cluster_state:ok},
- * all 16384 slots assigned and every node known, so a client's first topology read sees the whole cluster.
+ * all 16384 slots assigned and every node known, and every replica is in sync with its primary, so a client's first topology read sees the whole cluster.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -54,10 +56,27 @@ public final class RedisCluster implements AutoCloseable, BeforeAllCallback, Aft
     private final int primaries;
     private final int replicasPerPrimary;
     private final List<RedisProcess> nodes = new ArrayList<>();
+    private Duration nodeTimeout = Duration.ofSeconds(5);
 
     private RedisCluster(int primaries, int replicasPerPrimary) {
         this.primaries = primaries;
         this.replicasPerPrimary = replicasPerPrimary;
+    }
+
+    /**
+     * {@code cluster-node-timeout} of every node (default 5 s): how long a primary may not answer before the
+     * others take it as failed and its replica takes over. Before {@link #start}.
+     *
+     * @param timeout at least 100 ms
+     * @return this cluster
+     */
+    public RedisCluster nodeTimeout(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        if (timeout.toMillis() < 100) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 100 ms)");
+        }
+        this.nodeTimeout = timeout;
+        return this;
     }
 
     /**
@@ -96,7 +115,7 @@ public final class RedisCluster implements AutoCloseable, BeforeAllCallback, Aft
         int total = primaries * (1 + replicasPerPrimary);
         try {
             for (int i = 0; i < total; i++) {
-                nodes.add(startNode());
+                nodes.add(startNode(nodeTimeout));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             for (RedisProcess n : nodes) {
@@ -114,10 +133,11 @@ public final class RedisCluster implements AutoCloseable, BeforeAllCallback, Aft
         }
     }
 
-    private static RedisProcess startNode() {
+    private static RedisProcess startNode(Duration nodeTimeout) {
         for (int attempt = 1; ; attempt++) {
             RedisProcess node = RedisProcess.onFreePort("--cluster-enabled", "yes",
-                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
+                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
+                    Long.toString(nodeTimeout.toMillis()),
                     "--cluster-port", Integer.toString(Ports.free()));
             try {
                 node.start();
@@ -142,6 +162,15 @@ public final class RedisCluster implements AutoCloseable, BeforeAllCallback, Aft
                 if (!last.contains("cluster_state:ok") || !last.contains("cluster_slots_assigned:16384")
                         || !last.contains("cluster_known_nodes:" + total + "\r")
                         && !last.contains("cluster_known_nodes:" + total + "\n")) {
+                    all = false;
+                    break;
+                }
+                // a replica that has not synced yet refuses to fail over ("Disconnected from master for longer
+                // than allowed"): a test that kills a primary needs its replicas in sync
+                String replication = run(List.of("redis-cli", "-p", Integer.toString(n.port()), "info",
+                        "replication"));
+                if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
+                    last = replication;
                     all = false;
                     break;
                 }
@@ -175,6 +204,56 @@ public final class RedisCluster implements AutoCloseable, BeforeAllCallback, Aft
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
         }
+    }
+
+    /**
+     * Runs {@code redis-cli -p port args...} (CLUSTER NODES, CLUSTER KEYSLOT ...) and returns its output.
+     *
+     * @param port a node's client port
+     * @param args the command and its arguments
+     * @return what redis-cli printed
+     */
+    public String cli(int port, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    /**
+     * The client port of the primary that serves {@code key}'s slot now, as the node at {@code askPort} sees it.
+     *
+     * @param askPort a running node's port
+     * @param key     a key (its hash tag decides the slot)
+     * @return the primary's port, or -1 while none does (its primary failed and no replica took over yet)
+     */
+    public int primaryFor(int askPort, String key) {
+        int slot = Integer.parseInt(cli(askPort, "cluster", "keyslot", key).strip());
+        for (String line : cli(askPort, "cluster", "nodes").split("\n")) {
+            String[] f = line.strip().split(" ");
+            if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
+                continue;
+            }
+            for (int i = 8; i < f.length; i++) {
+                String[] range = f[i].split("-");
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                if (slot >= from && slot <= to) {
+                    return Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The node on {@code port}, to kill, freeze or restart it.
+     *
+     * @param port a node's client port
+     * @return the node
+     */
+    public RedisProcess node(int port) {
+        return nodes.stream().filter(n -> n.port() == port).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("port: " + port + " (expected: a node's port)"));
     }
 
     /** @return the client ports of every node, primaries and replicas, in start order */

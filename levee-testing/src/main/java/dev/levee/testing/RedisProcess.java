@@ -66,6 +66,7 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     private final boolean portPicked;
     private final Path dir;
     private final List<String> extraArgs;
+    private @Nullable TestCertificates tls; // null: plain TCP
     private int port;
     private int starts;
     private boolean started;
@@ -108,14 +109,30 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
         return new RedisProcess(port, false, extraArgs);
     }
 
+    /**
+     * Makes this server (not started yet) speak TLS only: {@code --port 0}, its port as {@code --tls-port}, with
+     * {@code certificates}' server certificate and key; clients need no certificate of their own.
+     *
+     * @param certificates the server's certificate, key and CA
+     * @return this server, whose {@link #url()} is then {@code rediss://}
+     */
+    public RedisProcess tls(TestCertificates certificates) {
+        requireNonNull(certificates, "certificates");
+        if (started) {
+            throw new IllegalStateException("tls(...) before the first start");
+        }
+        this.tls = certificates;
+        return this;
+    }
+
     /** @return the port the server listens on (may change at the first {@link #start} of a picked port) */
     public int port() {
         return port;
     }
 
-    /** @return {@code redis://127.0.0.1:<port>} */
+    /** @return {@code redis://127.0.0.1:<port>}, or {@code rediss://127.0.0.1:<port>} with {@link #tls} */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (tls != null ? "rediss" : "redis") + "://127.0.0.1:" + port;
     }
 
     /**
@@ -131,6 +148,12 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
             List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                     "--daemonize", "no"));
+            TestCertificates certs = tls;
+            if (certs != null) {
+                cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
+                        certs.serverCert().toString(), "--tls-key-file", certs.serverKey().toString(),
+                        "--tls-ca-cert-file", certs.caCert().toString(), "--tls-auth-clients", "no"));
+            }
             cmd.addAll(extraArgs);
             cmd.addAll(List.of(moreArgs));
             try {
@@ -187,6 +210,24 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted: kill -" + name, e);
+        }
+    }
+
+    /**
+     * SIGKILL: the server dies at once, as in a crash (no shutdown, nothing flushed, replicas not waited for);
+     * {@link #start} may run it again on the same port.
+     */
+    public void kill() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+            frozen = false;
         }
     }
 

@@ -18,6 +18,10 @@ package dev.levee.gateway.config;
 import dev.levee.core.time.Durations;
 import com.fasterxml.jackson.annotation.JsonFormat;
 
+import org.jspecify.annotations.Nullable;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,10 +64,17 @@ public record StoreConfig(Type type, Redis redis) {
      * @param callLease         an upstream call still in flight after this is taken as ended (only matters for the
      *                          calls of an instance that died); keep it above the longest upstream call
      * @param eventsWait        what an accepted event waits for before its 202 ({@code replicas: 0}: nothing)
+     * @param username          the ACL user ({@code AUTH username password}); null: {@code default}. Needs a
+     *                          password
+     * @param password          the password (of {@code username}, else of the {@code default} user, i.e.
+     *                          {@code requirepass}); null: the url's user info, if any. Replaces it whole; on a
+     *                          cluster, used for every node; with Sentinel, for the primary (not the sentinels)
+     * @param tls               how a {@code rediss://} server's certificate is verified
      */
     public record Redis(Mode mode, String url, @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> nodes,
                         int expectedInstances, Duration commandTimeout,
-                        Duration callLease, EventsWait eventsWait) {
+                        Duration callLease, EventsWait eventsWait, @Nullable String username,
+                        @Nullable String password, Tls tls) {
         public Redis {
             Checks.required("mode", mode);
             Checks.required("url", url);
@@ -101,6 +112,14 @@ public record StoreConfig(Type type, Redis redis) {
             Checks.positive("command-timeout", commandTimeout);
             Checks.positive("call-lease", callLease);
             Checks.required("events-wait", eventsWait);
+            Checks.required("tls", tls);
+            if (username != null && password == null) {
+                throw new ConfigException("username: " + username + " (expected: with a password)");
+            }
+            if (tls.caFile() != null && !tls(mode, url, nodes)) {
+                throw new ConfigException("tls.ca-file: " + tls.caFile() + " (expected: with a rediss:// "
+                        + (mode == Mode.cluster ? "node" : "url") + "; redis:// does not use TLS)");
+            }
             // WAIT runs under the command timeout like any command: a longer wait would fail as a timeout
             if (eventsWait.replicas() > 0 && eventsWait.timeout().compareTo(commandTimeout) >= 0) {
                 throw new ConfigException("events-wait.timeout: " + Durations.format(eventsWait.timeout())
@@ -111,6 +130,22 @@ public record StoreConfig(Type type, Redis redis) {
                 throw new ConfigException("events-wait.replicas: " + eventsWait.replicas()
                         + " (expected: 0 with mode: cluster; waiting for replicas on a cluster is not supported yet)");
             }
+        }
+
+        /** The record's fields, the password redacted (a config may end up in a log or an assertion message). */
+        @Override
+        public String toString() {
+            return "Redis[mode=" + mode + ", url=" + EffectiveConfig.withoutPassword(url) + ", nodes="
+                    + nodes.stream().map(EffectiveConfig::withoutPassword).toList() + ", expectedInstances="
+                    + expectedInstances + ", commandTimeout=" + commandTimeout + ", callLease=" + callLease
+                    + ", eventsWait=" + eventsWait + ", username=" + username + ", password="
+                    + (password == null ? null : EffectiveConfig.REDACTED) + ", tls=" + tls + "]";
+        }
+
+        /** True when the connection uses TLS: a {@code rediss://} url, or every node {@code rediss://}. */
+        private static boolean tls(Mode mode, String url, List<String> nodes) {
+            return mode == Mode.cluster ? nodes.stream().allMatch(n -> n.startsWith("rediss://"))
+                    : url.startsWith("rediss://");
         }
 
         /** {@code ["a,b"]} (one string, as an environment variable gives it) is {@code [a, b]}. */
@@ -125,6 +160,20 @@ public record StoreConfig(Type type, Redis redis) {
                 }
             }
             return List.copyOf(out);
+        }
+    }
+
+    /**
+     * {@code store.redis.tls:} a {@code rediss://} server's certificate and host name are always verified: against
+     * the JDK's trusted CAs, or with {@code ca-file} against the CA certificates in that PEM file only.
+     *
+     * @param caFile a readable PEM file of CA certificates, or null
+     */
+    public record Tls(@Nullable String caFile) {
+        public Tls {
+            if (caFile != null && !Files.isReadable(Path.of(caFile))) {
+                throw new ConfigException("ca-file: " + caFile + " (expected: a readable PEM file)");
+            }
         }
     }
 

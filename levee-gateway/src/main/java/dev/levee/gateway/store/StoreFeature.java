@@ -24,6 +24,7 @@ import dev.levee.gateway.ops.HealthReport;
 import dev.levee.gateway.ops.HealthStatus;
 import dev.levee.redis.Durability;
 import dev.levee.redis.RedisConnection;
+import dev.levee.redis.RedisSecurity;
 import dev.levee.redis.coalesce.FlightCoordinatorStats;
 import dev.levee.redis.coalesce.RedisFlightCoordinator;
 import dev.levee.redis.events.RedisEventQueue;
@@ -31,6 +32,7 @@ import dev.levee.redis.hotspot.FallbackWindowStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -121,9 +123,11 @@ public final class StoreFeature implements GatewayFeature {
      * the cluster of {@code nodes}.
      */
     static RedisConnection connect(StoreConfig.Redis redis) {
+        String ca = redis.tls().caFile();
+        RedisSecurity security = RedisSecurity.of(redis.username(), redis.password(), ca == null ? null : Path.of(ca));
         return redis.mode() == StoreConfig.Mode.cluster
-                ? RedisConnection.connectCluster(redis.nodes(), redis.commandTimeout())
-                : RedisConnection.connect(redis.url(), redis.commandTimeout());
+                ? RedisConnection.connectCluster(redis.nodes(), redis.commandTimeout(), security)
+                : RedisConnection.connect(redis.url(), redis.commandTimeout(), security);
     }
 
     /** The registered store feature of {@code gw}, or null. */
@@ -240,6 +244,13 @@ public final class StoreFeature implements GatewayFeature {
             return HealthReport.up(new Memory(config.type().name()));
         }
         boolean up = redisUp();
+        // why Redis is not used: a cluster node behind mode standalone, or the last failed connect while down
+        String error = redis.misconfiguration();
+        if (error != null) {
+            up = false;
+        } else if (!redis.isConnected()) {
+            error = redis.lastError();
+        }
         Durability durability = redis.durability();
         EventQueue queue = null;
         if (!eventQueues.isEmpty()) {
@@ -269,7 +280,8 @@ public final class StoreFeature implements GatewayFeature {
             }
             flights = new Flights(hits, led, joined, takeovers, fallbacks);
         }
-        Redis details = new Redis(config.type().name(), config.redis().mode().name(), redis.address(), redis.isConnected(), durability.label(),
+        Redis details = new Redis(config.type().name(), config.redis().mode().name(), redis.address(),
+                redis.isConnected(), error, durability.label(),
                 queue, config.redis().expectedInstances(), fallbackDecisions(),
                 windowsShared() ? "redis" : "local fallback (limit / " + config.redis().expectedInstances() + ")",
                 coalescing, flights);
@@ -283,7 +295,8 @@ public final class StoreFeature implements GatewayFeature {
      * The {@code store} section with {@code type: redis}: where each shared structure decides right now ({@code
      * "redis"} or its local fallback), the connection and what Redis would keep over a restart.
      */
-    record Redis(String type, String mode, String redis, boolean connected, String durability,
+    record Redis(String type, String mode, String redis, boolean connected,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String error, String durability,
                  @JsonUnwrapped EventQueue eventQueue, int expectedInstances, long fallbackDecisions,
                  String hotSpotWindows, @JsonInclude(JsonInclude.Include.NON_NULL) String coalescingAndCache,
                  @JsonInclude(JsonInclude.Include.NON_NULL) Flights flights) {}

@@ -81,6 +81,39 @@ class StoreConfigTest {
     }
 
     @Test
+    void aclCredentialsAndTlsCaFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        LeveeConfig d = ConfigLoader.load(Map.of());
+        assertThat(d.store().redis().username()).isNull();
+        assertThat(d.store().redis().password()).isNull();
+        assertThat(d.store().redis().tls().caFile()).isNull();
+
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----");
+        LeveeConfig c = ConfigLoader.load("store: { type: redis, redis: { url: \"rediss://redis:6380\","
+                + " username: levee, tls: { ca-file: \"" + ca + "\" } } }",
+                Map.of("LEVEE_STORE_REDIS_PASSWORD", "s3cret-from-env"));
+        assertThat(c.store().redis().username()).isEqualTo("levee");
+        assertThat(c.store().redis().password()).isEqualTo("s3cret-from-env");
+        assertThat(c.store().redis().tls().caFile()).isEqualTo(ca.toString());
+        assertThat(c.store().redis().toString()).doesNotContain("s3cret-from-env").contains("password=<redacted>");
+
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { username: levee } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.username: levee (expected: with a password)");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { url: \"rediss://r:6380\","
+                + " tls: { ca-file: /no/such/ca.pem } } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.tls.ca-file: /no/such/ca.pem (expected: a readable PEM file)");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { url: \"redis://r:6379\","
+                + " tls: { ca-file: \"" + ca + "\" } } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.redis.tls.ca-file: " + ca + " (expected: with a rediss:// url");
+        assertThatThrownBy(() -> ConfigLoader.load("store: { redis: { mode: cluster, nodes: [\"rediss://a:7000\","
+                + " \"redis://b:7000\"], tls: { ca-file: \"" + ca + "\" } } }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("(expected: with a rediss:// node");
+    }
+
+    @Test
     void clusterModeTakesSeedNodes() {
         LeveeConfig d = ConfigLoader.load(Map.of());
         assertThat(d.store().redis().mode()).as("default").isEqualTo(StoreConfig.Mode.standalone);
