@@ -93,14 +93,16 @@ final class ServeCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
+        // a reload (SIGHUP, POST /admin/reload) reads the same file again, with the environment and --port as now;
+        // installed before the line that says the gateway is up: a SIGHUP that comes before the handler is the JVM's
+        // own, which shuts the gateway down
+        gateway.reloadFrom(() -> load(config, port, preset));
+        installSighup(sighupHandler(gateway));
         spec.commandLine().getOut().printf(Locale.ROOT, "levee gateway on http://%s:%d -> %s; %s%n",
                 cfg.server().host(), gateway.port(), cfg.upstream().url(), gateway.adminPort() < 0
                         ? "health and metrics on this port with the admin token"
                         : "admin (health, metrics, dashboard) on http://" + cfg.admin().host() + ":" + gateway.adminPort());
         spec.commandLine().getOut().flush();
-        // a reload (SIGHUP, POST /admin/reload) reads the same file again, with the environment and --port as now
-        gateway.reloadFrom(() -> load(config, port, preset));
-        installSighup(sighupHandler(gateway));
         awaitShutdown(vertx, gateway);
         return 0;
     }
