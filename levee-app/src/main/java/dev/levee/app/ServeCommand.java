@@ -145,7 +145,8 @@ final class ServeCommand implements Callable<Integer> {
      * Runs {@code handler} on every SIGHUP. The JDK has no public API for signals other than the shutdown hook's
      * (SIGTERM, SIGINT), so this is {@code sun.misc.Signal} (module jdk.unsupported, which the dist's runtime
      * always holds), reached reflectively: javac warns about any direct use of it and the build has -Werror.
-     * Where the platform has no SIGHUP (Windows, -Xrs), the reload is {@code POST /admin/reload} only.
+     * Where the platform has no SIGHUP (Windows, -Xrs) or the process was started with SIGHUP ignored (nohup), the
+     * reload is {@code POST /admin/reload} only, and a WARN says so.
      *
      * @return true if the handler is installed
      */
@@ -164,7 +165,14 @@ final class ServeCommand implements Callable<Integer> {
                         case "equals" -> proxy == args[0];
                         default -> "levee SIGHUP handler";
                     });
-            signalType.getMethod("handle", signalType, handlerType).invoke(null, hup, onSignal);
+            Object previous = signalType.getMethod("handle", signalType, handlerType).invoke(null, hup, onSignal);
+            if (previous == handlerType.getField("SIG_IGN").get(null)) {
+                // ignored by whoever started the JVM (nohup, some supervisors): the JVM then keeps it ignored and
+                // installs nothing, so a kill -HUP would do nothing, silently
+                log.warn("SIGHUP is ignored by this process (started under nohup?): it will not reload the config;"
+                        + " reload with POST /admin/reload");
+                return false;
+            }
             return true;
         } catch (ReflectiveOperationException | IllegalArgumentException | LinkageError e) {
             // no such signal here, the JVM reserved it, or no jdk.unsupported in this runtime

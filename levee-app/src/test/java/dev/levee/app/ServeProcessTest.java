@@ -40,6 +40,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -164,6 +165,10 @@ class ServeProcessTest {
                 .redirectOutput(out.toFile()).start();
         int port = await().atMost(60, TimeUnit.SECONDS).until(this::port, p -> p > 0);
         String before = configHash(port);
+        // a build started under nohup passes SIGHUP ignored down to this child; the JVM keeps it ignored, and the
+        // gateway says so (ServeCommand.installSighup): nothing to test about the handler then
+        assumeFalse(Files.readString(out).contains("SIGHUP is ignored by this process"),
+                "SIGHUP is ignored in this environment (nohup): the gateway warned and serves POST /admin/reload only");
 
         Files.writeString(config, yaml.formatted(up, 20));
         hangUp();
